@@ -1,0 +1,544 @@
+"""The mediation case file (调解案件) and everything recorded on it.
+
+DOMAIN §2 (states, transitions, closing codes) and §5.1–§5.5 (data model).
+State changes happen only through mediation.cases.services.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
+
+from mediation.lib.numbering import DocumentSequence  # noqa: F401  (model lives in this app)
+from parties.models import Agency, County, Employer, Industry, Worker
+
+# The largest single amount we accept: well above any labor claim, below typos like 1e12.
+MAX_AMOUNT = Decimal("100000000.00")
+money_validators = [MinValueValidator(Decimal("0")), MaxValueValidator(MAX_AMOUNT)]
+
+
+class Channel(models.TextChoices):
+    """DOMAIN §2.1."""
+
+    WALK_IN = "WALK_IN", _("来访")
+    HOTLINE_12351 = "HOTLINE_12351", _("12351热线")
+    ONLINE = "ONLINE", _("网上申请")
+    COURT_DELEGATED = "COURT_DELEGATED", _("法院委派")
+    COURT_ENTRUSTED = "COURT_ENTRUSTED", _("法院委托")
+    ARB_REFERRED = "ARB_REFERRED", _("仲裁委转交")
+    INSPECTION_REFERRED = "INSPECTION_REFERRED", _("劳动监察转交")
+    PROCURATORATE_REFERRED = "PROCURATORATE_REFERRED", _("检察院移送")
+    UNION_PROACTIVE = "UNION_PROACTIVE", _("工会排查")
+    PETITION = "PETITION", _("信访/综治转办")
+
+
+class CaseStatus(models.TextChoices):
+    """DOMAIN §2.2."""
+
+    DRAFT = "DRAFT", _("登记中")
+    RECEIVED = "RECEIVED", _("已收件待审查")
+    ACCEPTED = "ACCEPTED", _("已受理")
+    NOT_ACCEPTED = "NOT_ACCEPTED", _("不予受理")
+    REDIRECTED = "REDIRECTED", _("分流转办")
+    IN_MEDIATION = "IN_MEDIATION", _("调解中")
+    EXTENDED = "EXTENDED", _("延期调解")
+    AGREEMENT_EFFECTIVE = "AGREEMENT_EFFECTIVE", _("达成调解协议（已生效）")
+    CONFIRMATION_PENDING = "CONFIRMATION_PENDING", _("确认申请中")
+    CONFIRMED = "CONFIRMED", _("已确认")
+    CONFIRMATION_REFUSED = "CONFIRMATION_REFUSED", _("确认被驳回")
+    PERFORMING = "PERFORMING", _("履行中")
+    DEFAULTED = "DEFAULTED", _("逾期未履行")
+    ENFORCEMENT = "ENFORCEMENT", _("申请支付令/强制执行")
+    PERFORMED = "PERFORMED", _("履行完毕")
+    MEDIATION_FAILED = "MEDIATION_FAILED", _("调解不成")
+    REFERRED_OUT = "REFERRED_OUT", _("已转出")
+    WITHDRAWN = "WITHDRAWN", _("撤回/自行和解")
+    CLOSED = "CLOSED", _("结案")
+    ARCHIVED = "ARCHIVED", _("归档")
+
+
+OPEN_STATUSES = [
+    s for s in CaseStatus.values
+    if s not in (CaseStatus.CLOSED, CaseStatus.ARCHIVED)
+]
+
+
+class ClosingCode(models.TextChoices):
+    """DOMAIN §2.5."""
+
+    SUCCESS_PAID_ON_SPOT = "SUCCESS_PAID_ON_SPOT", _("调解成功·当场履行")
+    SUCCESS_INSTALMENTS_DONE = "SUCCESS_INSTALMENTS_DONE", _("调解成功·分期履行")
+    SUCCESS_JUDICIAL_CONFIRMED = "SUCCESS_JUDICIAL_CONFIRMED", _("调解成功·司法确认")
+    SUCCESS_ARB_REVIEWED = "SUCCESS_ARB_REVIEWED", _("调解成功·仲裁审查确认")
+    SUCCESS_PAYMENT_ORDER = "SUCCESS_PAYMENT_ORDER", _("调解成功·申请支付令")
+    FAILED_TO_ARBITRATION = "FAILED_TO_ARBITRATION", _("调解不成·转仲裁")
+    FAILED_TO_LITIGATION_LEGAL_AID = "FAILED_TO_LITIGATION_LEGAL_AID", _("调解不成·诉讼（法律援助）")
+    FAILED_TO_LITIGATION_PROCURATORATE = "FAILED_TO_LITIGATION_PROCURATORATE", _("调解不成·诉讼（检察院支持起诉）")
+    REFERRED_INSPECTION = "REFERRED_INSPECTION", _("移送劳动监察·责令整改")
+    SUPERVISION_RECTIFIED = "SUPERVISION_RECTIFIED", _("一函两书·企业整改")
+    NOT_ACCEPTED = "NOT_ACCEPTED", _("不予受理")
+    WITHDRAWN = "WITHDRAWN", _("撤回")
+    REDIRECTED = "REDIRECTED", _("转办")
+
+
+class DisputeType(models.TextChoices):
+    """The six primary claim types of DOMAIN §5.3."""
+
+    WAGES = "WAGES", _("欠薪")
+    SEVERANCE = "SEVERANCE", _("经济补偿")
+    WORK_INJURY = "WORK_INJURY", _("工伤")
+    SOCIAL_INSURANCE = "SOCIAL_INSURANCE", _("社保")
+    OVERTIME = "OVERTIME", _("加班费")
+    CONTRACT = "CONTRACT", _("劳动合同")
+
+
+# Sub-types offered per type (DOMAIN §5.3); free text is allowed for local variants.
+CLAIM_SUBTYPES = {
+    DisputeType.WAGES: ["拖欠工资", "克扣工资", "计件/派费拖欠", "低于最低工资", "农民工工资", "劳务报酬"],
+    DisputeType.SEVERANCE: ["解除/终止经济补偿", "关停搬迁集体解除", "违法解除赔偿金"],
+    DisputeType.WORK_INJURY: ["工伤医疗费", "停工留薪期工资", "一次性伤残补助金", "工亡待遇", "职业病待遇", "未参保单位赔付"],
+    DisputeType.SOCIAL_INSURANCE: ["未参保", "少缴/缴费基数不足", "补缴", "未缴致待遇损失赔偿"],
+    DisputeType.OVERTIME: ["延时加班", "休息日/法定节假日加班", "超时加班", "综合工时争议"],
+    DisputeType.CONTRACT: ["未签书面合同二倍工资", "违法解除/恢复劳动关系", "试用期违法", "扣押证件", "劳务派遣退回", "确认劳动关系", "竞业限制", "年休假"],
+}
+
+# 调解仲裁法 Art. 16: a payment order may be sought for these agreements.
+PAYMENT_ORDER_TYPES = {DisputeType.WAGES, DisputeType.SEVERANCE, DisputeType.WORK_INJURY}
+
+
+class EmploymentForm(models.TextChoices):
+    STANDARD = "STANDARD", _("标准劳动关系")
+    DISPATCH = "DISPATCH", _("劳务派遣")
+    PART_TIME = "PART_TIME", _("非全日制")
+    NEF_LABOR = "NEF_LABOR", _("新就业形态-符合劳动关系")
+    NEF_INCOMPLETE = "NEF_INCOMPLETE", _("新就业形态-不完全符合确立劳动关系")
+    NEF_CIVIL = "NEF_CIVIL", _("依托平台自主经营")
+    SERVICE = "SERVICE", _("劳务关系")
+    UNCLEAR = "UNCLEAR", _("待确认")
+
+
+class Case(models.Model):
+    case_no = models.CharField(_("案号"), max_length=60, unique=True)
+    year = models.PositiveIntegerField(_("年度"))
+    agency = models.ForeignKey(
+        Agency, verbose_name=_("承办机构"), on_delete=models.PROTECT, related_name="cases"
+    )
+    county = models.CharField(_("县区"), max_length=6, choices=County.choices, db_index=True)
+    town = models.CharField(_("镇/街道"), max_length=60, blank=True)
+    channel = models.CharField(_("来源渠道"), max_length=30, choices=Channel.choices)
+    source_agency = models.ForeignKey(
+        Agency, verbose_name=_("委派/转交机构"), null=True, blank=True, on_delete=models.PROTECT,
+        related_name="delegated_cases",
+    )
+    source_ref = models.CharField(_("来源文号"), max_length=80, blank=True)
+    hotline_ticket = models.CharField(_("热线工单号"), max_length=60, blank=True)
+    court_prefiling_no = models.CharField(_("法院诉前调号"), max_length=60, blank=True)
+    court_due_date = models.DateField(_("法院委派期限"), null=True, blank=True)
+    title = models.CharField(_("案由摘要"), max_length=200)
+    facts = models.TextField(_("事实与理由"))
+    industry = models.CharField(_("行业"), max_length=20, choices=Industry.choices, default=Industry.OTHER)
+    employment_form = models.CharField(
+        _("用工形式"), max_length=20, choices=EmploymentForm.choices, default=EmploymentForm.STANDARD
+    )
+    is_collective = models.BooleanField(_("集体争议"), default=False)
+    workers_count = models.PositiveIntegerField(_("涉及人数"), default=0)
+    status = models.CharField(
+        _("状态"), max_length=30, choices=CaseStatus.choices, default=CaseStatus.DRAFT, db_index=True
+    )
+    received_on = models.DateField(_("收件日期"), null=True, blank=True)
+    accepted_on = models.DateField(_("受理日期"), null=True, blank=True)
+    agreement_effective_on = models.DateField(_("协议生效日期"), null=True, blank=True)
+    closed_on = models.DateField(_("结案日期"), null=True, blank=True)
+    archived_at = models.DateTimeField(_("归档时间"), null=True, blank=True)
+    lead_mediator = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("主办调解员"), null=True, blank=True,
+        on_delete=models.PROTECT, related_name="lead_cases",
+    )
+    assistant_mediators = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, verbose_name=_("协办调解员"), blank=True, related_name="assisted_cases"
+    )
+    decision_reason = models.TextField(_("不予受理/转办理由"), blank=True)
+    redirected_to = models.CharField(_("转办去向"), max_length=120, blank=True)
+    failure_reason = models.TextField(_("调解终止理由"), blank=True)
+    closing_code = models.CharField(_("结案方式"), max_length=40, choices=ClosingCode.choices, blank=True)
+    closing_note = models.TextField(_("结案说明"), blank=True)
+    follow_up_done = models.BooleanField(_("已回访"), default=False)
+    is_restricted = models.BooleanField(_("涉未成年人等敏感信息，限制查阅"), default=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("登记人"), on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("调解案件")
+        verbose_name_plural = _("调解案件")
+        ordering = ["-created_at", "-id"]
+        permissions = [
+            ("view_case_personal_data", _("查看当事人完整个人信息")),
+        ]
+        indexes = [
+            models.Index(fields=["county", "status", "-created_at"]),
+            models.Index(fields=["agency", "-created_at"]),
+            models.Index(fields=["lead_mediator", "status"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.case_no} {self.title}"
+
+    @property
+    def is_archived(self) -> bool:
+        return self.status == CaseStatus.ARCHIVED
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_STATUSES
+
+
+class CaseUserObjectPermission(UserObjectPermissionBase):
+    content_object = models.ForeignKey(Case, on_delete=models.CASCADE)
+
+    class Meta(UserObjectPermissionBase.Meta):
+        verbose_name = _("案件用户权限")
+
+
+class CaseGroupObjectPermission(GroupObjectPermissionBase):
+    content_object = models.ForeignKey(Case, on_delete=models.CASCADE)
+
+    class Meta(GroupObjectPermissionBase.Meta):
+        verbose_name = _("案件机构权限")
+
+
+class CaseWorker(models.Model):
+    """A worker on a case; a collective case has many, some elected representatives (Art. 7)."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="case_workers")
+    worker = models.ForeignKey(Worker, on_delete=models.PROTECT, related_name="case_links")
+    is_applicant = models.BooleanField(_("申请人"), default=True)
+    is_representative = models.BooleanField(_("推举代表"), default=False)
+    authorization = models.CharField(_("授权委托说明"), max_length=200, blank=True)
+    amount_claimed = models.DecimalField(
+        _("个人请求金额（元）"), max_digits=12, decimal_places=2, default=Decimal("0"), validators=money_validators
+    )
+    amount_agreed = models.DecimalField(
+        _("个人协议金额（元）"), max_digits=12, decimal_places=2, null=True, blank=True, validators=money_validators
+    )
+
+    class Meta:
+        verbose_name = _("案件劳动者")
+        verbose_name_plural = _("案件劳动者")
+        constraints = [models.UniqueConstraint(fields=["case", "worker"], name="unique_case_worker")]
+        ordering = ["-is_representative", "id"]
+
+
+class RespondentRole(models.TextChoices):
+    EMPLOYER = "EMPLOYER", _("用人单位")
+    GENERAL_CONTRACTOR = "GENERAL_CONTRACTOR", _("总包")
+    SUBCONTRACTOR = "SUBCONTRACTOR", _("分包")
+    CREW_BOSS = "CREW_BOSS", _("包工头")
+    HOST_EMPLOYER = "HOST_EMPLOYER", _("用工单位")
+    DISPATCH_AGENCY = "DISPATCH_AGENCY", _("派遣单位")
+    PLATFORM = "PLATFORM", _("平台企业")
+    PLATFORM_PARTNER = "PLATFORM_PARTNER", _("合作用工企业")
+    OWNER = "OWNER", _("发包方/业主")
+    GUARANTOR = "GUARANTOR", _("担保人")
+
+
+class CaseRespondent(models.Model):
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="respondents")
+    employer = models.ForeignKey(Employer, null=True, blank=True, on_delete=models.PROTECT, related_name="case_links")
+    person_name = models.CharField(_("自然人姓名"), max_length=40, blank=True)
+    person_phone = models.CharField(_("自然人电话"), max_length=20, blank=True)
+    role = models.CharField(_("角色"), max_length=30, choices=RespondentRole.choices, default=RespondentRole.EMPLOYER)
+
+    class Meta:
+        verbose_name = _("被申请人")
+        verbose_name_plural = _("被申请人")
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return str(self.employer or self.person_name)
+
+
+class AgentKind(models.TextChoices):
+    LAWYER = "LAWYER", _("律师")
+    LEGAL_AID_LAWYER = "LEGAL_AID_LAWYER", _("法律援助律师")
+    RELATIVE = "RELATIVE", _("近亲属")
+    UNION = "UNION", _("工会推荐代理人")
+    OTHER = "OTHER", _("其他")
+
+
+class CaseAgent(models.Model):
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="agents")
+    represents = models.ForeignKey(
+        CaseWorker, null=True, blank=True, on_delete=models.CASCADE, related_name="agents",
+        help_text=_("为空表示代理用人单位一方"),
+    )
+    name = models.CharField(_("姓名"), max_length=40)
+    kind = models.CharField(_("代理类型"), max_length=20, choices=AgentKind.choices)
+    phone = models.CharField(_("电话"), max_length=20, blank=True)
+
+    class Meta:
+        verbose_name = _("代理人")
+        verbose_name_plural = _("代理人")
+
+
+class Claim(models.Model):
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="claims")
+    dispute_type = models.CharField(_("争议类型"), max_length=20, choices=DisputeType.choices)
+    subtype = models.CharField(_("具体诉求"), max_length=40)
+    case_worker = models.ForeignKey(
+        CaseWorker, null=True, blank=True, on_delete=models.CASCADE, related_name="claims",
+        help_text=_("为空表示全体申请人"),
+    )
+    period_from = models.DateField(_("期间自"), null=True, blank=True)
+    period_to = models.DateField(_("期间至"), null=True, blank=True)
+    amount_claimed = models.DecimalField(
+        _("请求金额（元）"), max_digits=12, decimal_places=2, validators=money_validators
+    )
+    amount_agreed = models.DecimalField(
+        _("协议金额（元）"), max_digits=12, decimal_places=2, null=True, blank=True, validators=money_validators
+    )
+    basis = models.TextField(_("事实与依据"), blank=True)
+
+    class Meta:
+        verbose_name = _("诉求")
+        verbose_name_plural = _("诉求")
+        ordering = ["id"]
+
+    @property
+    def payment_order_eligible(self) -> bool:
+        return self.dispute_type in PAYMENT_ORDER_TYPES
+
+
+class SessionForm(models.TextChoices):
+    FACE_TO_FACE = "FACE_TO_FACE", _("面对面")
+    CAUCUS = "CAUCUS", _("背靠背")
+    VIDEO = "VIDEO", _("视频调解")
+
+
+class MediationSession(models.Model):
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="sessions")
+    held_at = models.DateTimeField(_("调解时间"))
+    form = models.CharField(_("调解方式"), max_length=20, choices=SessionForm.choices)
+    place = models.CharField(_("地点"), max_length=120, blank=True)
+    participants = models.TextField(_("参加人员"))
+    points_in_dispute = models.TextField(_("争议焦点"))
+    proposals = models.TextField(_("调解方案/各方意见"), blank=True)
+    result = models.TextField(_("本次结果与下一步"), blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("调解记录")
+        verbose_name_plural = _("调解记录")
+        ordering = ["held_at", "id"]
+
+
+class Extension(models.Model):
+    """T7: extension of the mediation period with both parties' recorded consent."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="extensions")
+    days = models.PositiveIntegerField(_("延长天数"))
+    applicant_consent = models.CharField(_("申请人同意方式"), max_length=200)
+    respondent_consent = models.CharField(_("被申请人同意方式"), max_length=200)
+    consented_on = models.DateField(_("同意日期"))
+    approved_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("延期调解")
+        verbose_name_plural = _("延期调解")
+
+
+class ConfirmationPath(models.TextChoices):
+    NONE = "NONE", _("不申请确认")
+    JUDICIAL = "JUDICIAL", _("司法确认")
+    ARBITRAL = "ARBITRAL", _("仲裁审查确认")
+
+
+class Agreement(models.Model):
+    """调解协议书 (T8). Effective once signed by both parties and the mediator, and sealed."""
+
+    case = models.OneToOneField(Case, on_delete=models.CASCADE, related_name="agreement")
+    terms = models.TextField(_("协议内容"))
+    amount_total = models.DecimalField(_("协议金额合计（元）"), max_digits=12, decimal_places=2, validators=money_validators)
+    signed_on = models.DateField(_("签订日期"))
+    applicant_signed = models.BooleanField(_("申请人已签字"), default=False)
+    respondent_signed = models.BooleanField(_("被申请人已签字/盖章"), default=False)
+    mediator_signed = models.BooleanField(_("调解员已签字"), default=False)
+    sealed = models.BooleanField(_("调解组织已盖章"), default=False)
+    paid_on_spot = models.BooleanField(_("当场履行"), default=False)
+    confirmation_path = models.CharField(
+        _("确认途径"), max_length=20, choices=ConfirmationPath.choices, default=ConfirmationPath.NONE
+    )
+    default_clause = models.TextField(_("违约条款"), blank=True)
+
+    class Meta:
+        verbose_name = _("调解协议")
+        verbose_name_plural = _("调解协议")
+
+
+class Instalment(models.Model):
+    agreement = models.ForeignKey(Agreement, on_delete=models.CASCADE, related_name="instalments")
+    due_on = models.DateField(_("应付日期"))
+    amount = models.DecimalField(_("金额（元）"), max_digits=12, decimal_places=2, validators=money_validators)
+    paid_on = models.DateField(_("实付日期"), null=True, blank=True)
+    proof = models.CharField(_("付款凭证"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("分期付款")
+        verbose_name_plural = _("分期付款")
+        ordering = ["due_on", "id"]
+
+
+class FollowUpVisit(models.Model):
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="visits")
+    visited_on = models.DateField(_("回访日期"))
+    method = models.CharField(_("回访方式"), max_length=40)
+    findings = models.TextField(_("回访情况"))
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        verbose_name = _("回访记录")
+        verbose_name_plural = _("回访记录")
+        ordering = ["visited_on"]
+
+
+class RequestKind(models.TextChoices):
+    """What the case asks of the court or arbitration after an agreement (T11, T15)."""
+
+    JUDICIAL_CONFIRMATION = "JUDICIAL_CONFIRMATION", _("司法确认")
+    ARBITRAL_REVIEW = "ARBITRAL_REVIEW", _("仲裁审查确认")
+    PAYMENT_ORDER = "PAYMENT_ORDER", _("支付令")
+
+
+class RequestDecision(models.TextChoices):
+    PENDING = "", _("待审查")
+    CONFIRMED = "CONFIRMED", _("确认/发出")
+    REFUSED = "REFUSED", _("驳回/不予受理")
+
+
+class ConfirmationRequest(models.Model):
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="confirmation_requests")
+    kind = models.CharField(_("类型"), max_length=30, choices=RequestKind.choices)
+    target_agency = models.ForeignKey(Agency, verbose_name=_("受理机构"), on_delete=models.PROTECT, related_name="+")
+    filed_on = models.DateField(_("申请日期"))
+    accepted_on = models.DateField(_("受理日期"), null=True, blank=True)
+    decision = models.CharField(_("结果"), max_length=20, choices=RequestDecision.choices, blank=True)
+    decided_on = models.DateField(_("决定日期"), null=True, blank=True)
+    ruling_no = models.CharField(_("裁定书/调解书文号"), max_length=80, blank=True)
+    reason = models.TextField(_("理由"), blank=True)
+
+    class Meta:
+        verbose_name = _("确认/支付令申请")
+        verbose_name_plural = _("确认/支付令申请")
+        ordering = ["filed_on", "id"]
+
+
+class ReferralKind(models.TextChoices):
+    """T19 destinations, each handled by a unit of a partner agency."""
+
+    ARBITRATION = "ARBITRATION", _("劳动仲裁")
+    LEGAL_AID = "LEGAL_AID", _("法律援助")
+    SUPPORT_PROSECUTION = "SUPPORT_PROSECUTION", _("检察院支持起诉")
+    INSPECTION = "INSPECTION", _("劳动保障监察")
+
+
+class ReferralStatus(models.TextChoices):
+    SENT = "SENT", _("已移送")
+    RECEIVED = "RECEIVED", _("已接收")
+    DECIDED = "DECIDED", _("已作出决定")
+    DONE = "DONE", _("已反馈结果")
+
+
+class Referral(models.Model):
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="referrals")
+    kind = models.CharField(_("移送类型"), max_length=30, choices=ReferralKind.choices)
+    target_agency = models.ForeignKey(Agency, verbose_name=_("接收机构"), on_delete=models.PROTECT, related_name="+")
+    status = models.CharField(_("状态"), max_length=20, choices=ReferralStatus.choices, default=ReferralStatus.SENT)
+    sent_on = models.DateField(_("移送日期"))
+    note = models.TextField(_("移送说明"), blank=True)
+    received_on = models.DateField(_("接收日期"), null=True, blank=True)
+    accepted = models.BooleanField(_("决定受理/援助/支持"), null=True, blank=True)
+    decided_on = models.DateField(_("决定日期"), null=True, blank=True)
+    decision_note = models.TextField(_("决定说明"), blank=True)
+    result = models.TextField(_("处理结果"), blank=True)
+    document_no = models.CharField(_("文书编号"), max_length=80, blank=True)
+    result_on = models.DateField(_("结果日期"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("转出移送")
+        verbose_name_plural = _("转出移送")
+        ordering = ["sent_on", "id"]
+
+
+def attachment_path(instance: Attachment, filename: str) -> str:
+    return f"cases/{instance.case_id}/{filename}"
+
+
+class Attachment(models.Model):
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="attachments")
+    session = models.ForeignKey(
+        MediationSession, null=True, blank=True, on_delete=models.CASCADE, related_name="attachments"
+    )
+    title = models.CharField(_("材料名称"), max_length=120)
+    file = models.FileField(_("文件"), upload_to=attachment_path)
+    content_type = models.CharField(_("文件类型"), max_length=100)
+    size = models.PositiveIntegerField(_("大小（字节）"))
+    sha256 = models.CharField(max_length=64)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("附件材料")
+        verbose_name_plural = _("附件材料")
+        ordering = ["uploaded_at", "id"]
+
+
+class AppendOnlyQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise PermissionError("Audit events are append-only")
+
+    def delete(self):
+        raise PermissionError("Audit events are append-only")
+
+
+class CaseEvent(models.Model):
+    """Append-only audit trail, written in the same transaction as the change it records."""
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="events")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    agency = models.ForeignKey(Agency, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    action = models.CharField(_("操作"), max_length=60)
+    summary = models.CharField(_("摘要"), max_length=300, blank=True)
+    changes = models.JSONField(_("变更"), default=dict, blank=True)
+    # Partners see only the events of the steps addressed to them (DOMAIN §1.5).
+    visible_to_partners = models.BooleanField(default=False)
+    created_at = models.DateTimeField(_("时间"), auto_now_add=True, db_index=True)
+
+    objects = AppendOnlyQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("案件日志")
+        verbose_name_plural = _("案件日志")
+        ordering = ["created_at", "id"]
+        indexes = [models.Index(fields=["case", "created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.created_at:%Y-%m-%d %H:%M} {self.action}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise PermissionError("Audit events are append-only")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise PermissionError("Audit events are append-only")

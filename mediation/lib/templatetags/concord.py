@@ -1,0 +1,52 @@
+"""Chinese-first formatting: 2026年3月5日, ¥1,234.50."""
+
+import datetime
+from decimal import Decimal, InvalidOperation
+
+from django import template
+from django.utils import timezone, translation
+
+register = template.Library()
+
+
+def format_date(value) -> str:
+    if value in (None, ""):
+        return ""
+    if isinstance(value, datetime.datetime):
+        value = timezone.localtime(value) if timezone.is_aware(value) else value
+        day = value.date()
+    else:
+        day = value
+    if translation.get_language() == "en":
+        return day.strftime("%Y-%m-%d")
+    return f"{day.year}年{day.month}月{day.day}日"
+
+
+def format_money(value) -> str:
+    if value in (None, ""):
+        return ""
+    try:
+        amount = Decimal(value).quantize(Decimal("0.01"))
+    except (InvalidOperation, TypeError, ValueError):
+        return str(value)
+    unit = "CNY " if translation.get_language() == "en" else ""
+    suffix = "" if unit else " 元"
+    return f"{unit}{amount:,.2f}{suffix}"
+
+
+@register.filter
+def cn_date(value):
+    return format_date(value)
+
+
+@register.filter
+def cn_datetime(value):
+    if not value:
+        return ""
+    local = timezone.localtime(value) if timezone.is_aware(value) else value
+    return f"{format_date(local)} {local:%H:%M}"
+
+
+@register.filter
+def yuan(value):
+    return format_money(value)

@@ -1,0 +1,16 @@
+from django.contrib import admin
+from django.urls import include, path
+from django.views.i18n import set_language
+
+urlpatterns = [
+    path("i18n/setlang/", set_language, name="set_language"),
+    path("admin/", admin.site.urls),
+    path("", include("mediation.cases.urls")),
+    path("", include("workflows.urls")),
+    path("clocks/", include("mediation.clocks.urls")),
+    path("notifications/", include("mediation.notifications.urls")),
+    path("supervision/", include("mediation.supervision.urls")),
+    path("precedents/", include("search.urls")),
+    path("api/v1/", include("mediation.api_urls")),
+]
+# Media is never served directly: attachments go through permission-checked views.

@@ -1,0 +1,32 @@
+import pytest
+
+from parties.models import Role
+from parties.services import agencies_ensure_ankang
+from tests.factories.parties import staff_user
+
+
+@pytest.fixture
+def ankang(db):
+    """The agency network of Ankang: keys like "union:610902", "court:city"."""
+    return agencies_ensure_ankang()
+
+
+@pytest.fixture
+def people(ankang):
+    """One user per role in Hanbin district plus the city, named for the permission tables."""
+    hb = "610902"
+    return {
+        "intake": staff_user(ankang[f"union:{hb}"], Role.INTAKE, username="hb_intake"),
+        "mediator": staff_user(ankang[f"union:{hb}"], Role.MEDIATOR, username="hb_mediator"),
+        "mediator2": staff_user(ankang[f"union:{hb}"], Role.MEDIATOR, username="hb_mediator2"),
+        "head": staff_user(ankang[f"union:{hb}"], Role.COMMITTEE_HEAD, username="hb_head"),
+        "labor_supervisor": staff_user(ankang[f"union:{hb}"], Role.LABOR_SUPERVISOR, username="hb_lsup"),
+        "supervisor": staff_user(ankang["union:city"], Role.UNION_SUPERVISOR, username="city_supervisor"),
+        "other_county_mediator": staff_user(ankang["union:610921"], Role.MEDIATOR, username="hy_mediator"),
+        "court": staff_user(ankang[f"court:{hb}"], Role.LIAISON, username="hb_court"),
+        "arbitration": staff_user(ankang[f"arbitration:{hb}"], Role.LIAISON, username="hb_arb"),
+        "inspection": staff_user(ankang[f"inspection:{hb}"], Role.LIAISON, username="hb_insp"),
+        "legal_aid": staff_user(ankang[f"legal_aid:{hb}"], Role.LIAISON, username="hb_legalaid"),
+        "procuratorate": staff_user(ankang[f"procuratorate:{hb}"], Role.LIAISON, username="hb_procur"),
+        "admin": staff_user(ankang["union:city"], Role.ADMIN, username="city_admin"),
+    }
