@@ -1,3 +1,10 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-urlpatterns: list = []
+from . import api
+
+urlpatterns = [
+    path("me/", api.me, name="api_me"),
+    path("cases/", api.case_list, name="api_case_list"),
+    path("cases/<int:case_id>/", api.case_detail, name="api_case_detail"),
+    path("tasks/", api.task_list, name="api_task_list"),
+]

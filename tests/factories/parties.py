@@ -8,9 +8,11 @@ from parties.models import Agency, AgencyKind, AgencyLevel, AgencyUnit, County, 
 from parties.validators import CREDIT_CODE_ALPHABET, credit_code_check_char, resident_id_check_char
 
 
-def make_resident_id(birth=datetime.date(1985, 6, 1), female=False, seed=None) -> str:
-    rnd = random.Random(seed)
-    seq = rnd.randrange(0, 99) * 10 + (rnd.choice([0, 2, 4, 6, 8]) if female else rnd.choice([1, 3, 5, 7, 9]))
+def make_resident_id(birth=None, female=False, seed=0) -> str:
+    """A valid, distinct resident ID number for each seed (birth dates spread over 1966–2006)."""
+    seed = seed or 0
+    birth = birth or datetime.date(1966, 1, 1) + datetime.timedelta(days=seed % 14600)
+    seq = (seed // 14600) % 100 * 10 + (2 if female else 1)
     first17 = f"610902{birth:%Y%m%d}{seq:03d}"
     return first17 + resident_id_check_char(first17)
 
@@ -47,6 +49,7 @@ class UserFactory(factory.django.DjangoModelFactory):
 class StaffFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Staff
+        skip_postgeneration_save = True
 
     user = factory.SubFactory(UserFactory)
     agency = factory.SubFactory(AgencyFactory)

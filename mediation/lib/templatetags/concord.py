@@ -50,3 +50,11 @@ def cn_datetime(value):
 @register.filter
 def yuan(value):
     return format_money(value)
+
+
+@register.filter
+def get_item(mapping, key):
+    try:
+        return mapping.get(key)
+    except AttributeError:
+        return None

@@ -1,0 +1,105 @@
+"""Read API (/api/v1/): session or token authentication, JSON, object permissions applied."""
+
+from __future__ import annotations
+
+from rest_framework.decorators import api_view
+from rest_framework.pagination import PageNumberPagination
+from rest_framework.response import Response
+
+from mediation.lib.masking import mask_id_number, mask_phone
+
+from . import selectors
+
+
+class Pagination(PageNumberPagination):
+    page_size = 20
+    page_size_query_param = "page_size"
+    max_page_size = 100
+
+
+def _agency(agency):
+    return {"id": agency.pk, "name": agency.name, "kind": agency.kind, "unit": agency.unit or None,
+            "level": agency.level, "county": agency.get_county_display(), "county_code": agency.county}
+
+
+def _task(task):
+    address = getattr(task, "address", None)
+    return {
+        "id": task.pk, "step": task.flow_task.name, "title": str(task.flow_task.task_title or task.flow_task.name),
+        "status": task.status, "created": task.created.isoformat(),
+        "owner": task.owner.username if task.owner_id else None,
+        "agency": address.agency.name if address else None, "role": address.role if address else None,
+    }
+
+
+@api_view(["GET"])
+def me(request):
+    staff = getattr(request.user, "staff", None)
+    return Response({
+        "username": request.user.username,
+        "name": staff.full_name if staff else "",
+        "roles": sorted(staff.roles) if staff else [],
+        "agency": _agency(staff.agency) if staff else None,
+    })
+
+
+def _case_row(case):
+    return {
+        "id": case.pk, "case_no": case.case_no, "title": case.title, "status": case.status,
+        "status_label": case.get_status_display(), "channel": case.channel, "county": case.get_county_display(),
+        "agency": case.agency.name, "received_on": case.received_on.isoformat() if case.received_on else None,
+        "workers_count": case.workers_count, "is_collective": case.is_collective,
+    }
+
+
+@api_view(["GET"])
+def case_list(request):
+    qs = selectors.case_list_for_user(request.user, status=request.query_params.get("status") or None)
+    paginator = Pagination()
+    page = paginator.paginate_queryset(qs, request)
+    return paginator.get_paginated_response([_case_row(c) for c in page])
+
+
+@api_view(["GET"])
+def case_detail(request, case_id):
+    from workflows.selectors import open_tasks_for_case
+
+    case = selectors.case_detail_for_user(request.user, case_id)
+    full = selectors.can_see_personal_data(request.user, case)
+    data = _case_row(case)
+    data.update({
+        "facts": case.facts,
+        "workers": [{
+            "name": cw.worker.name,
+            "id_number": cw.worker.id_number if full else mask_id_number(cw.worker.id_number),
+            "phone": cw.worker.phone if full else mask_phone(cw.worker.phone),
+            "is_representative": cw.is_representative, "amount_claimed": str(cw.amount_claimed),
+        } for cw in case.case_workers.all()],
+        "respondents": [{"name": str(r), "role": r.role,
+                         "credit_code": r.employer.credit_code if r.employer else None}
+                        for r in case.respondents.all()],
+        "claims": [{"dispute_type": c.dispute_type, "subtype": c.subtype, "amount_claimed": str(c.amount_claimed),
+                    "amount_agreed": str(c.amount_agreed) if c.amount_agreed is not None else None}
+                   for c in case.claims.all()],
+        "open_tasks": [_task(t) for t in open_tasks_for_case(case)],
+        "events": [{"time": e.created_at.isoformat(), "action": e.action, "summary": e.summary,
+                    "actor": e.actor.username if e.actor_id else None,
+                    "agency": e.agency.name if e.agency_id else None} for e in case.events.all()],
+    })
+    return Response(data)
+
+
+@api_view(["GET"])
+def task_list(request):
+    from workflows.selectors import inbox_for
+
+    tasks = inbox_for(request.user)
+    paginator = Pagination()
+    page = paginator.paginate_queryset(tasks, request)
+    rows = []
+    for task in page:
+        row = _task(task)
+        case = getattr(task.process.coerced, "case", None)
+        row["case"] = {"id": case.pk, "case_no": case.case_no} if case else None
+        rows.append(row)
+    return paginator.get_paginated_response(rows)

@@ -1,0 +1,336 @@
+"""Forms of the case pages. They parse and label input; the services decide."""
+
+from __future__ import annotations
+
+import datetime
+import re
+from decimal import Decimal, InvalidOperation
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from parties.models import Agency, County, EmployerKind, Industry
+from parties.validators import validate_credit_code, validate_mobile, validate_resident_id
+
+from .models import (
+    MAX_AMOUNT,
+    AgentKind,
+    Channel,
+    ClosingCode,
+    ConfirmationPath,
+    DisputeType,
+    EmploymentForm,
+    ReferralKind,
+    RequestDecision,
+    RespondentRole,
+    SessionForm,
+)
+
+DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+DATETIME_INPUT = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+TRUTHY = {"是", "代表", "y", "yes", "1", "true", "√", "✓"}
+
+
+def money_field(label, required=True):
+    return forms.DecimalField(
+        label=label, required=required, min_value=Decimal("0"), max_value=MAX_AMOUNT, decimal_places=2,
+        max_digits=12,
+        error_messages={
+            "min_value": _("金额不能为负数。"),
+            "max_value": _("金额超过一亿元，请核对是否输入有误。"),
+            "invalid": _("请输入有效的金额（元，最多两位小数）。"),
+            "max_decimal_places": _("金额最多保留两位小数。"),
+        },
+    )
+
+
+def parse_worker_lines(text: str) -> tuple[list[dict], list[str]]:
+    """One worker a line: 姓名，身份证号，手机号，请求金额[，代表]. Returns (workers, errors by line)."""
+    workers, errors = [], []
+    for lineno, raw in enumerate(text.splitlines(), start=1):
+        line = raw.strip()
+        if not line:
+            continue
+        parts = [p.strip() for p in re.split(r"[,，\t;；]", line)]
+        if len(parts) < 4:
+            errors.append(_("第%(n)d行：应为“姓名，身份证号，手机号，请求金额[，代表]”。") % {"n": lineno})
+            continue
+        name, id_number, phone, amount = parts[:4]
+        rep = len(parts) > 4 and parts[4].lower() in TRUTHY
+        line_errors = []
+        if not name:
+            line_errors.append(str(_("缺少姓名")))
+        try:
+            validate_resident_id(id_number)
+        except ValidationError as exc:
+            line_errors.extend(exc.messages)
+        try:
+            validate_mobile(phone)
+        except ValidationError as exc:
+            line_errors.extend(exc.messages)
+        try:
+            value = Decimal(amount.replace("元", "").replace(",", ""))
+            if value < 0:
+                line_errors.append(str(_("请求金额不能为负数")))
+            elif value > MAX_AMOUNT:
+                line_errors.append(str(_("请求金额超过一亿元，请核对")))
+        except InvalidOperation:
+            line_errors.append(str(_("请求金额不是有效数字")))
+            value = None
+        if line_errors:
+            errors.append(_("第%(n)d行（%(name)s）：%(e)s") % {"n": lineno, "name": name or "?", "e": "；".join(line_errors)})
+            continue
+        workers.append({"name": name, "id_number": id_number.upper(), "phone": phone,
+                        "amount_claimed": value, "is_representative": rep, "is_migrant": True})
+    return workers, errors
+
+
+class RegistrationForm(forms.Form):
+    channel = forms.ChoiceField(label=_("来源渠道"), choices=Channel.choices)
+    received_on = forms.DateField(label=_("收件日期"), widget=DATE_INPUT)
+    county = forms.ChoiceField(label=_("县区"), choices=County.choices)
+    town = forms.CharField(label=_("镇/街道"), max_length=60, required=False)
+    title = forms.CharField(label=_("案由摘要"), max_length=200)
+    facts = forms.CharField(label=_("事实与理由"), widget=forms.Textarea(attrs={"rows": 4}))
+    industry = forms.ChoiceField(label=_("行业"), choices=Industry.choices)
+    employment_form = forms.ChoiceField(label=_("用工形式"), choices=EmploymentForm.choices)
+    workers = forms.CharField(
+        label=_("申请人（劳动者）"),
+        help_text=_("每行一名：姓名，身份证号，手机号，请求金额（元）[，代表]。十人以上的集体争议请标注推举的代表。"),
+        widget=forms.Textarea(attrs={"rows": 6}),
+    )
+    employer_name = forms.CharField(label=_("被申请人单位名称"), max_length=120)
+    employer_credit_code = forms.CharField(label=_("统一社会信用代码"), max_length=18, validators=[validate_credit_code])
+    employer_legal_rep = forms.CharField(label=_("法定代表人/负责人"), max_length=40)
+    employer_phone = forms.CharField(label=_("单位联系电话"), max_length=20, required=False, validators=[validate_mobile])
+    employer_kind = forms.ChoiceField(label=_("单位类型"), choices=EmployerKind.choices)
+    employer_role = forms.ChoiceField(label=_("被申请人角色"), choices=RespondentRole.choices)
+    other_name = forms.CharField(label=_("其他责任主体名称（可选）"), max_length=120, required=False)
+    other_credit_code = forms.CharField(label=_("其他责任主体信用代码"), max_length=18, required=False,
+                                        validators=[validate_credit_code])
+    other_legal_rep = forms.CharField(label=_("其他责任主体负责人"), max_length=40, required=False)
+    other_role = forms.ChoiceField(label=_("其他责任主体角色"), choices=RespondentRole.choices, required=False)
+    claim_type = forms.ChoiceField(label=_("争议类型"), choices=DisputeType.choices)
+    claim_subtype = forms.CharField(label=_("具体诉求"), max_length=40)
+    claim_basis = forms.CharField(label=_("诉求依据"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    extra_claim_type = forms.ChoiceField(label=_("另一项争议类型（可选）"), choices=[("", "—")] + DisputeType.choices,
+                                         required=False)
+    extra_claim_subtype = forms.CharField(label=_("另一项具体诉求"), max_length=40, required=False)
+    extra_claim_amount = money_field(_("另一项请求金额（元）"), required=False)
+    source_agency = forms.ModelChoiceField(label=_("委派/转交机构"), queryset=Agency.objects.none(), required=False)
+    source_ref = forms.CharField(label=_("来源文号（法院诉前调号、仲裁案号等）"), max_length=80, required=False)
+    hotline_ticket = forms.CharField(label=_("12351热线工单号"), max_length=60, required=False)
+    court_due_date = forms.DateField(label=_("法院委派期限"), widget=DATE_INPUT, required=False)
+
+    def __init__(self, *args, agency: Agency, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.agency = agency
+        self.fields["source_agency"].queryset = Agency.objects.exclude(kind="UNION").order_by("kind", "county")
+        if agency.is_union:
+            self.fields["county"].initial = agency.county
+            self.fields["channel"].choices = [c for c in Channel.choices
+                                              if c[0] not in (Channel.COURT_DELEGATED, Channel.ARB_REFERRED)] + [
+                c for c in Channel.choices if c[0] in (Channel.COURT_DELEGATED, Channel.ARB_REFERRED)]
+        self.fields["received_on"].initial = timezone.localdate()
+
+    def clean_received_on(self):
+        day = self.cleaned_data["received_on"]
+        if day > timezone.localdate():
+            raise ValidationError(_("收件日期不能晚于今天。"))
+        return day
+
+    def clean_workers(self):
+        workers, errors = parse_worker_lines(self.cleaned_data["workers"])
+        if errors:
+            raise ValidationError([str(e) for e in errors])
+        if not workers:
+            raise ValidationError(_("至少填写一名劳动者。"))
+        return workers
+
+    def clean(self):
+        data = super().clean()
+        if data.get("other_name") and not data.get("other_credit_code"):
+            self.add_error("other_credit_code", _("请填写其他责任主体的统一社会信用代码。"))
+        if data.get("extra_claim_type") and not data.get("extra_claim_subtype"):
+            self.add_error("extra_claim_subtype", _("请填写另一项具体诉求。"))
+        return data
+
+    def service_kwargs(self) -> dict:
+        d = self.cleaned_data
+        workers = d["workers"]
+        respondents = [{
+            "name": d["employer_name"], "credit_code": d["employer_credit_code"],
+            "legal_representative": d["employer_legal_rep"], "contact_phone": d.get("employer_phone", ""),
+            "kind": d["employer_kind"], "county": d["county"], "industry": d["industry"], "role": d["employer_role"],
+        }]
+        if d.get("other_name"):
+            respondents.append({
+                "name": d["other_name"], "credit_code": d["other_credit_code"],
+                "legal_representative": d.get("other_legal_rep") or "—", "county": d["county"],
+                "industry": d["industry"], "role": d.get("other_role") or RespondentRole.GENERAL_CONTRACTOR,
+            })
+        total = sum((w["amount_claimed"] for w in workers), Decimal("0"))
+        claims = [{"dispute_type": d["claim_type"], "subtype": d["claim_subtype"], "amount_claimed": total,
+                   "basis": d.get("claim_basis", "")}]
+        if d.get("extra_claim_type"):
+            claims.append({"dispute_type": d["extra_claim_type"], "subtype": d["extra_claim_subtype"],
+                           "amount_claimed": d.get("extra_claim_amount") or 0})
+        return dict(
+            channel=d["channel"], title=d["title"], facts=d["facts"], county=d["county"], town=d.get("town", ""),
+            received_on=d["received_on"], industry=d["industry"], employment_form=d["employment_form"],
+            workers=workers, respondents=respondents, claims=claims, source_agency=d.get("source_agency"),
+            source_ref=d.get("source_ref", ""), hotline_ticket=d.get("hotline_ticket", ""),
+            court_due_date=d.get("court_due_date"),
+        )
+
+
+class ReviewForm(forms.Form):
+    DECISIONS = [("accept", _("受理")), ("not_accept", _("不予受理")), ("redirect", _("分流转办"))]
+    decision = forms.ChoiceField(label=_("审查决定"), choices=DECISIONS, widget=forms.RadioSelect)
+    decided_on = forms.DateField(label=_("决定日期"), widget=DATE_INPUT)
+    respondent_consents = forms.BooleanField(label=_("被申请人同意调解"), required=False)
+    reason = forms.CharField(label=_("理由（不予受理或转办时必填）"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    redirected_to = forms.CharField(label=_("转办去向"), max_length=120, required=False)
+
+
+class AssignForm(forms.Form):
+    mediator = forms.ModelChoiceField(label=_("主办调解员"), queryset=None)
+    assistants = forms.ModelMultipleChoiceField(label=_("协办调解员"), queryset=None, required=False,
+                                                widget=forms.CheckboxSelectMultiple)
+
+    def __init__(self, *args, mediators, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["mediator"].queryset = mediators
+        self.fields["assistants"].queryset = mediators
+        self.fields["mediator"].label_from_instance = lambda u: u.staff.full_name
+        self.fields["assistants"].label_from_instance = lambda u: u.staff.full_name
+
+
+class SessionRecordForm(forms.Form):
+    held_at = forms.DateTimeField(label=_("调解时间"), widget=DATETIME_INPUT, input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"])
+    form = forms.ChoiceField(label=_("调解方式"), choices=SessionForm.choices)
+    place = forms.CharField(label=_("地点（视频调解填写平台）"), max_length=120)
+    participants = forms.CharField(label=_("参加人员"), widget=forms.Textarea(attrs={"rows": 2}))
+    points_in_dispute = forms.CharField(label=_("争议焦点"), widget=forms.Textarea(attrs={"rows": 3}))
+    proposals = forms.CharField(label=_("调解方案/各方意见"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    result = forms.CharField(label=_("本次结果与下一步"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    attachment = forms.FileField(label=_("调解笔录或照片（PDF/JPEG/PNG/DOCX/XLSX，20MB以内）"), required=False)
+
+
+class ExtensionForm(forms.Form):
+    days = forms.IntegerField(label=_("延长天数"), min_value=1, max_value=15)
+    applicant_consent = forms.CharField(label=_("申请人同意方式（如：书面同意书、调解笔录签字）"), max_length=200)
+    respondent_consent = forms.CharField(label=_("被申请人同意方式"), max_length=200)
+    consented_on = forms.DateField(label=_("同意日期"), widget=DATE_INPUT)
+
+
+class MediationOutcomeForm(forms.Form):
+    OUTCOMES = [("agreement", _("达成调解协议")), ("failed", _("调解不成，终止调解")), ("withdrawn", _("申请人撤回/自行和解"))]
+    outcome = forms.ChoiceField(label=_("调解结果"), choices=OUTCOMES, widget=forms.RadioSelect)
+    on = forms.DateField(label=_("日期"), widget=DATE_INPUT)
+    # agreement
+    terms = forms.CharField(label=_("协议内容"), required=False, widget=forms.Textarea(attrs={"rows": 4}))
+    amount_total = money_field(_("协议金额合计（元）"), required=False)
+    applicant_signed = forms.BooleanField(label=_("申请人已签名"), required=False)
+    respondent_signed = forms.BooleanField(label=_("被申请人已签名/盖章"), required=False)
+    mediator_signed = forms.BooleanField(label=_("调解员已签名"), required=False)
+    sealed = forms.BooleanField(label=_("已加盖调解组织印章"), required=False)
+    paid_on_spot = forms.BooleanField(label=_("当场履行完毕"), required=False)
+    instalments = forms.CharField(
+        label=_("履行期限（每行一期：日期，金额）"), required=False, widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("例如：2026-12-20，50000"),
+    )
+    confirmation_path = forms.ChoiceField(label=_("确认途径"), choices=ConfirmationPath.choices, required=False)
+    # failure / withdrawal
+    reason = forms.CharField(label=_("终止或撤回理由"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    referral_kinds = forms.MultipleChoiceField(label=_("转出去向（调解不成时）"), choices=ReferralKind.choices,
+                                               required=False, widget=forms.CheckboxSelectMultiple)
+
+    def clean_instalments(self):
+        rows = []
+        for lineno, raw in enumerate(self.cleaned_data.get("instalments", "").splitlines(), start=1):
+            line = raw.strip()
+            if not line:
+                continue
+            parts = [p.strip() for p in re.split(r"[,，\t]", line)]
+            try:
+                due = datetime.date.fromisoformat(parts[0])
+                amount = Decimal(parts[1])
+            except (ValueError, IndexError, InvalidOperation):
+                raise ValidationError(_("第%(n)d行格式应为“日期，金额”，如 2026-12-20，50000。") % {"n": lineno}) from None
+            if amount <= 0:
+                raise ValidationError(_("第%(n)d行：金额必须大于零。") % {"n": lineno})
+            rows.append((due, amount))
+        return rows
+
+
+class ConfirmationDecisionForm(forms.Form):
+    decision = forms.ChoiceField(label=_("审查结果"), choices=[c for c in RequestDecision.choices if c[0]],
+                                 widget=forms.RadioSelect)
+    accepted_on = forms.DateField(label=_("受理日期"), widget=DATE_INPUT)
+    decided_on = forms.DateField(label=_("决定日期"), widget=DATE_INPUT)
+    ruling_no = forms.CharField(label=_("裁定书/调解书/支付令文号"), max_length=80, required=False)
+    reason = forms.CharField(label=_("驳回理由"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class FollowUpForm(forms.Form):
+    OUTCOMES = [("performed", _("已全部履行")), ("payment_order", _("逾期未履行：申请支付令")),
+                ("refer", _("逾期未履行：转仲裁等"))]
+    outcome = forms.ChoiceField(label=_("履行情况"), choices=OUTCOMES, widget=forms.RadioSelect)
+    on = forms.DateField(label=_("日期"), widget=DATE_INPUT)
+    note = forms.CharField(label=_("说明"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    referral_kinds = forms.MultipleChoiceField(label=_("转出去向"), choices=ReferralKind.choices, required=False,
+                                               widget=forms.CheckboxSelectMultiple)
+
+
+class PaymentForm(forms.Form):
+    instalment = forms.IntegerField(widget=forms.HiddenInput)
+    paid_on = forms.DateField(label=_("实付日期"), widget=DATE_INPUT)
+    proof = forms.CharField(label=_("付款凭证（转账流水号等）"), max_length=200)
+
+
+class VisitForm(forms.Form):
+    visited_on = forms.DateField(label=_("回访日期"), widget=DATE_INPUT)
+    method = forms.CharField(label=_("回访方式"), max_length=40)
+    findings = forms.CharField(label=_("回访情况"), widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class ReferralUpdateForm(forms.Form):
+    received_on = forms.DateField(label=_("接收日期"), widget=DATE_INPUT)
+    accepted = forms.TypedChoiceField(
+        label=_("决定"), required=False, coerce=lambda v: {"yes": True, "no": False}.get(v),
+        choices=[("", _("尚未决定")), ("yes", _("受理/给予援助/支持起诉/立案")), ("no", _("不予受理/不予援助/不支持"))],
+        empty_value=None,
+    )
+    decided_on = forms.DateField(label=_("决定日期"), widget=DATE_INPUT, required=False)
+    decision_note = forms.CharField(label=_("决定说明"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    result = forms.CharField(label=_("处理结果（裁决、判决、监察指令等）"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    document_no = forms.CharField(label=_("文书编号"), max_length=80, required=False)
+    result_on = forms.DateField(label=_("结果日期"), widget=DATE_INPUT, required=False)
+    finish = forms.BooleanField(label=_("本机构办理完毕，反馈结果"), required=False)
+
+
+class CloseForm(forms.Form):
+    closing_code = forms.ChoiceField(label=_("结案方式"), choices=ClosingCode.choices)
+    closed_on = forms.DateField(label=_("结案日期"), widget=DATE_INPUT)
+    follow_up_done = forms.BooleanField(label=_("已完成回访"), required=False)
+    note = forms.CharField(label=_("结案说明"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class AttachmentForm(forms.Form):
+    title = forms.CharField(label=_("材料名称"), max_length=120)
+    file = forms.FileField(label=_("文件（PDF/JPEG/PNG/DOCX/XLSX，20MB以内）"))
+
+
+class AgentForm(forms.Form):
+    name = forms.CharField(label=_("代理人姓名"), max_length=40)
+    kind = forms.ChoiceField(label=_("代理类型"), choices=AgentKind.choices)
+    phone = forms.CharField(label=_("电话"), max_length=20, required=False, validators=[validate_mobile])
+
+
+class ConfirmationFilingForm(forms.Form):
+    CHOICES = [("apply", _("双方已共同提出申请")), ("skip", _("双方决定不申请确认，直接进入履行"))]
+    decision = forms.ChoiceField(label=_("确认申请"), choices=CHOICES, widget=forms.RadioSelect, initial="apply")
+    filed_on = forms.DateField(label=_("申请日期"), widget=DATE_INPUT)

@@ -1,0 +1,908 @@
+"""Writes on mediation cases: one function per step of DOMAIN §2.3 (T1–T23).
+
+Each runs in one transaction, checks the transition against TRANSITIONS, writes the
+audit event in the same transaction and starts or stops the statutory clocks.
+Business refusals raise ValidationError with a message for the user.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from mediation.clocks import services as clocks
+from mediation.lib.numbering import next_number
+from mediation.lib.uploads import inspect_upload
+from parties.models import Agency, AgencyKind, AgencyUnit, Employer, Role, Worker
+
+from .audit import diff, record_event, snapshot
+from .models import (
+    MAX_AMOUNT,
+    PAYMENT_ORDER_TYPES,
+    Agreement,
+    Attachment,
+    Case,
+    CaseAgent,
+    CaseRespondent,
+    CaseStatus,
+    CaseWorker,
+    Channel,
+    Claim,
+    ClosingCode,
+    ConfirmationPath,
+    ConfirmationRequest,
+    Extension,
+    FollowUpVisit,
+    Instalment,
+    MediationSession,
+    Referral,
+    ReferralKind,
+    ReferralStatus,
+    RequestDecision,
+    RequestKind,
+)
+
+S = CaseStatus
+
+# Collective dispute: ten or more workers with a common claim (调解仲裁法 Art. 7).
+COLLECTIVE_THRESHOLD = 10
+# D3a: total extension of the mediation period (days). The clock rule may set its own cap.
+MAX_EXTENSION_DAYS = 15
+
+# Which steps may leave which states (DOMAIN §2.3). One table, read in one screen.
+TRANSITIONS: dict[str, tuple[set[str], str | None]] = {
+    "submit": ({S.DRAFT}, S.RECEIVED),
+    "accept": ({S.RECEIVED}, S.ACCEPTED),
+    "not_accept": ({S.RECEIVED}, S.NOT_ACCEPTED),
+    "redirect": ({S.RECEIVED}, S.REDIRECTED),
+    "assign": ({S.ACCEPTED, S.IN_MEDIATION, S.EXTENDED}, None),
+    "session": ({S.ACCEPTED, S.IN_MEDIATION, S.EXTENDED, S.CONFIRMATION_REFUSED}, S.IN_MEDIATION),
+    "extend": ({S.IN_MEDIATION, S.EXTENDED}, S.EXTENDED),
+    "agree": ({S.IN_MEDIATION, S.EXTENDED, S.CONFIRMATION_REFUSED}, S.AGREEMENT_EFFECTIVE),
+    "request_confirmation": ({S.AGREEMENT_EFFECTIVE, S.PERFORMING}, S.CONFIRMATION_PENDING),
+    "confirm": ({S.CONFIRMATION_PENDING}, S.CONFIRMED),
+    "refuse_confirmation": ({S.CONFIRMATION_PENDING}, S.CONFIRMATION_REFUSED),
+    "start_performance": ({S.AGREEMENT_EFFECTIVE, S.CONFIRMED, S.ENFORCEMENT}, S.PERFORMING),
+    "record_payment": ({S.AGREEMENT_EFFECTIVE, S.CONFIRMED, S.PERFORMING, S.DEFAULTED, S.ENFORCEMENT}, None),
+    "default": ({S.PERFORMING, S.AGREEMENT_EFFECTIVE, S.CONFIRMED}, S.DEFAULTED),
+    "payment_order": ({S.DEFAULTED}, S.ENFORCEMENT),
+    "performed": ({S.AGREEMENT_EFFECTIVE, S.CONFIRMED, S.PERFORMING, S.DEFAULTED, S.ENFORCEMENT}, S.PERFORMED),
+    "fail": ({S.ACCEPTED, S.IN_MEDIATION, S.EXTENDED, S.CONFIRMATION_REFUSED}, S.MEDIATION_FAILED),
+    "refer": ({S.MEDIATION_FAILED, S.DEFAULTED}, S.REFERRED_OUT),
+    "withdraw": ({S.RECEIVED, S.ACCEPTED, S.IN_MEDIATION, S.EXTENDED, S.CONFIRMATION_REFUSED}, S.WITHDRAWN),
+    "close": ({S.PERFORMED, S.REFERRED_OUT, S.NOT_ACCEPTED, S.REDIRECTED, S.WITHDRAWN}, S.CLOSED),
+    "archive": ({S.CLOSED}, S.ARCHIVED),
+}
+
+ACTION_LABELS = {
+    "submit": gettext_lazy("提交申请"), "accept": gettext_lazy("受理"), "not_accept": gettext_lazy("不予受理"), "redirect": gettext_lazy("分流转办"),
+    "assign": gettext_lazy("指派调解员"), "session": gettext_lazy("记录调解"), "extend": gettext_lazy("延期调解"), "agree": gettext_lazy("签订调解协议"),
+    "request_confirmation": gettext_lazy("申请确认"), "confirm": gettext_lazy("确认调解协议"), "refuse_confirmation": gettext_lazy("驳回确认申请"),
+    "start_performance": gettext_lazy("进入履行"), "record_payment": gettext_lazy("记录履行"), "default": gettext_lazy("登记逾期未履行"),
+    "payment_order": gettext_lazy("申请支付令"), "performed": gettext_lazy("确认履行完毕"), "fail": gettext_lazy("终止调解"), "refer": gettext_lazy("转出移送"),
+    "withdraw": gettext_lazy("撤回"), "close": gettext_lazy("结案"), "archive": gettext_lazy("归档"),
+}
+
+# The closing codes that fit each state a case is closed from (§2.5).
+CLOSING_CODES_BY_STATE = {
+    S.PERFORMED: {ClosingCode.SUCCESS_PAID_ON_SPOT, ClosingCode.SUCCESS_INSTALMENTS_DONE,
+                  ClosingCode.SUCCESS_JUDICIAL_CONFIRMED, ClosingCode.SUCCESS_ARB_REVIEWED,
+                  ClosingCode.SUCCESS_PAYMENT_ORDER, ClosingCode.SUPERVISION_RECTIFIED},
+    S.REFERRED_OUT: {ClosingCode.FAILED_TO_ARBITRATION, ClosingCode.FAILED_TO_LITIGATION_LEGAL_AID,
+                     ClosingCode.FAILED_TO_LITIGATION_PROCURATORATE, ClosingCode.REFERRED_INSPECTION},
+    S.NOT_ACCEPTED: {ClosingCode.NOT_ACCEPTED},
+    S.REDIRECTED: {ClosingCode.REDIRECTED},
+    S.WITHDRAWN: {ClosingCode.WITHDRAWN},
+}
+
+# Which unit of which agency receives each referral (T19).
+REFERRAL_TARGETS = {
+    ReferralKind.ARBITRATION: (AgencyKind.HRSS, AgencyUnit.ARBITRATION),
+    ReferralKind.INSPECTION: (AgencyKind.HRSS, AgencyUnit.INSPECTION),
+    ReferralKind.LEGAL_AID: (AgencyKind.JUSTICE, AgencyUnit.LEGAL_AID),
+    ReferralKind.SUPPORT_PROSECUTION: (AgencyKind.PROCURATORATE, AgencyUnit.MAIN),
+}
+REFERRAL_CLOCKS = {
+    ReferralKind.ARBITRATION: "D13",
+    ReferralKind.INSPECTION: "D30",
+    ReferralKind.LEGAL_AID: "D29",
+}
+
+
+# ---------------------------------------------------------------- helpers
+
+def _lock(case: Case) -> Case:
+    return Case.objects.select_for_update().get(pk=case.pk)
+
+
+def _check(case: Case, step: str) -> str | None:
+    allowed, target = TRANSITIONS[step]
+    if case.status == S.ARCHIVED:
+        raise ValidationError(_("案件已归档，只能查阅，不能再修改。"), code="archived")
+    if case.status not in allowed:
+        raise ValidationError(
+            _("案件当前状态为“%(status)s”，不能%(action)s。")
+            % {"status": case.get_status_display(), "action": ACTION_LABELS[step]},
+            code="illegal_transition",
+        )
+    return target
+
+
+def _move(case: Case, step: str, *, actor, summary: str = "", changes: dict | None = None,
+          visible_to_partners: bool = False) -> Case:
+    """Validate and apply the transition `step`, and record it."""
+    target = _check(case, step)
+    before = case.status
+    all_changes = dict(changes or {})
+    if target and target != before:
+        case.status = target
+        all_changes["status"] = [before, target]
+    case.save()
+    record_event(case, actor=actor, action=f"case.{step}", summary=summary or ACTION_LABELS[step],
+                 changes=all_changes, visible_to_partners=visible_to_partners)
+    return case
+
+
+def _not_future(day: datetime.date | datetime.datetime | None, label: str) -> None:
+    if day is None:
+        raise ValidationError(_("请填写%(label)s。") % {"label": label}, code="required")
+    today = timezone.localdate()
+    value = timezone.localtime(day).date() if isinstance(day, datetime.datetime) and timezone.is_aware(day) else day
+    if isinstance(value, datetime.datetime):
+        value = value.date()
+    if value > today:
+        raise ValidationError(_("%(label)s不能晚于今天。") % {"label": label}, code="future_date")
+
+
+def _amount(value, label: str) -> Decimal:
+    try:
+        amount = Decimal(str(value)).quantize(Decimal("0.01"))
+    except Exception:
+        raise ValidationError(_("%(label)s不是有效的金额。") % {"label": label}, code="amount") from None
+    if amount < 0:
+        raise ValidationError(_("%(label)s不能为负数。") % {"label": label}, code="negative")
+    if amount > MAX_AMOUNT:
+        raise ValidationError(_("%(label)s超过一亿元，请核对是否输入有误。") % {"label": label}, code="absurd")
+    return amount
+
+
+def _require_text(value: str, label: str) -> str:
+    value = (value or "").strip()
+    if not value:
+        raise ValidationError(_("请填写%(label)s。") % {"label": label}, code="required")
+    return value
+
+
+def _full_clean(obj, exclude=None):
+    obj.full_clean(exclude=exclude)
+    return obj
+
+
+def agency_for(case: Case, kind: str, unit: str = AgencyUnit.MAIN) -> Agency:
+    """The partner agency of `kind`/`unit` in the case's county, else at city level."""
+    qs = Agency.objects.filter(kind=kind, unit=unit)
+    return qs.filter(county=case.county).first() or qs.filter(level="CITY").first()
+
+
+# ---------------------------------------------------------------- T1/T2: registration
+
+@transaction.atomic
+def case_register(
+    *,
+    actor,
+    agency: Agency,
+    channel: str,
+    title: str,
+    facts: str,
+    county: str,
+    received_on: datetime.date,
+    workers: list[dict],
+    respondents: list[dict],
+    claims: list[dict],
+    town: str = "",
+    industry: str = "OTHER",
+    employment_form: str = "STANDARD",
+    source_agency: Agency | None = None,
+    source_ref: str = "",
+    hotline_ticket: str = "",
+    court_prefiling_no: str = "",
+    court_due_date: datetime.date | None = None,
+    is_restricted: bool = False,
+    submit: bool = True,
+) -> Case:
+    """Register a case (T1) and, when the application is complete, fix its receipt (T2).
+
+    workers: dicts with name, id_number, phone, flags…, amount_claimed, is_representative.
+    respondents: dicts with either employer (Employer) or employer fields, or person_name; role.
+    claims: dicts with dispute_type, subtype, amount_claimed, worker_index (optional), basis.
+    """
+    if not agency.is_union or not agency.case_prefix:
+        raise ValidationError(_("只有设置了案号前缀的工会调解组织可以登记案件。"), code="agency")
+    if channel not in Channel.values:
+        raise ValidationError(_("来源渠道无效。"), code="channel")
+    title = _require_text(title, _("案由摘要"))
+    facts = _require_text(facts, _("事实与理由"))
+    _not_future(received_on, _("收件日期"))
+    if channel in (Channel.COURT_DELEGATED, Channel.COURT_ENTRUSTED, Channel.ARB_REFERRED) and not source_ref:
+        raise ValidationError(_("法院委派或仲裁转交的案件必须填写来源文号。"), code="source_ref")
+    if not workers:
+        raise ValidationError(_("至少需要一名申请人（劳动者）。"), code="workers")
+    if not respondents:
+        raise ValidationError(_("至少需要一名被申请人。"), code="respondents")
+    if not claims:
+        raise ValidationError(_("至少需要一项请求事项。"), code="claims")
+
+    year = received_on.year
+    number = next_number(f"case:{agency.pk}", year)
+    case = Case(
+        case_no=f"{agency.case_prefix}〔{year}〕第{number:04d}号",
+        year=year, agency=agency, county=county, town=town, channel=channel, title=title, facts=facts,
+        industry=industry, employment_form=employment_form, source_agency=source_agency,
+        source_ref=source_ref, hotline_ticket=hotline_ticket, court_prefiling_no=court_prefiling_no,
+        court_due_date=court_due_date, is_restricted=is_restricted,
+        status=S.RECEIVED if submit else S.DRAFT, received_on=received_on if submit else None,
+        created_by=actor, workers_count=len(workers), is_collective=len(workers) >= COLLECTIVE_THRESHOLD,
+    )
+    _full_clean(case, exclude=["created_by"])
+    case.save()
+
+    case_workers = []
+    seen_ids = set()
+    for i, data in enumerate(workers, start=1):
+        id_number = (data.get("id_number") or "").strip().upper()
+        if id_number in seen_ids:
+            raise ValidationError(_("第%(n)d名劳动者的身份证号码与前面重复。") % {"n": i}, code="duplicate_worker")
+        seen_ids.add(id_number)
+        fields = {k: v for k, v in data.items() if k not in ("amount_claimed", "is_representative", "authorization")}
+        worker = Worker.objects.filter(id_number=id_number).first() or Worker(**fields)
+        for k, v in fields.items():
+            setattr(worker, k, v)
+        try:
+            _full_clean(worker)
+        except ValidationError as exc:
+            raise ValidationError(_("第%(n)d名劳动者：%(err)s") % {"n": i, "err": "；".join(exc.messages)}) from None
+        worker.save()
+        cw = CaseWorker(
+            case=case, worker=worker, is_representative=bool(data.get("is_representative")),
+            authorization=data.get("authorization", ""),
+            amount_claimed=_amount(data.get("amount_claimed") or 0, _("第%(n)d名劳动者的请求金额") % {"n": i}),
+        )
+        cw.save()
+        case_workers.append(cw)
+    if case.is_collective and not any(cw.is_representative for cw in case_workers):
+        raise ValidationError(_("十人以上的集体争议应推举代表参加调解（调解仲裁法第七条）。"), code="representatives")
+
+    for i, data in enumerate(respondents, start=1):
+        employer = data.get("employer")
+        if employer is None and data.get("credit_code"):
+            code = data["credit_code"].strip().upper()
+            employer = Employer.objects.filter(credit_code=code).first()
+            if employer is None:
+                employer = Employer(**{k: v for k, v in data.items() if k not in ("role", "person_name", "person_phone")})
+                try:
+                    _full_clean(employer)
+                except ValidationError as exc:
+                    raise ValidationError(_("第%(n)d个被申请人：%(err)s") % {"n": i, "err": "；".join(exc.messages)}) from None
+                employer.save()
+        if employer is None and not data.get("person_name"):
+            raise ValidationError(_("第%(n)d个被申请人缺少单位或自然人姓名。") % {"n": i}, code="respondent")
+        CaseRespondent.objects.create(
+            case=case, employer=employer, person_name=data.get("person_name", ""),
+            person_phone=data.get("person_phone", ""), role=data.get("role", "EMPLOYER"),
+        )
+
+    for i, data in enumerate(claims, start=1):
+        idx = data.get("worker_index")
+        claim = Claim(
+            case=case, dispute_type=data.get("dispute_type", ""), subtype=(data.get("subtype") or "").strip(),
+            case_worker=case_workers[idx] if idx is not None else None,
+            period_from=data.get("period_from"), period_to=data.get("period_to"),
+            amount_claimed=_amount(data.get("amount_claimed") or 0, _("第%(n)d项请求金额") % {"n": i}),
+            basis=data.get("basis", ""),
+        )
+        try:
+            _full_clean(claim)
+        except ValidationError as exc:
+            raise ValidationError(_("第%(n)d项请求：%(err)s") % {"n": i, "err": "；".join(exc.messages)}) from None
+        claim.save()
+
+    record_event(case, actor=actor, action="case.registered",
+                 summary=_("登记案件 %(no)s（%(channel)s）") % {"no": case.case_no, "channel": case.get_channel_display()},
+                 changes={"status": [None, case.status]}, visible_to_partners=source_agency is not None)
+    if submit:
+        _start_receipt_clocks(case, actor)
+    return case
+
+
+def _start_receipt_clocks(case: Case, actor) -> None:
+    # D1: 15 days from receipt, then the applicant may go to arbitration (Art. 14).
+    # D2: 3 working days to decide on acceptance.
+    clocks.clock_start(subject=case, rule_code="D1", started_on=case.received_on, case=case,
+                       agency=case.agency, actor=actor, county=case.county)
+    clocks.clock_start(subject=case, rule_code="D2", started_on=case.received_on, case=case,
+                       agency=case.agency, actor=actor, county=case.county)
+
+
+@transaction.atomic
+def case_submit(*, case: Case, actor, received_on: datetime.date) -> Case:
+    """T2: the application is complete; the receipt date starts D1 and D2."""
+    case = _lock(case)
+    _not_future(received_on, _("收件日期"))
+    case.received_on = received_on
+    _move(case, "submit", actor=actor, changes={"received_on": [None, received_on]})
+    _start_receipt_clocks(case, actor)
+    return case
+
+
+# ---------------------------------------------------------------- T3–T5: acceptance review
+
+@transaction.atomic
+def case_accept(*, case: Case, actor, accepted_on: datetime.date, respondent_consents: bool) -> Case:
+    """T3. Mediation is voluntary: the respondent must agree to mediate."""
+    case = _lock(case)
+    _check(case, "accept")
+    if not respondent_consents:
+        raise ValidationError(_("被申请人不同意调解的，不能受理，请选择“不予受理”并说明理由。"), code="consent")
+    _not_future(accepted_on, _("受理日期"))
+    if case.received_on and accepted_on < case.received_on:
+        raise ValidationError(_("受理日期不能早于收件日期。"), code="date_order")
+    case.accepted_on = accepted_on
+    _move(case, "accept", actor=actor, changes={"accepted_on": [None, accepted_on]}, visible_to_partners=True)
+    clocks.clock_stop(subject=case, rule_code="D2", on=accepted_on, actor=actor)
+    if case.channel == Channel.COURT_DELEGATED:
+        clocks.clock_start(subject=case, rule_code="D10", started_on=accepted_on, case=case,
+                           agency=case.agency, actor=actor, county=case.county)
+    clocks.clock_start(subject=case, rule_code="D3", started_on=accepted_on, case=case,
+                       agency=case.agency, actor=actor, county=case.county)
+    return case
+
+
+@transaction.atomic
+def case_not_accept(*, case: Case, actor, reason: str, on: datetime.date) -> Case:
+    """T4: written reasons; the applicant is told of arbitration and the 1-year limitation (D12)."""
+    case = _lock(case)
+    _check(case, "not_accept")
+    case.decision_reason = _require_text(reason, _("不予受理理由"))
+    _not_future(on, _("决定日期"))
+    _move(case, "not_accept", actor=actor, summary=_("不予受理：%(r)s") % {"r": case.decision_reason},
+          changes={"decision_reason": ["", case.decision_reason]}, visible_to_partners=True)
+    clocks.clock_stop(subject=case, rule_code="D2", on=on, actor=actor)
+    return case
+
+
+@transaction.atomic
+def case_redirect(*, case: Case, actor, to: str, reason: str, on: datetime.date) -> Case:
+    """T5: sent to a more suitable body."""
+    case = _lock(case)
+    _check(case, "redirect")
+    case.redirected_to = _require_text(to, _("转办去向"))
+    case.decision_reason = _require_text(reason, _("转办理由"))
+    _not_future(on, _("决定日期"))
+    _move(case, "redirect", actor=actor, summary=_("转办至%(to)s") % {"to": case.redirected_to},
+          changes={"redirected_to": ["", case.redirected_to]}, visible_to_partners=True)
+    clocks.clock_stop(subject=case, rule_code="D2", on=on, actor=actor)
+    return case
+
+
+@transaction.atomic
+def case_assign_mediator(*, case: Case, actor, mediator, assistants: Iterable = ()) -> Case:
+    case = _lock(case)
+    _check(case, "assign")
+    staff = getattr(mediator, "staff", None)
+    if staff is None or staff.agency_id != case.agency_id or not staff.has_role(Role.MEDIATOR, Role.COMMITTEE_HEAD):
+        raise ValidationError(_("只能指派本调解组织的调解员。"), code="mediator")
+    before = case.lead_mediator
+    case.lead_mediator = mediator
+    _move(case, "assign", actor=actor, summary=_("指派调解员 %(name)s") % {"name": staff.full_name},
+          changes={"lead_mediator": [str(before) if before else None, str(mediator)]})
+    assistants = [a for a in assistants if a.pk != mediator.pk]
+    for a in assistants:
+        a_staff = getattr(a, "staff", None)
+        if a_staff is None or a_staff.agency_id != case.agency_id:
+            raise ValidationError(_("协办调解员必须是本调解组织的工作人员。"), code="assistant")
+    case.assistant_mediators.set(assistants)
+    return case
+
+
+# ---------------------------------------------------------------- T6–T7: sessions, extension
+
+@transaction.atomic
+def session_record(*, case: Case, actor, held_at: datetime.datetime, form: str, place: str,
+                   participants: str, points_in_dispute: str, proposals: str = "", result: str = "",
+                   attachments: Iterable = ()) -> MediationSession:
+    case = _lock(case)
+    _check(case, "session")
+    _not_future(held_at, _("调解时间"))
+    if case.accepted_on and timezone.localtime(held_at).date() < case.accepted_on:
+        raise ValidationError(_("调解时间不能早于受理日期。"), code="date_order")
+    session = MediationSession(
+        case=case, held_at=held_at, form=form, place=place.strip(),
+        participants=_require_text(participants, _("参加人员")),
+        points_in_dispute=_require_text(points_in_dispute, _("争议焦点")),
+        proposals=proposals, result=result, recorded_by=actor,
+    )
+    _full_clean(session, exclude=["recorded_by"])
+    session.save()
+    for upload in attachments:
+        _attachment_create(case=case, actor=actor, upload=upload, title=upload.name, session=session)
+    n = case.sessions.count()
+    _move(case, "session", actor=actor,
+          summary=_("第%(n)d次调解（%(form)s）") % {"n": n, "form": session.get_form_display()})
+    return session
+
+
+@transaction.atomic
+def case_extend(*, case: Case, actor, days: int, applicant_consent: str, respondent_consent: str,
+                consented_on: datetime.date) -> Extension:
+    """T7 / D3a: both parties' consent recorded; the total extension is capped."""
+    case = _lock(case)
+    _check(case, "extend")
+    if not actor.staff.has_role(Role.COMMITTEE_HEAD):
+        raise ValidationError(_("延期须经调解委员会主任批准。"), code="approver")
+    applicant_consent = _require_text(applicant_consent, _("申请人同意延期的方式"))
+    respondent_consent = _require_text(respondent_consent, _("被申请人同意延期的方式"))
+    _not_future(consented_on, _("同意日期"))
+    if days is None or days <= 0:
+        raise ValidationError(_("延长天数必须为正数。"), code="days")
+    used = sum(e.days for e in case.extensions.all())
+    if used + days > MAX_EXTENSION_DAYS:
+        raise ValidationError(
+            _("延期合计不得超过%(max)d日，本案已延期%(used)d日。") % {"max": MAX_EXTENSION_DAYS, "used": used},
+            code="cap",
+        )
+    ext = Extension.objects.create(case=case, days=days, applicant_consent=applicant_consent,
+                                   respondent_consent=respondent_consent, consented_on=consented_on,
+                                   approved_by=actor)
+    clocks.clock_extend(subject=case, rule_code="D3", days=days, applicant_consent=applicant_consent,
+                        respondent_consent=respondent_consent, actor=actor)
+    _move(case, "extend", actor=actor, summary=_("延期调解%(d)d日（双方同意）") % {"d": days},
+          changes={"extension_days": [used, used + days]}, visible_to_partners=True)
+    return ext
+
+
+# ---------------------------------------------------------------- T8–T17: agreement and after
+
+@transaction.atomic
+def agreement_sign(*, case: Case, actor, terms: str, amount_total, signed_on: datetime.date,
+                   applicant_signed: bool, respondent_signed: bool, mediator_signed: bool, sealed: bool,
+                   paid_on_spot: bool = False, instalments: Iterable[tuple[datetime.date, Decimal]] = (),
+                   confirmation_path: str = ConfirmationPath.NONE, default_clause: str = "") -> Agreement:
+    """T8: effective once both parties and the mediator sign and the organisation seals (Art. 14)."""
+    case = _lock(case)
+    _check(case, "agree")
+    if not case.sessions.exists():
+        raise ValidationError(_("尚无调解记录，不能签订调解协议。"), code="no_session")
+    if not (applicant_signed and respondent_signed and mediator_signed and sealed):
+        raise ValidationError(_("调解协议须双方当事人签名或盖章、调解员签名并加盖调解组织印章后方生效。"), code="signatures")
+    terms = _require_text(terms, _("协议内容"))
+    amount_total = _amount(amount_total, _("协议金额"))
+    _not_future(signed_on, _("签订日期"))
+    instalments = [(due, _amount(amt, _("分期金额"))) for due, amt in instalments]
+    if not paid_on_spot:
+        if not instalments:
+            raise ValidationError(_("非当场履行的协议须填写履行期限和金额。"), code="schedule")
+        if sum(a for _d, a in instalments) != amount_total:
+            raise ValidationError(_("分期金额合计应等于协议金额。"), code="schedule_sum")
+        if any(due < signed_on for due, _a in instalments):
+            raise ValidationError(_("履行期限不能早于协议签订日期。"), code="schedule_date")
+    if hasattr(case, "agreement"):
+        old = case.agreement
+        record_event(case, actor=actor, action="agreement.replaced",
+                     summary=_("原协议（%(d)s）被新协议替代") % {"d": old.signed_on},
+                     changes={"agreement": [old.terms[:200], terms[:200]]})
+        old.delete()
+    agreement = Agreement.objects.create(
+        case=case, terms=terms, amount_total=amount_total, signed_on=signed_on,
+        applicant_signed=True, respondent_signed=True, mediator_signed=True, sealed=True,
+        paid_on_spot=paid_on_spot, confirmation_path=confirmation_path, default_clause=default_clause,
+    )
+    Instalment.objects.bulk_create([Instalment(agreement=agreement, due_on=d, amount=a) for d, a in instalments])
+    case.agreement_effective_on = signed_on
+    _move(case, "agree", actor=actor, summary=_("签订调解协议，金额%(a)s元") % {"a": amount_total},
+          changes={"agreement_effective_on": [None, signed_on]}, visible_to_partners=True)
+    clocks.clock_stop(subject=case, rule_code="D3", on=signed_on, actor=actor)
+    clocks.clock_stop(subject=case, rule_code="D1", on=signed_on, status="waived", actor=actor)
+    if confirmation_path == ConfirmationPath.JUDICIAL:
+        clocks.clock_start(subject=case, rule_code="D20", started_on=signed_on, case=case,
+                           agency=case.agency, actor=actor, county=case.county)
+    elif confirmation_path == ConfirmationPath.ARBITRAL:
+        clocks.clock_start(subject=case, rule_code="D21", started_on=signed_on, case=case,
+                           agency=case.agency, actor=actor, county=case.county)
+    if paid_on_spot:
+        _move(case, "performed", actor=actor, summary=_("当场履行完毕"))
+    return agreement
+
+
+@transaction.atomic
+def confirmation_request_file(*, case: Case, actor, kind: str, filed_on: datetime.date,
+                              target_agency: Agency | None = None) -> ConfirmationRequest:
+    """T11 (judicial confirmation / arbitral review) and T15 (payment order)."""
+    case = _lock(case)
+    if kind == RequestKind.PAYMENT_ORDER:
+        _check(case, "payment_order")
+        eligible = {c.dispute_type for c in case.claims.all()} & PAYMENT_ORDER_TYPES
+        if not eligible:
+            raise ValidationError(
+                _("支付令仅适用于拖欠劳动报酬、工伤医疗费、经济补偿或者赔偿金的调解协议（调解仲裁法第十六条）。"),
+                code="payment_order_ineligible",
+            )
+        step, rule = "payment_order", "D24"
+        target_agency = target_agency or agency_for(case, AgencyKind.COURT)
+    else:
+        _check(case, "request_confirmation")
+        if not hasattr(case, "agreement"):
+            raise ValidationError(_("没有生效的调解协议，不能申请确认。"), code="no_agreement")
+        step = "request_confirmation"
+        if kind == RequestKind.JUDICIAL_CONFIRMATION:
+            rule = "D22"
+            # A court-delegated case goes back to the delegating court (S17 Art. 2).
+            target_agency = target_agency or (
+                case.source_agency if case.channel == Channel.COURT_DELEGATED and case.source_agency
+                else agency_for(case, AgencyKind.COURT)
+            )
+        else:
+            rule = "D23"
+            target_agency = target_agency or agency_for(case, AgencyKind.HRSS, AgencyUnit.ARBITRATION)
+    _not_future(filed_on, _("申请日期"))
+    request = ConfirmationRequest.objects.create(case=case, kind=kind, target_agency=target_agency, filed_on=filed_on)
+    _move(case, step, actor=actor,
+          summary=_("向%(a)s申请%(k)s") % {"a": target_agency.name, "k": request.get_kind_display()},
+          visible_to_partners=True)
+    if kind == RequestKind.JUDICIAL_CONFIRMATION:
+        clocks.clock_stop(subject=case, rule_code="D20", on=filed_on, actor=actor)
+    elif kind == RequestKind.ARBITRAL_REVIEW:
+        clocks.clock_stop(subject=case, rule_code="D21", on=filed_on, actor=actor)
+    clocks.clock_start(subject=request, rule_code=rule, started_on=filed_on, case=case,
+                       agency=target_agency, actor=actor, county=case.county)
+    return request
+
+
+@transaction.atomic
+def confirmation_decide(*, request: ConfirmationRequest, actor, decision: str, decided_on: datetime.date,
+                        ruling_no: str = "", reason: str = "",
+                        accepted_on: datetime.date | None = None) -> ConfirmationRequest:
+    """T12/T13: the court or arbitration liaison records the ruling."""
+    case = _lock(request.case)
+    request = ConfirmationRequest.objects.select_for_update().get(pk=request.pk)
+    if request.decision:
+        raise ValidationError(_("该申请已有处理结果。"), code="decided")
+    _not_future(decided_on, _("决定日期"))
+    if decided_on < request.filed_on:
+        raise ValidationError(_("决定日期不能早于申请日期。"), code="date_order")
+    request.accepted_on = accepted_on or request.filed_on
+    request.decided_on = decided_on
+    if decision == RequestDecision.CONFIRMED:
+        request.ruling_no = _require_text(ruling_no, _("裁定书/调解书/支付令文号"))
+        request.decision = RequestDecision.CONFIRMED
+        request.save()
+        if request.kind == RequestKind.PAYMENT_ORDER:
+            record_event(case, actor=actor, action="case.payment_order_issued",
+                         summary=_("法院发出支付令 %(no)s") % {"no": request.ruling_no},
+                         changes={"ruling_no": ["", request.ruling_no]}, visible_to_partners=True)
+            clocks.clock_start(subject=request, rule_code="D26", started_on=decided_on, case=case,
+                               agency=case.agency, actor=actor, county=case.county)
+        else:
+            _move(case, "confirm", actor=actor,
+                  summary=_("%(k)s：已确认，文号 %(no)s") % {"k": request.get_kind_display(), "no": request.ruling_no},
+                  changes={"ruling_no": ["", request.ruling_no]}, visible_to_partners=True)
+    elif decision == RequestDecision.REFUSED:
+        request.reason = _require_text(reason, _("驳回理由"))
+        request.decision = RequestDecision.REFUSED
+        request.save()
+        if request.kind == RequestKind.PAYMENT_ORDER:
+            record_event(case, actor=actor, action="case.payment_order_refused",
+                         summary=_("支付令申请被驳回：%(r)s") % {"r": request.reason}, visible_to_partners=True)
+        else:
+            _move(case, "refuse_confirmation", actor=actor,
+                  summary=_("%(k)s被驳回：%(r)s") % {"k": request.get_kind_display(), "r": request.reason},
+                  visible_to_partners=True)
+    else:
+        raise ValidationError(_("请选择处理结果。"), code="decision")
+    clocks.clock_stop(subject=request, rule_code={"PAYMENT_ORDER": "D24", "JUDICIAL_CONFIRMATION": "D22",
+                                                  "ARBITRAL_REVIEW": "D23"}[request.kind],
+                      on=decided_on, actor=actor)
+    return request
+
+
+@transaction.atomic
+def instalment_record_payment(*, instalment: Instalment, actor, paid_on: datetime.date, proof: str) -> Case:
+    case = _lock(instalment.agreement.case)
+    _check(case, "record_payment")
+    instalment = Instalment.objects.select_for_update().get(pk=instalment.pk)
+    if instalment.paid_on:
+        raise ValidationError(_("该期款项已登记为已支付。"), code="paid")
+    _not_future(paid_on, _("实付日期"))
+    instalment.paid_on = paid_on
+    instalment.proof = _require_text(proof, _("付款凭证"))
+    instalment.save()
+    record_event(case, actor=actor, action="case.payment_recorded",
+                 summary=_("收到第%(d)s期款 %(a)s元") % {"d": instalment.due_on, "a": instalment.amount},
+                 changes={"paid_on": [None, paid_on]})
+    if case.status in (S.AGREEMENT_EFFECTIVE, S.CONFIRMED):
+        _move(case, "start_performance", actor=actor)
+    return case
+
+
+@transaction.atomic
+def performance_complete(*, case: Case, actor, on: datetime.date) -> Case:
+    case = _lock(case)
+    _check(case, "performed")
+    agreement = getattr(case, "agreement", None)
+    if agreement is None:
+        raise ValidationError(_("没有调解协议，不能确认履行完毕。"), code="no_agreement")
+    unpaid = [i for i in agreement.instalments.all() if not i.paid_on]
+    if unpaid:
+        raise ValidationError(_("还有%(n)d期款项未登记支付，不能确认履行完毕。") % {"n": len(unpaid)}, code="unpaid")
+    _not_future(on, _("履行完毕日期"))
+    _move(case, "performed", actor=actor, summary=_("协议履行完毕"), visible_to_partners=True)
+    for request in case.confirmation_requests.filter(kind=RequestKind.PAYMENT_ORDER):
+        clocks.clock_stop(subject=request, rule_code="D26", on=on, actor=actor)
+    return case
+
+
+@transaction.atomic
+def case_record_default(*, case: Case, actor, on: datetime.date, note: str = "") -> Case:
+    """T14: an instalment date passed unpaid."""
+    case = _lock(case)
+    _check(case, "default")
+    agreement = getattr(case, "agreement", None)
+    overdue = [i for i in agreement.instalments.all() if not i.paid_on and i.due_on < on] if agreement else []
+    if not overdue:
+        raise ValidationError(_("没有已到期未支付的款项，不能登记逾期未履行。"), code="not_overdue")
+    _move(case, "default", actor=actor,
+          summary=_("逾期未履行：%(n)d期款项未按期支付") % {"n": len(overdue)} + (f"（{note}）" if note else ""))
+    return case
+
+
+# ---------------------------------------------------------------- T18–T21: failure, referral, withdrawal
+
+@transaction.atomic
+def mediation_fail(*, case: Case, actor, reason: str, on: datetime.date) -> Case:
+    """T18: a termination note; the applicant is told about arbitration (D1, D12)."""
+    case = _lock(case)
+    _check(case, "fail")
+    case.failure_reason = _require_text(reason, _("调解终止理由"))
+    _not_future(on, _("终止日期"))
+    _move(case, "fail", actor=actor, summary=_("调解终止：%(r)s") % {"r": case.failure_reason},
+          changes={"failure_reason": ["", case.failure_reason]}, visible_to_partners=True)
+    clocks.clock_stop(subject=case, rule_code="D3", on=on, actor=actor)
+    return case
+
+
+@transaction.atomic
+def referrals_create(*, case: Case, actor, kinds: Iterable[str], on: datetime.date, note: str = "") -> list[Referral]:
+    """T19: one or more referrals at once; each becomes a task in the receiving agency's queue."""
+    case = _lock(case)
+    _check(case, "refer")
+    kinds = list(dict.fromkeys(kinds))
+    if not kinds:
+        raise ValidationError(_("请至少选择一个转出去向。"), code="kinds")
+    _not_future(on, _("移送日期"))
+    referrals = []
+    for kind in kinds:
+        if kind not in ReferralKind.values:
+            raise ValidationError(_("转出去向无效。"), code="kind")
+        agency = agency_for(case, *REFERRAL_TARGETS[kind])
+        referrals.append(Referral.objects.create(case=case, kind=kind, target_agency=agency, sent_on=on, note=note))
+    _move(case, "refer", actor=actor,
+          summary=_("转出：%(k)s") % {"k": "、".join(str(r.get_kind_display()) for r in referrals)},
+          visible_to_partners=True)
+    for r in referrals:
+        if r.kind in REFERRAL_CLOCKS:
+            clocks.clock_start(subject=r, rule_code=REFERRAL_CLOCKS[r.kind], started_on=on, case=case,
+                               agency=r.target_agency, actor=actor, county=case.county)
+    return referrals
+
+
+@transaction.atomic
+def referral_update(*, referral: Referral, actor, received_on: datetime.date | None = None,
+                    accepted: bool | None = None, decided_on: datetime.date | None = None,
+                    decision_note: str = "", result: str = "", document_no: str = "",
+                    result_on: datetime.date | None = None) -> Referral:
+    """The receiving agency records receipt, its decision and its result (T20)."""
+    case = _lock(referral.case)
+    referral = Referral.objects.select_for_update().get(pk=referral.pk)
+    if case.status == S.ARCHIVED:
+        raise ValidationError(_("案件已归档，只能查阅，不能再修改。"), code="archived")
+    if referral.status == ReferralStatus.DONE:
+        raise ValidationError(_("该移送已反馈结果。"), code="done")
+    before = snapshot(referral, ["status", "received_on", "accepted", "decided_on", "result", "document_no"])
+    for label, day in ((_("接收日期"), received_on), (_("决定日期"), decided_on), (_("结果日期"), result_on)):
+        if day is not None:
+            _not_future(day, label)
+            if day < referral.sent_on:
+                raise ValidationError(_("%(l)s不能早于移送日期。") % {"l": label}, code="date_order")
+    referral.received_on = received_on or referral.received_on
+    if not referral.received_on:
+        raise ValidationError(_("请先填写接收日期。"), code="received_on")
+    referral.status = ReferralStatus.RECEIVED
+    if accepted is not None:
+        referral.accepted = accepted
+        referral.decided_on = decided_on or referral.received_on
+        referral.decision_note = decision_note
+        if accepted is False and not decision_note.strip():
+            raise ValidationError(_("不予受理/不予援助/不支持起诉的，须写明理由。"), code="reason")
+        referral.status = ReferralStatus.DECIDED
+    if result.strip():
+        if referral.accepted is None:
+            raise ValidationError(_("请先记录是否受理的决定，再反馈处理结果。"), code="order")
+        referral.result = result.strip()
+        referral.document_no = document_no.strip()
+        referral.result_on = result_on or referral.decided_on
+        referral.status = ReferralStatus.DONE
+    elif referral.accepted is False:
+        referral.result_on = referral.decided_on
+        referral.status = ReferralStatus.DONE
+    referral.save()
+    record_event(case, actor=actor, action="referral.updated",
+                 summary=_("%(k)s：%(s)s") % {"k": referral.get_kind_display(), "s": referral.get_status_display()},
+                 changes=diff(before, snapshot(referral, list(before))), visible_to_partners=True)
+    if referral.kind in REFERRAL_CLOCKS and referral.status in (ReferralStatus.DECIDED, ReferralStatus.DONE):
+        clocks.clock_stop(subject=referral, rule_code=REFERRAL_CLOCKS[referral.kind],
+                          on=referral.decided_on or referral.received_on, actor=actor)
+    return referral
+
+
+@transaction.atomic
+def case_withdraw(*, case: Case, actor, reason: str, on: datetime.date) -> Case:
+    """T21: the applicant withdraws or the parties settle on their own."""
+    case = _lock(case)
+    _check(case, "withdraw")
+    case.decision_reason = _require_text(reason, _("撤回说明"))
+    _not_future(on, _("撤回日期"))
+    _move(case, "withdraw", actor=actor, summary=_("申请人撤回：%(r)s") % {"r": case.decision_reason},
+          visible_to_partners=True)
+    for code in ("D1", "D2", "D3"):
+        clocks.clock_stop(subject=case, rule_code=code, on=on, status="waived", actor=actor)
+    return case
+
+
+# ---------------------------------------------------------------- T22–T23: close and archive
+
+@transaction.atomic
+def case_close(*, case: Case, actor, closing_code: str, on: datetime.date, note: str = "",
+               follow_up_done: bool = False) -> Case:
+    case = _lock(case)
+    _check(case, "close")
+    if not actor.staff.has_role(Role.COMMITTEE_HEAD):
+        raise ValidationError(_("结案须由调解委员会主任决定。"), code="approver")
+    allowed = CLOSING_CODES_BY_STATE.get(case.status, set())
+    if closing_code not in allowed:
+        raise ValidationError(
+            _("案件状态为“%(s)s”，结案方式应为：%(c)s。")
+            % {"s": case.get_status_display(), "c": "、".join(str(ClosingCode(c).label) for c in sorted(allowed))},
+            code="closing_code",
+        )
+    if case.status == S.REFERRED_OUT and case.referrals.exclude(status=ReferralStatus.DONE).exists():
+        raise ValidationError(_("尚有移送事项未反馈结果，不能结案。"), code="referrals_open")
+    _not_future(on, _("结案日期"))
+    if case.status == S.PERFORMED and not follow_up_done:
+        raise ValidationError(_("履行完毕的案件结案前须完成回访。"), code="follow_up")
+    case.closing_code = closing_code
+    case.closing_note = note
+    case.closed_on = on
+    case.follow_up_done = follow_up_done
+    _move(case, "close", actor=actor, summary=_("结案：%(c)s") % {"c": case.get_closing_code_display()},
+          changes={"closing_code": ["", closing_code], "closed_on": [None, on]}, visible_to_partners=True)
+    for code in ("D1", "D2", "D3"):
+        clocks.clock_stop(subject=case, rule_code=code, on=on, status="waived", actor=actor)
+    return case
+
+
+@transaction.atomic
+def case_archive(*, case: Case, actor) -> Case:
+    """T23: the file is frozen; every later write is refused."""
+    case = _lock(case)
+    _check(case, "archive")
+    case.archived_at = timezone.now()
+    _move(case, "archive", actor=actor, summary=_("归档，卷宗只读"))
+    return case
+
+
+# ---------------------------------------------------------------- follow-up visits and files
+
+@transaction.atomic
+def visit_record(*, case: Case, actor, visited_on: datetime.date, method: str, findings: str) -> FollowUpVisit:
+    case = _lock(case)
+    if case.status in (S.ARCHIVED, S.CLOSED):
+        raise ValidationError(_("案件已结案或归档，不能再登记回访。"), code="closed")
+    _not_future(visited_on, _("回访日期"))
+    visit = FollowUpVisit.objects.create(case=case, visited_on=visited_on, method=_require_text(method, _("回访方式")),
+                                         findings=_require_text(findings, _("回访情况")), recorded_by=actor)
+    record_event(case, actor=actor, action="case.visit", summary=_("回访（%(m)s）") % {"m": visit.method})
+    return visit
+
+
+def _attachment_create(*, case: Case, actor, upload, title: str, session=None) -> Attachment:
+    content_type, sha = inspect_upload(upload)
+    att = Attachment(case=case, session=session, title=(title or upload.name)[:120], file=upload,
+                     content_type=content_type, size=upload.size, sha256=sha, uploaded_by=actor)
+    att.save()
+    record_event(case, actor=actor, action="case.attachment",
+                 summary=_("上传材料：%(t)s") % {"t": att.title}, visible_to_partners=session is None)
+    return att
+
+
+@transaction.atomic
+def attachment_add(*, case: Case, actor, upload, title: str = "") -> Attachment:
+    case = _lock(case)
+    if case.status == S.ARCHIVED:
+        raise ValidationError(_("案件已归档，只能查阅，不能再修改。"), code="archived")
+    return _attachment_create(case=case, actor=actor, upload=upload, title=title)
+
+
+@transaction.atomic
+def agent_record(*, case: Case, actor, name: str, kind: str, phone: str = "", represents=None) -> CaseAgent:
+    case = _lock(case)
+    if case.status == S.ARCHIVED:
+        raise ValidationError(_("案件已归档，只能查阅，不能再修改。"), code="archived")
+    agent = CaseAgent.objects.create(case=case, name=_require_text(name, _("代理人姓名")), kind=kind,
+                                     phone=phone, represents=represents)
+    record_event(case, actor=actor, action="case.agent", summary=_("登记代理人 %(n)s") % {"n": agent.name})
+    return agent
+
+
+def suggested_closing_code(case: Case) -> str:
+    """The closing code the file points to; the committee head confirms or changes it."""
+    if case.status == S.PERFORMED:
+        agreement = getattr(case, "agreement", None)
+        if agreement and agreement.paid_on_spot:
+            return ClosingCode.SUCCESS_PAID_ON_SPOT
+        confirmed = {r.kind for r in case.confirmation_requests.all() if r.decision == RequestDecision.CONFIRMED}
+        if RequestKind.PAYMENT_ORDER in confirmed:
+            return ClosingCode.SUCCESS_PAYMENT_ORDER
+        if RequestKind.JUDICIAL_CONFIRMATION in confirmed:
+            return ClosingCode.SUCCESS_JUDICIAL_CONFIRMED
+        if RequestKind.ARBITRAL_REVIEW in confirmed:
+            return ClosingCode.SUCCESS_ARB_REVIEWED
+        return ClosingCode.SUCCESS_INSTALMENTS_DONE
+    if case.status == S.REFERRED_OUT:
+        kinds = [r.kind for r in case.referrals.all()]
+        for kind, code in ((ReferralKind.SUPPORT_PROSECUTION, ClosingCode.FAILED_TO_LITIGATION_PROCURATORATE),
+                           (ReferralKind.LEGAL_AID, ClosingCode.FAILED_TO_LITIGATION_LEGAL_AID),
+                           (ReferralKind.ARBITRATION, ClosingCode.FAILED_TO_ARBITRATION),
+                           (ReferralKind.INSPECTION, ClosingCode.REFERRED_INSPECTION)):
+            if kind in kinds:
+                return code
+    return {S.NOT_ACCEPTED: ClosingCode.NOT_ACCEPTED, S.REDIRECTED: ClosingCode.REDIRECTED,
+            S.WITHDRAWN: ClosingCode.WITHDRAWN}.get(case.status, "")
+
+
+@transaction.atomic
+def confirmation_skip(*, case: Case, actor, on: datetime.date) -> Case:
+    """The parties decide not to seek confirmation; performance is followed up directly."""
+    case = _lock(case)
+    _check(case, "request_confirmation")
+    record_event(case, actor=actor, action="case.confirmation_skipped", summary=_("双方决定不申请确认，直接履行"))
+    for code in ("D20", "D21"):
+        clocks.clock_stop(subject=case, rule_code=code, on=on, status="waived", actor=actor)
+    return case
+
+
+def union_for_county(county: str) -> Agency:
+    """The union mediation organisation that takes a delegated or referred case."""
+    agency = (Agency.objects.filter(kind=AgencyKind.UNION, county=county).exclude(case_prefix="").first()
+              or Agency.objects.filter(kind=AgencyKind.UNION, level="CITY").exclude(case_prefix="").first())
+    if agency is None:
+        raise ValidationError(_("该县区没有可以受理的工会调解组织。"), code="no_union")
+    return agency
+
+
+def may_work_on(user, case: Case) -> bool:
+    """Union staff of the handling organisation who work cases (not partners, not read-only roles)."""
+    staff = getattr(user, "staff", None)
+    return bool(staff and staff.agency_id == case.agency_id
+                and staff.has_role(Role.INTAKE, Role.MEDIATOR, Role.COMMITTEE_HEAD))
+
+
+def personal_data_viewed(*, case: Case, actor) -> None:
+    """DOMAIN §5.1: log every view of personal data by a partner agency."""
+    record_event(case, actor=actor, action="case.personal_data_viewed",
+                 summary=_("协作机构查阅当事人个人信息"), visible_to_partners=True)

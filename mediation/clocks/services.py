@@ -1,0 +1,379 @@
+"""Writes of statutory clocks (DOMAIN §3): start, stop, extend, pause, resume, reassign.
+
+Each runs in one transaction that also writes the case audit event. Due dates come
+from `workdays.schedule` on the calendar of the clock's locality; a clock whose
+dates touch a year without official holiday data is still computed, carries the
+year in `calendar_missing_years`, and the administrators are told once per year.
+"""
+
+from __future__ import annotations
+
+import datetime
+from zoneinfo import ZoneInfo
+
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from mediation.cases.audit import record_event
+from mediation.cases.models import Case
+from mediation.notifications.services import admins_of_deployment, notify
+
+from . import workdays
+from .calendar import calendar_for, missing_years_text
+from .models import (
+    ACTIVE_STATUSES,
+    UNIT_SUFFIX,
+    CalendarYear,
+    Clock,
+    ClockExtension,
+    ClockPause,
+    ClockStatus,
+    DeadlineRule,
+    ReminderStage,
+)
+from .selectors import rule_current
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+
+# The day a reminder stage becomes due, from the clock's dates.
+_STAGE_DATE = {
+    ReminderStage.NONE: lambda c: c.warn_on,
+    ReminderStage.WARNING: lambda c: c.due_on,
+    ReminderStage.DUE: lambda c: c.due_on + workdays.ONE_DAY,
+    ReminderStage.OVERDUE: lambda c: None,
+}
+
+
+def next_reminder_on(clock: Clock) -> datetime.date | None:
+    if clock.status != ClockStatus.RUNNING:
+        return None
+    return _STAGE_DATE[ReminderStage(clock.reminder_stage)](clock)
+
+
+def clock_due_at(clock: Clock) -> datetime.datetime:
+    """The moment the clock has run out: 00:00 Asia/Shanghai of the day after the due day.
+    For viewflow's `.OnTimeout(delay)` (D1 banner, D3 escalation)."""
+    return datetime.datetime.combine(clock.due_on + workdays.ONE_DAY, datetime.time.min, tzinfo=SHANGHAI)
+
+
+def _audit(clock: Clock, *, actor, action: str, summary: str, changes: dict | None = None) -> None:
+    if clock.case_id is None:
+        return
+    record_event(clock.case, actor=actor, action=action, summary=summary, changes=changes or {})
+
+
+def _label(clock: Clock) -> str:
+    return f"{clock.rule_code} {clock.rule.title}"
+
+
+def _alert_missing_calendar(years) -> None:
+    """Tell the administrators, once per year, that a clock needs a year's holidays."""
+    admins = admins_of_deployment()
+    for year in sorted(years):
+        notify(
+            recipients=admins,
+            verb="calendar.missing",
+            text=_(
+                "%(missing)s：已有时限的届满日落在该年度，系统暂按周六、周日休息推算并在时限上标注。"
+                "请在“节假日调整”中录入国务院公布的放假和调休安排，并登记该年度。"
+            ) % {"missing": missing_years_text([year])},
+            url=reverse("admin:clocks_calendaroverride_changelist"),
+            dedupe_key=f"calendar-missing:{year}",
+        )
+
+
+def _reschedule(clock: Clock, cal: workdays.WorkCalendar | None = None) -> bool:
+    """Recompute the clock's dates from its rule version, extensions and pauses.
+    Returns True if the due date changed (the reminders then start over for the new date)."""
+    rule = clock.rule
+    result = workdays.schedule(
+        cal or calendar_for(clock.county),
+        started_on=clock.started_on,
+        period=rule.period,
+        unit=rule.unit,
+        extension=sum(e.days for e in clock.extensions.all()) if clock.pk else 0,
+        pauses=[workdays.Pause(p.paused_on, p.resumed_on) for p in clock.pauses.all()] if clock.pk else [],
+        warn_percent=rule.warn_percent,
+        warn_day=rule.warn_day,
+    )
+    changed = clock.due_on != result.due_on
+    newly_missing = set(result.missing_years) - set(clock.calendar_missing_years or [])
+    clock.due_on, clock.warn_on = result.due_on, result.warn_on
+    clock.calendar_missing_years = sorted(result.missing_years)
+    if changed:
+        clock.reminder_stage = ReminderStage.NONE
+    clock.next_reminder_on = next_reminder_on(clock)
+    if newly_missing:
+        _alert_missing_calendar(newly_missing)
+    return changed
+
+
+def _active(subject, rule_code: str) -> Clock | None:
+    ct = ContentType.objects.get_for_model(subject)
+    return (
+        Clock.objects.select_for_update()
+        .filter(content_type=ct, object_id=subject.pk, rule_code=rule_code, status__in=ACTIVE_STATUSES)
+        .select_related("rule", "case")
+        .first()
+    )
+
+
+def _require_active(subject, rule_code: str) -> Clock:
+    clock = _active(subject, rule_code)
+    if clock is None:
+        raise ValidationError(_("没有进行中的时限 %(code)s。") % {"code": rule_code})
+    return clock
+
+
+def _case_of(subject, case):
+    if case is not None:
+        return case
+    if isinstance(subject, Case):
+        return subject
+    return getattr(subject, "case", None)
+
+
+@transaction.atomic
+def clock_start(
+    *,
+    subject,
+    rule_code: str,
+    started_on: datetime.date,
+    case=None,
+    task=None,
+    owner=None,
+    agency=None,
+    actor=None,
+    county: str | None = None,
+) -> Clock:
+    """Start the clock `rule_code` on `subject`, triggered on `started_on` (which does not count).
+
+    Idempotent: an active (running or paused) clock of that subject and rule is returned as is.
+    `case` defaults to the subject itself or its `.case`; the locality (`county`) to the
+    case's county, then the agency's; it picks the local rule and the local calendar.
+    """
+    existing = _active(subject, rule_code)
+    if existing is not None:
+        return existing
+    case = _case_of(subject, case)
+    if county is None:
+        county = case.county if case is not None else (agency.county if agency is not None else "")
+    rule = rule_current(rule_code, county)
+    clock = Clock(
+        content_type=ContentType.objects.get_for_model(subject), object_id=subject.pk, case=case, task=task,
+        owner=owner, agency=agency or (case.agency if case is not None else None), county=county,
+        rule=rule, rule_code=rule_code, started_on=started_on,
+    )
+    _reschedule(clock)
+    try:
+        with transaction.atomic():
+            clock.save()
+    except IntegrityError:
+        # Another transaction started the same clock first (one_active_clock_per_subject_rule).
+        return _require_active(subject, rule_code)
+    _audit(
+        clock, actor=actor, action="clock.started",
+        summary=_("开始计时：%(label)s，%(period)s，届满日 %(due)s") % {
+            "label": _label(clock), "period": rule.period_text, "due": f"{clock.due_on:%Y-%m-%d}"},
+        changes={"rule": [None, f"{rule.code} v{rule.version}"], "due_on": [None, clock.due_on]},
+    )
+    return clock
+
+
+@transaction.atomic
+def clock_stop(
+    *, subject, rule_code: str, on: datetime.date, status: str = "met", actor=None
+) -> Clock | None:
+    """Stop the active clock: met if `on` ≤ due, else missed; or waived. None if none is active."""
+    if status not in (ClockStatus.MET, ClockStatus.WAIVED):
+        raise ValueError("status must be 'met' or 'waived'")
+    clock = _active(subject, rule_code)
+    if clock is None:
+        return None
+    open_pause = clock.pauses.filter(resumed_on__isnull=True).first()
+    if open_pause is not None:
+        open_pause.resumed_on = max(on, open_pause.paused_on)
+        open_pause.resumed_by = actor
+        open_pause.save(update_fields=["resumed_on", "resumed_by"])
+        _reschedule(clock)
+    if status == ClockStatus.WAIVED:
+        clock.status = ClockStatus.WAIVED
+    else:
+        clock.status = ClockStatus.MET if on <= clock.due_on else ClockStatus.MISSED
+    clock.stopped_on = on
+    clock.next_reminder_on = None
+    clock.save()
+    _audit(
+        clock, actor=actor, action="clock.stopped",
+        summary=_("结束计时：%(label)s，%(status)s") % {"label": _label(clock), "status": clock.get_status_display()},
+        changes={"status": ["running", clock.status], "stopped_on": [None, on]},
+    )
+    return clock
+
+
+@transaction.atomic
+def clock_extend(
+    *, subject, rule_code: str, days: int, applicant_consent: str, respondent_consent: str, actor
+) -> Clock:
+    """Extend an active clock (e.g. D3 by D3a) within the rule's cap, recording the consents."""
+    clock = _require_active(subject, rule_code)
+    rule: DeadlineRule = clock.rule
+    unit = UNIT_SUFFIX[rule.unit]
+    if not isinstance(days, int) or days <= 0:
+        raise ValidationError(_("延长天数须为正整数。"))
+    if rule.extension_max_days == 0:
+        raise ValidationError(_("“%(label)s”依规定不能延长。") % {"label": _label(clock)})
+    already = sum(e.days for e in clock.extensions.all())
+    cap = rule.extension_max_days
+    if cap is not None and already + days > cap:
+        raise ValidationError(
+            _(
+                "超出延长上限：%(label)s的总期限不得超过%(total)s%(unit)s（最多延长%(cap)s%(unit)s），"
+                "已延长%(already)s%(unit)s，本次最多还可延长%(left)s%(unit)s。"
+            ) % {"label": _label(clock), "total": rule.period + cap, "cap": cap, "already": already,
+                 "left": cap - already, "unit": unit}
+        )
+    applicant_consent, respondent_consent = (applicant_consent or "").strip(), (respondent_consent or "").strip()
+    if rule.extension_needs_consent and not (applicant_consent and respondent_consent):
+        raise ValidationError(_("延长须记录申请人和被申请人双方的同意（同意方式，如书面签字、电话录音）。"))
+    ClockExtension.objects.create(
+        clock=clock, days=days, applicant_consent=applicant_consent, respondent_consent=respondent_consent,
+        approved_by=actor,
+    )
+    before = clock.due_on
+    _reschedule(clock)
+    clock.save()
+    _audit(
+        clock, actor=actor, action="clock.extended",
+        summary=_("延长期限：%(label)s 延长%(days)s%(unit)s，届满日改为 %(due)s") % {
+            "label": _label(clock), "days": days, "unit": unit, "due": f"{clock.due_on:%Y-%m-%d}"},
+        changes={
+            "due_on": [before, clock.due_on], "extension_days": [already, already + days],
+            "applicant_consent": [None, applicant_consent], "respondent_consent": [None, respondent_consent],
+        },
+    )
+    return clock
+
+
+@transaction.atomic
+def clock_pause(*, subject, rule_code: str, reason: str, on: datetime.date, actor) -> Clock:
+    """Stop the count from the day after `on`, e.g. 等待工伤认定 (D34)."""
+    clock = _require_active(subject, rule_code)
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError(_("请填写暂停原因，例如“等待工伤认定”。"))
+    if clock.status == ClockStatus.PAUSED:
+        raise ValidationError(_("该时限已暂停。"))
+    if on < clock.started_on:
+        raise ValidationError(_("暂停日不能早于起算日。"))
+    ClockPause.objects.create(clock=clock, paused_on=on, reason=reason, paused_by=actor)
+    clock.status = ClockStatus.PAUSED
+    clock.next_reminder_on = None
+    clock.save()
+    _audit(
+        clock, actor=actor, action="clock.paused",
+        summary=_("暂停计时：%(label)s（%(reason)s）") % {"label": _label(clock), "reason": reason},
+        changes={"status": ["running", "paused"], "paused_on": [None, on]},
+    )
+    return clock
+
+
+@transaction.atomic
+def clock_resume(*, subject, rule_code: str, on: datetime.date, actor) -> Clock:
+    """Resume a paused clock; the due date moves by the paused span."""
+    clock = _require_active(subject, rule_code)
+    pause = clock.pauses.filter(resumed_on__isnull=True).first()
+    if clock.status != ClockStatus.PAUSED or pause is None:
+        raise ValidationError(_("该时限没有暂停。"))
+    if on < pause.paused_on:
+        raise ValidationError(_("恢复日不能早于暂停日。"))
+    pause.resumed_on, pause.resumed_by = on, actor
+    pause.save(update_fields=["resumed_on", "resumed_by"])
+    before = clock.due_on
+    clock.status = ClockStatus.RUNNING
+    _reschedule(clock)
+    clock.save()
+    _audit(
+        clock, actor=actor, action="clock.resumed",
+        summary=_("恢复计时：%(label)s，届满日改为 %(due)s") % {"label": _label(clock), "due": f"{clock.due_on:%Y-%m-%d}"},
+        changes={"status": ["paused", "running"], "due_on": [before, clock.due_on]},
+    )
+    return clock
+
+
+@transaction.atomic
+def clock_reassign(*, subject, rule_code: str, task=None, owner=None, agency=None) -> Clock | None:
+    """Move an active clock to the next task and owner (None: unassigned); the agency
+    changes only when given. None if no clock is active."""
+    clock = _active(subject, rule_code)
+    if clock is None:
+        return None
+    clock.task, clock.owner = task, owner
+    if agency is not None:
+        clock.agency = agency
+    clock.save(update_fields=["task", "owner", "agency", "updated_at"])
+    return clock
+
+
+@transaction.atomic
+def clocks_recompute(*, county: str | None = None, since: datetime.date | None = None, actor=None) -> int:
+    """Recompute active clocks after the calendar changed (override days, a year loaded).
+
+    `county` None or "": every locality; `since`: only clocks still running on or after that day.
+    Returns how many due dates moved; each move is recorded on the case.
+    """
+    qs = Clock.objects.select_for_update().filter(status__in=ACTIVE_STATUSES).select_related("rule", "case")
+    if county:
+        qs = qs.filter(county=county)
+    if since is not None:
+        qs = qs.filter(due_on__gte=since)
+    calendars: dict[str, workdays.WorkCalendar] = {}
+    moved = 0
+    for clock in qs.prefetch_related("pauses", "extensions"):
+        before, missing_before = clock.due_on, list(clock.calendar_missing_years)
+        cal = calendars.get(clock.county) or calendars.setdefault(clock.county, calendar_for(clock.county))
+        if _reschedule(clock, cal) or missing_before != clock.calendar_missing_years:
+            clock.save()
+        if clock.due_on != before:
+            moved += 1
+            _audit(
+                clock, actor=actor, action="clock.rescheduled",
+                summary=_("节假日安排调整，%(label)s 届满日改为 %(due)s") % {
+                    "label": _label(clock), "due": f"{clock.due_on:%Y-%m-%d}"},
+                changes={"due_on": [before, clock.due_on]},
+            )
+    return moved
+
+
+@transaction.atomic
+def calendar_year_record(*, year: int, source: str, actor=None) -> CalendarYear:
+    """Record that a year's official schedule is entered, and recompute the clocks waiting for it."""
+    entry = CalendarYear(year=year, source=source, loaded_by=actor)
+    entry.full_clean()
+    entry.save()
+    clocks_recompute(since=datetime.date(year, 1, 1), actor=actor)
+    return entry
+
+
+@transaction.atomic
+def rule_save_version(*, rule: DeadlineRule, actor=None) -> DeadlineRule:
+    """Save `rule` (new or edited) as the newest version of its code and locality.
+
+    The current version is superseded, never changed: clocks that started under it
+    keep it; clocks started from now on use the new one.
+    """
+    versions = list(DeadlineRule.objects.select_for_update().filter(code=rule.code, locality=rule.locality))
+    now = timezone.now()
+    for current in (v for v in versions if v.superseded_at is None):
+        current.superseded_at = now
+        current.save(update_fields=["superseded_at"])
+    rule.pk, rule._state.adding = None, True
+    rule.version = max((v.version for v in versions), default=0) + 1
+    rule.created_by, rule.superseded_at = actor, None
+    rule.full_clean()
+    rule.save()
+    return rule

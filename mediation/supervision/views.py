@@ -1,0 +1,319 @@
+"""Pages of 一函两书: the matter list and page, registering a clue, mass reminder letters,
+letter downloads (PDF / .docx from the frozen text), links to cases, statistics.
+
+The steps of the ladder itself are task pages (workflows/supervision_views.py)."""
+
+from __future__ import annotations
+
+from urllib.parse import quote
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ImproperlyConfigured, ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from mediation.cases.selectors import case_get_for_user, cases_visible_to
+from parties.models import AgencyLevel, County, Employer
+
+from . import documents, selectors, services
+from .forms import (
+    CampaignForm,
+    DeliveryForm,
+    LinkCaseForm,
+    MatterRegisterForm,
+    ReferralForm,
+    ReplyForm,
+    SpawnCaseForm,
+)
+from .models import ClueSource, LetterKind, LinkDirection, MatterStatus
+
+
+def _may_write_any(user) -> bool:
+    staff = getattr(user, "staff", None)
+    return bool(staff and staff.agency.is_union and staff.has_role("LABOR_SUPERVISOR", "UNION_SUPERVISOR"))
+
+
+def _form_errors(form, exc: ValidationError) -> None:
+    for message in exc.messages:
+        form.add_error(None, message)
+
+
+@login_required
+def matter_list(request):
+    status = request.GET.get("status") or ""
+    county = request.GET.get("county") or ""
+    q = (request.GET.get("q") or "").strip()
+    matters = selectors.matter_list_for_user(request.user, status=status, county=county, q=q)[:200]
+    return render(request, "supervision/matter_list.html", {
+        "matters": matters, "status": status, "county": county, "q": q,
+        "statuses": MatterStatus.choices, "counties": County.choices,
+        "may_write": _may_write_any(request.user),
+        "may_see_stats": _may_write_any(request.user),
+    })
+
+
+@login_required
+def matter_new(request):
+    """Register a clue and start the supervision flow (from a case: ?case=<id>)."""
+    from workflows.supervision_flow import matter_open
+
+    if not _may_write_any(request.user):
+        raise Http404
+    staff = request.user.staff
+    case = None
+    if request.GET.get("case") or request.POST.get("case"):
+        case = case_get_for_user(request.user, request.GET.get("case") or request.POST.get("case"))
+    employers = Employer.objects.all()
+    if not staff.agency.is_city:
+        employers = employers.filter(county=staff.agency.county)
+    initial = {}
+    if case is not None:
+        respondent = case.respondents.filter(employer__isnull=False).select_related("employer").first()
+        initial = {"source": ClueSource.CASE, "title": _("%(title)s（调解中发现的用工问题）") % {"title": case.title},
+                   "employer": respondent.employer if respondent else None}
+    form = MatterRegisterForm(request.POST or None, employers=employers, initial=initial)
+    if case is None:
+        form.fields["source"].choices = [c for c in form.fields["source"].choices if c[0] != ClueSource.CASE]
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            matter = matter_open(actor=request.user, title=d["title"], source=d["source"], clue=d["clue"],
+                                 employer=d["employer"], source_case=case, source_ref=d["source_ref"])
+        except ValidationError as exc:
+            _form_errors(form, exc)
+        else:
+            messages.success(request, _("已登记监督事项 %(no)s，请进行调查核实。") % {"no": matter.matter_no})
+            return redirect("supervision:matter_detail", matter.pk)
+    return render(request, "supervision/matter_form.html", {"form": form, "case": case})
+
+
+@login_required
+def matter_detail(request, matter_id):
+    from workflows.engine import user_may_act
+
+    matter = selectors.matter_detail_for_user(request.user, matter_id)
+    may_write = selectors.can_write(request.user, matter)
+    tasks = [(t, user_may_act(request.user, t)) for t in selectors.open_tasks_for_matter(matter)]
+    context = {
+        "matter": matter, "may_write": may_write, "tasks": tasks,
+        "partner": selectors.is_partner_view(request.user),
+        "letters": list(matter.letters.all()),
+    }
+    if may_write:
+        context["referral_form"] = ReferralForm(county=matter.county, prefix="ref",
+                                                initial={"agency": services.procuratorate_for(matter)})
+        context["link_form"] = LinkCaseForm(prefix="link")
+        context["spawn_form"] = SpawnCaseForm(prefix="spawn")
+        context["may_refer"] = matter.agency.level != AgencyLevel.GRASSROOTS and matter.status != MatterStatus.CLOSED_NO_ISSUE
+        if matter.is_campaign:
+            context["delivery_form"] = DeliveryForm(prefix="d")
+            context["reply_form"] = ReplyForm(prefix="r", initial={"verified_on": timezone.localdate()})
+    return render(request, "supervision/matter_detail.html", context)
+
+
+def _writable(request, matter_id):
+    matter = selectors.matter_get_for_user(request.user, matter_id)
+    if not selectors.can_write(request.user, matter):
+        raise Http404
+    return matter
+
+
+def _back_with_errors(request, matter, exc: ValidationError):
+    for message in exc.messages:
+        messages.error(request, message)
+    return redirect("supervision:matter_detail", matter.pk)
+
+
+@login_required
+@require_POST
+def matter_refer(request, matter_id):
+    from workflows.supervision_flow import referral_open
+
+    matter = _writable(request, matter_id)
+    form = ReferralForm(request.POST, county=matter.county, prefix="ref")
+    if not form.is_valid():
+        return _back_with_errors(request, matter, ValidationError([f"{form.fields[k].label}：{'；'.join(v)}"
+                                                                   for k, v in form.errors.items()]))
+    d = form.cleaned_data
+    try:
+        referral_open(actor=request.user, matter=matter, agency=d["agency"], sent_on=d["sent_on"],
+                      grounds=d["grounds"], note=d["note"])
+    except ValidationError as exc:
+        return _back_with_errors(request, matter, exc)
+    messages.success(request, _("线索已移送%(a)s。") % {"a": d["agency"]})
+    return redirect("supervision:matter_detail", matter.pk)
+
+
+@login_required
+@require_POST
+def matter_link_case(request, matter_id):
+    matter = _writable(request, matter_id)
+    form = LinkCaseForm(request.POST, prefix="link")
+    if not form.is_valid():
+        return _back_with_errors(request, matter, ValidationError(_("请填写调解案件案号。")))
+    case = cases_visible_to(request.user).filter(case_no=form.cleaned_data["case_no"].strip()).first()
+    if case is None:
+        return _back_with_errors(request, matter, ValidationError(_("未找到该案号的调解案件，或您无权查看。")))
+    try:
+        services.matter_link_case(actor=request.user, matter=matter, case=case,
+                                  direction=LinkDirection.MATTER_SPAWNED_CASE)
+    except ValidationError as exc:
+        return _back_with_errors(request, matter, exc)
+    messages.success(request, _("已关联调解案件 %(no)s。") % {"no": case.case_no})
+    return redirect("supervision:matter_detail", matter.pk)
+
+
+@login_required
+@require_POST
+def matter_spawn_case(request, matter_id):
+    matter = _writable(request, matter_id)
+    form = SpawnCaseForm(request.POST, prefix="spawn")
+    if not form.is_valid():
+        return _back_with_errors(request, matter, ValidationError(
+            [f"{form.fields[k].label}：{'；'.join(v)}" for k, v in form.errors.items()]))
+    d = form.cleaned_data
+    try:
+        case = services.matter_spawn_case(
+            actor=request.user, matter=matter, facts=d["facts"], received_on=timezone.localdate(),
+            worker={"name": d["name"], "id_number": d["id_number"], "phone": d["phone"],
+                    "amount_claimed": d["amount_claimed"]},
+            claims=[{"dispute_type": "WAGES", "subtype": d["subtype"], "amount_claimed": d["amount_claimed"],
+                     "worker_index": 0}],
+        )
+    except ValidationError as exc:
+        return _back_with_errors(request, matter, exc)
+    messages.success(request, _("已为劳动者登记调解案件 %(no)s。") % {"no": case.case_no})
+    return redirect("supervision:matter_detail", matter.pk)
+
+
+def _campaign_recipient(request, matter_id, recipient_id):
+    matter = _writable(request, matter_id)
+    if not matter.is_campaign:
+        raise Http404
+    try:
+        recipient = selectors.recipient_of_matter(matter, recipient_id)
+    except ValueError:
+        raise Http404 from None
+    return matter, recipient
+
+
+@login_required
+@require_POST
+def recipient_deliver(request, matter_id, recipient_id):
+    """Delivery of a mass 提示函, tracked per employer."""
+    matter, recipient = _campaign_recipient(request, matter_id, recipient_id)
+    form = DeliveryForm(request.POST, prefix="d")
+    if not form.is_valid():
+        return _back_with_errors(request, matter, ValidationError(_("请完整填写送达方式、日期和回执。")))
+    d = form.cleaned_data
+    try:
+        services.letter_delivery_record(actor=request.user, recipient=recipient, method=d["method"],
+                                        delivered_on=d["delivered_on"], receipt=d["receipt"])
+    except ValidationError as exc:
+        return _back_with_errors(request, matter, exc)
+    messages.success(request, _("已登记%(name)s的送达情况。") % {"name": recipient.name})
+    return redirect("supervision:matter_detail", matter.pk)
+
+
+@login_required
+@require_POST
+def recipient_reply(request, matter_id, recipient_id):
+    matter, recipient = _campaign_recipient(request, matter_id, recipient_id)
+    form = ReplyForm(request.POST, prefix="r")
+    if not form.is_valid():
+        return _back_with_errors(request, matter, ValidationError(_("请完整填写回复情况和核查结果。")))
+    d = form.cleaned_data
+    try:
+        services.letter_reply_record(
+            actor=request.user, recipient=recipient, reply_kind=d["reply_kind"], replied_on=d["replied_on"],
+            reply_content=d["reply_content"], verification=d["verification"], verified_on=d["verified_on"],
+            verification_note=d["verification_note"], amount_recovered=d["amount_recovered"] or 0,
+            workers_covered=d["workers_covered"] or 0)
+    except ValidationError as exc:
+        return _back_with_errors(request, matter, exc)
+    messages.success(request, _("已登记%(name)s的回复情况。") % {"name": recipient.name})
+    return redirect("supervision:matter_detail", matter.pk)
+
+
+@login_required
+def campaign_new(request):
+    """One 提示函 to the employers of a county and industry, e.g. before the Spring Festival."""
+    if not _may_write_any(request.user):
+        raise Http404
+    staff = request.user.staff
+    form = CampaignForm(request.POST or None, county=staff.agency.county)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            letter = services.reminder_campaign_issue(
+                actor=request.user, title=d["title"], county=d["county"], industry=d["industry"],
+                subject=d["subject"], facts=d["facts"], legal_basis=d["legal_basis"],
+                requirements=d["requirements"], issued_on=d["issued_on"], reply_due=d["reply_due"],
+                employers=list(d["employers"]) or None, co_issuers=list(d["co_issuers"]),
+            )
+        except ValidationError as exc:
+            _form_errors(form, exc)
+        else:
+            messages.success(request, _("提示函 %(no)s 已向%(n)d家用人单位制发。")
+                             % {"no": letter.doc_no, "n": letter.recipients.count()})
+            return redirect("supervision:matter_detail", letter.matter_id)
+    return render(request, "supervision/campaign_form.html", {"form": form})
+
+
+@login_required
+def letter_detail(request, matter_id, letter_id):
+    letter = selectors.letter_get_for_user(request.user, matter_id, letter_id)
+    return render(request, "supervision/letter_detail.html", {
+        "letter": letter, "matter": letter.matter, "blocks": documents.parse_blocks(letter.rendered_text),
+        "recipients": list(letter.recipients.all()),
+    })
+
+
+def _download(letter, content: bytes, ext: str, content_type: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=content_type)
+    filename = f"{letter.doc_no}{letter.get_kind_display()}.{ext}"
+    ascii_name = f"letter-{letter.pk}.{ext}"
+    response["Content-Disposition"] = f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(filename)}"
+    response["X-Content-SHA256"] = letter.content_sha256
+    return response
+
+
+@login_required
+def letter_pdf(request, matter_id, letter_id):
+    letter = selectors.letter_get_for_user(request.user, matter_id, letter_id)
+    try:
+        content = documents.letter_pdf(letter.rendered_text, title=f"{letter.doc_no} {letter.full_title}")
+    except ImproperlyConfigured as exc:
+        return HttpResponse(str(exc), status=503, content_type="text/plain; charset=utf-8")
+    return _download(letter, content, "pdf", "application/pdf")
+
+
+@login_required
+def letter_docx(request, matter_id, letter_id):
+    letter = selectors.letter_get_for_user(request.user, matter_id, letter_id)
+    content = documents.letter_docx(letter.rendered_text, title=f"{letter.doc_no} {letter.full_title}")
+    return _download(letter, content, "docx",
+                     "application/vnd.openxmlformats-officedocument.wordprocessingml.document")
+
+
+@login_required
+def statistics(request):
+    if not _may_write_any(request.user):
+        raise Http404
+    try:
+        year = int(request.GET.get("year") or timezone.localdate().year)
+    except ValueError:
+        year = timezone.localdate().year
+    county = request.GET.get("county") or ""
+    if county not in County.values:
+        county = ""
+    stats = selectors.supervision_statistics(request.user, year=year, county=county or None)
+    kinds = LetterKind.choices
+    return render(request, "supervision/statistics.html", {
+        "stats": stats, "year": year, "county": county, "counties": County.choices, "kinds": kinds,
+        "years": range(timezone.localdate().year, timezone.localdate().year - 5, -1),
+    })

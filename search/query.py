@@ -1,0 +1,199 @@
+"""What a search asks for, independent of the engine that answers it.
+
+The query box understands words (OR-ed, ranked by how many match and where),
+quoted phrases ("…" or “…”, required, exact), and exclusions (-词 or -"短语").
+Each word becomes a clause: the word and its synonyms as phrases, plus a
+looser bag-of-tokens match of the word itself, so 没签劳动合同 still finds
+未签书面劳动合同 through 劳动/动合/合同. Both backends compile this one
+structure, so they match and rank the same way.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass, field
+
+from .analysis import normalize
+
+MAX_QUERY_CHARS = 200
+MAX_TERMS = 16
+
+# Relevance knobs, shared by both backends. Title counts most (DOMAIN §5.7 titles
+# name place, subject, dispute and method); keywords next; then the body text.
+FIELD_BOOSTS = {"title": 3.0, "tags": 2.0, "body": 1.0}
+TIE_BREAKER = 0.3
+SYNONYM_BOOST = 0.8
+BAG_BOOST = 0.3
+BAG_MINIMUM_SHOULD_MATCH = 0.6
+
+# Facets: request/response key → index field.
+FACETS = {
+    "county": "county",
+    "dispute_type": "dispute_type",
+    "year": "year",
+    "agency": "agencies",
+    "outcome": "outcome",
+}
+SORTS = ("relevance", "date", "date_asc", "amount", "amount_asc")
+
+
+@dataclass(frozen=True)
+class Phrase:
+    """Text that must appear as a phrase (after analysis) in a text field."""
+
+    text: str
+    boost: float = 1.0
+
+
+@dataclass(frozen=True)
+class Bag:
+    """The tokens of a text, any `minimum_should_match` share of them."""
+
+    text: str
+    boost: float = BAG_BOOST
+    minimum_should_match: float = BAG_MINIMUM_SHOULD_MATCH
+
+    def required(self, n_tokens: int) -> int:
+        # Elasticsearch's rounding for a percentage: down, at least one.
+        return max(1, math.floor(n_tokens * self.minimum_should_match + 1e-9))
+
+
+@dataclass(frozen=True)
+class TermClause:
+    """One word of the query: any of its phrases, or its bag of tokens."""
+
+    phrases: tuple[Phrase, ...]
+    bag: Bag | None = None
+
+
+@dataclass
+class TextQuery:
+    should: list[TermClause] = field(default_factory=list)
+    must: list[Phrase] = field(default_factory=list)
+    must_not: list[Phrase] = field(default_factory=list)
+
+    @property
+    def is_empty(self) -> bool:
+        return not (self.should or self.must)
+
+    def highlight_terms(self) -> list[str]:
+        """The surface strings worth marking in a result, longest first."""
+        terms = {p.text for c in self.should for p in c.phrases} | {p.text for p in self.must}
+        return sorted((t for t in terms if t), key=len, reverse=True)
+
+
+@dataclass(frozen=True)
+class Access:
+    """Who is searching: published cases for everyone, drafts for those with access to them."""
+
+    public_only: bool = True
+    user_id: int | None = None
+    agency_id: int | None = None
+    roles: tuple[str, ...] = ()
+
+
+@dataclass
+class SearchRequest:
+    text: TextQuery = field(default_factory=TextQuery)
+    filters: dict[str, list] = field(default_factory=dict)  # index field → accepted values
+    sort: str = "relevance"
+    page: int = 1
+    page_size: int = 20
+    access: Access = field(default_factory=Access)
+    ids: list[int] | None = None
+    exclude_ids: list[int] = field(default_factory=list)
+    # Structured should-clauses that only add to the score of documents that match the text.
+    boosts: list[tuple[str, str, float]] = field(default_factory=list)
+    highlight: bool = True
+    facets: bool = True
+
+    @property
+    def offset(self) -> int:
+        return (self.page - 1) * self.page_size
+
+
+@dataclass
+class SearchHit:
+    id: int
+    score: float
+    source: dict
+    highlight: dict = field(default_factory=dict)
+
+    def __getattr__(self, name):
+        try:
+            return self.__dict__["source"][name]
+        except KeyError:
+            raise AttributeError(name) from None
+
+
+@dataclass
+class SearchResult:
+    count: int
+    hits: list[SearchHit]
+    facets: dict[str, list[dict]] = field(default_factory=dict)
+    backend: str = ""
+
+
+@dataclass
+class ParsedQuery:
+    words: list[str] = field(default_factory=list)
+    phrases: list[str] = field(default_factory=list)
+    excluded: list[str] = field(default_factory=list)
+
+
+_TOKEN = re.compile(r'(-?)(?:"([^"]*)"?|“([^”]*)”?|([^\s"“”,，、；;]+))')
+
+
+def parse_query_string(q: str) -> ParsedQuery:
+    """Split the query box into words, "quoted phrases" and -exclusions."""
+    text = normalize(q)[:MAX_QUERY_CHARS]
+    parsed = ParsedQuery()
+    for m in _TOKEN.finditer(text):
+        negative, quoted_a, quoted_b, word = m.groups()
+        quoted = quoted_a if quoted_a is not None else quoted_b
+        value = (quoted if quoted is not None else word or "").strip()
+        if not value or value == "-":
+            continue
+        if negative:
+            target = parsed.excluded
+        elif quoted is not None:
+            target = parsed.phrases
+        else:
+            target = parsed.words
+        if value not in target and len(parsed.words) + len(parsed.phrases) + len(parsed.excluded) < MAX_TERMS:
+            target.append(value)
+    return parsed
+
+
+def expand_synonyms(word: str, synonyms: dict[str, list[str]], limit: int = 8) -> list[str]:
+    """The alternatives of `word`: its own synonyms, or the word with a synonym substituted."""
+    if word in synonyms:
+        return [s for s in synonyms[word] if s != word][:limit]
+    out: list[str] = []
+    for key in sorted(synonyms, key=len, reverse=True):
+        if len(key) >= 2 and key in word:
+            for alt in synonyms[key]:
+                candidate = word.replace(key, alt)
+                if candidate != word and candidate not in out:
+                    out.append(candidate)
+        if len(out) >= limit:
+            break
+    return out[:limit]
+
+
+def build_text_query(q: str, synonyms: dict[str, list[str]] | None = None) -> TextQuery:
+    parsed = parse_query_string(q)
+    synonyms = synonyms or {}
+    query = TextQuery()
+    for word in parsed.words:
+        phrases = [Phrase(word, 1.0)] + [Phrase(s, SYNONYM_BOOST) for s in expand_synonyms(word, synonyms)]
+        query.should.append(TermClause(phrases=tuple(phrases), bag=Bag(word)))
+    query.must = [Phrase(p) for p in parsed.phrases]
+    query.must_not = [Phrase(p) for p in parsed.excluded]
+    return query
+
+
+def weighted_text_query(terms: list[tuple[str, float]]) -> TextQuery:
+    """A query of salient terms with their own weights (used for similar cases)."""
+    return TextQuery(should=[TermClause(phrases=(Phrase(t, w),)) for t, w in terms if t])

@@ -1,0 +1,144 @@
+"""Reads of the typical-case library, always on behalf of a user."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from django.db.models import Q, QuerySet
+from django.http import Http404
+from django.utils.translation import gettext as _
+
+from mediation.cases.models import ClosingCode, DisputeType
+from parties.models import County
+
+from . import permissions
+from .backends import get_backend
+from .models import PartnerAgency, SavedSearch, TypicalCase, TypicalCaseStatus
+from .query import FACETS, SORTS, SearchRequest, SearchResult, build_text_query
+from .synonyms import synonym_map
+
+MAX_PAGE_SIZE = 100
+
+
+class SearchParameterError(ValueError):
+    """A search parameter that cannot be understood; the message is shown to the user."""
+
+    def __init__(self, field: str, message: str):
+        super().__init__(message)
+        self.field = field
+        self.message = message
+
+
+def _label_lookup(choices) -> dict[str, str]:
+    lookup = {}
+    for value, label in choices.choices:
+        lookup[str(value)] = str(label)
+        lookup[str(label)] = str(label)
+    return lookup
+
+
+def normalize_filters(raw: dict[str, Iterable[str]]) -> dict[str, list]:
+    """Facet filters from request parameters (label or code) → index field → values."""
+    lookups = {
+        "county": _label_lookup(County),
+        "dispute_type": _label_lookup(DisputeType),
+        "agency": _label_lookup(PartnerAgency),
+        "outcome": _label_lookup(ClosingCode),
+    }
+    out: dict[str, list] = {}
+    for key, values in raw.items():
+        values = [v.strip() for v in values if v is not None and str(v).strip()]
+        if key not in FACETS or not values:
+            continue
+        if key == "year":
+            years = []
+            for v in values:
+                if not str(v).isdigit() or not 1900 <= int(v) <= 2100:
+                    raise SearchParameterError("year", _("年度应为四位数字年份，例如 2024。"))
+                years.append(int(v))
+            out[FACETS[key]] = years
+            continue
+        labels = []
+        for v in values:
+            label = lookups[key].get(v)
+            if label is None:
+                raise SearchParameterError(key, _("无法识别的筛选值：%(value)s") % {"value": v})
+            labels.append(label)
+        out[FACETS[key]] = labels
+    return out
+
+
+def search_typical_cases(
+    *, user, q: str = "", filters: dict[str, Iterable[str]] | None = None, sort: str = "relevance",
+    page: int = 1, page_size: int = 20, include_drafts: bool = False, highlight: bool = True,
+) -> SearchResult:
+    """Full-text search with facets; raises SearchParameterError or backends.SearchUnavailable."""
+    if sort not in SORTS:
+        raise SearchParameterError("sort", _("排序方式只能是：%(sorts)s") % {"sorts": "、".join(SORTS)})
+    if page < 1:
+        raise SearchParameterError("page", _("页码应为正整数。"))
+    if not 1 <= page_size <= MAX_PAGE_SIZE:
+        raise SearchParameterError("page_size", _("每页条数应在1到%(max)s之间。") % {"max": MAX_PAGE_SIZE})
+    if page * page_size > 10_000:
+        raise SearchParameterError("page", _("页码超出范围，请缩小检索条件。"))
+    request = SearchRequest(
+        text=build_text_query(q, synonym_map()),
+        filters=normalize_filters(filters or {}),
+        sort=sort, page=page, page_size=page_size,
+        access=permissions.access_for(user, include_drafts=include_drafts),
+        highlight=highlight,
+    )
+    return get_backend().search(request)
+
+
+def typical_cases_visible_to(user) -> QuerySet[TypicalCase]:
+    """Published cases for all staff; pipeline cases for their participants (permissions.can_view)."""
+    staff = permissions.staff_of(user)
+    if staff is None:
+        return TypicalCase.objects.none()
+    qs = TypicalCase.objects.all()
+    if permissions.is_approver(user):
+        return qs
+    return qs.filter(
+        Q(status=TypicalCaseStatus.PUBLISHED) | Q(nominated_by=user) | Q(agency_id=staff.agency_id)
+    )
+
+
+def typical_case_get_for_user(user, typical_case_id: int) -> TypicalCase:
+    """The typical case, or Http404 — the same for a missing and a forbidden one."""
+    tc = typical_cases_visible_to(user).filter(pk=typical_case_id).first()
+    if tc is None:
+        raise Http404(_("没有找到该典型案例。"))
+    return tc
+
+
+def pipeline_for(user) -> QuerySet[TypicalCase]:
+    """Cases in the pipeline that the user takes part in (drafts, reviews, rejections)."""
+    return typical_cases_visible_to(user).exclude(status=TypicalCaseStatus.PUBLISHED).order_by("-updated_at")
+
+
+def source_case_for_user(user, typical_case: TypicalCase):
+    """The source mediation case if the user may follow the link (union staff who can see it)."""
+    if not typical_case.source_case_id or not permissions.can_see_source_case(user):
+        return None
+    from mediation.cases.selectors import cases_visible_to
+
+    return cases_visible_to(user).filter(pk=typical_case.source_case_id).first()
+
+
+def saved_searches_of(user) -> QuerySet[SavedSearch]:
+    return SavedSearch.objects.filter(user=user)
+
+
+def similar_precedents(typical_case: TypicalCase, limit: int = 5) -> list:
+    """Published typical cases like this one (raises SearchUnavailable)."""
+    from .similarity import similar_to_typical_case
+
+    return similar_to_typical_case(typical_case, limit=limit)
+
+
+def similar_precedents_for_case(case, limit: int = 5) -> list:
+    """Published typical cases like an open mediation case (raises SearchUnavailable)."""
+    from .similarity import similar_to_case
+
+    return similar_to_case(case, limit=limit)

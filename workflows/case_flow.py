@@ -1,0 +1,339 @@
+"""The mediation case procedure (DOMAIN §2.3), read top to bottom.
+
+Each human step is a View node addressed to an agency and a role; the view calls
+a service in mediation.cases.services, which checks the transition and writes the
+audit event. Referrals to partner agencies run in parallel branches (Split/Join):
+the open-source viewflow has no Subprocess node, so each referral is a task in the
+receiving agency's queue.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from guardian.shortcuts import assign_perm
+from viewflow import this
+from viewflow.workflow import flow, lock
+
+from mediation.cases.audit import record_event
+from mediation.cases.models import CaseStatus, ConfirmationPath, ReferralKind, RequestKind
+from mediation.clocks.services import clock_due_at
+from mediation.notifications.services import notify
+from parties.models import Role
+
+from . import case_views as views
+from .engine import route_to
+from .models import CaseProcess
+
+
+# ------------------------------------------------ who receives each step
+
+def handling_union(process):
+    return process.case.agency
+
+
+def _open_request(process, kind):
+    return process.case.confirmation_requests.filter(kind=kind, decision="").latest("id")
+
+
+def confirming_court(process):
+    return _open_request(process, RequestKind.JUDICIAL_CONFIRMATION).target_agency
+
+
+def reviewing_arbitration(process):
+    return _open_request(process, RequestKind.ARBITRAL_REVIEW).target_agency
+
+
+def payment_order_court(process):
+    return _open_request(process, RequestKind.PAYMENT_ORDER).target_agency
+
+
+def referral_agency(kind):
+    def agency_of(process):
+        return process.case.referrals.filter(kind=kind).latest("id").target_agency
+
+    return agency_of
+
+
+def case_clock(rule_code):
+    def clock(process):
+        return process.case, rule_code
+
+    return clock
+
+
+def request_clock(kind, rule_code):
+    def clock(process):
+        request = process.case.confirmation_requests.filter(kind=kind, decision="").order_by("-id").first()
+        return request, rule_code
+
+    return clock
+
+
+def referral_clock(kind, rule_code):
+    def clock(process):
+        return process.case.referrals.filter(kind=kind).order_by("-id").first(), rule_code
+
+    return clock
+
+
+def lead_mediator(activation):
+    return activation.process.case.lead_mediator
+
+
+# ------------------------------------------------ gateway conditions
+
+def outcome_is(*values):
+    def cond(activation):
+        return activation.process.outcome in values
+
+    return cond
+
+
+def status_is(*values):
+    def cond(activation):
+        activation.process.case.refresh_from_db(fields=["status"])
+        return activation.process.case.status in values
+
+    return cond
+
+
+def agreement_path(*paths):
+    def cond(activation):
+        agreement = getattr(activation.process.case, "agreement", None)
+        return agreement is not None and agreement.confirmation_path in paths
+
+    return cond
+
+
+def referral_chosen(kind):
+    def cond(activation):
+        return kind in (activation.process.referral_kinds or [])
+
+    return cond
+
+
+class CaseFlow(flow.Flow):
+    process_class = CaseProcess
+    lock_impl = lock.select_for_update_lock
+    process_title = _("调解案件")
+
+    # T1–T2 — intake by the union (walk-in, 12351, online, screening), a court
+    # delegation or an arbitration referral; receipt starts D1 and D2.
+    register = flow.StartHandle(this.start_case).Next(this.intake)
+    intake = flow.Split().Next(this.review).Next(this.arbitration_window)
+
+    # D1 (调解仲裁法 Art. 14): 15 days after receipt without agreement, the applicant
+    # may apply for arbitration. Runs beside the case; it does not close it.
+    arbitration_window = flow.Timer(this.d1_due).Next(this.announce_arbitration_window)
+    announce_arbitration_window = flow.Function(this.arbitration_window_open).Next(this.window_end)
+    window_end = flow.End()
+
+    # T3–T5 — the committee head accepts, refuses with reasons, or redirects.
+    review = (
+        flow.View(views.review)
+        .Annotation(title=_("受理审查"))
+        .onCreate(route_to(Role.COMMITTEE_HEAD, handling_union, clock=case_clock("D2")))
+        .Next(this.review_outcome)
+    )
+    review_outcome = flow.If(status_is(CaseStatus.ACCEPTED)).Then(this.assign).Else(this.close)
+
+    assign = (
+        flow.View(views.assign)
+        .Annotation(title=_("指派调解员"))
+        .onCreate(route_to(Role.COMMITTEE_HEAD, handling_union))
+        .Next(this.mediate)
+    )
+
+    # T6–T8, T18, T21 — sessions and extensions are recorded inside this step;
+    # it ends with an agreement, a failure or a withdrawal. D3 overdue → escalate.
+    mediate = (
+        flow.View(views.mediate)
+        .Annotation(title=_("组织调解"))
+        .Assign(lead_mediator)
+        .onCreate(route_to(Role.MEDIATOR, handling_union, clock=case_clock("D3")))
+        .OnTimeout(this.d3_due, this.escalate_overdue_mediation, interrupting=False, title=_("调解期限届满"))
+        .Next(this.mediation_outcome)
+    )
+    escalate_overdue_mediation = flow.Function(this.notify_mediation_overdue).Next(this.escalation_end)
+    escalation_end = flow.End()
+
+    mediation_outcome = (
+        flow.Switch()
+        .Case(this.choose_confirmation, outcome_is("agreement"))
+        .Case(this.referrals, outcome_is("failed"))
+        .Default(this.close)
+    )
+
+    # T9–T13 — judicial confirmation (court) or arbitral review (arbitration).
+    choose_confirmation = (
+        flow.Switch()
+        .Case(this.close, status_is(CaseStatus.PERFORMED))
+        .Case(this.file_confirmation, agreement_path(ConfirmationPath.JUDICIAL, ConfirmationPath.ARBITRAL))
+        .Default(this.follow_up)
+    )
+    # T11 — the parties apply jointly, within 30 days (D20) or 15 days (D21).
+    file_confirmation = (
+        flow.View(views.file_confirmation)
+        .Annotation(title=_("申请确认"))
+        .Assign(lead_mediator)
+        .onCreate(route_to(Role.MEDIATOR, handling_union))
+        .Next(this.confirmation_route)
+    )
+    confirmation_route = (
+        flow.Switch()
+        .Case(this.follow_up, outcome_is("skip"))
+        .Case(this.judicial_confirmation, agreement_path(ConfirmationPath.JUDICIAL))
+        .Default(this.arbitral_review)
+    )
+    judicial_confirmation = (
+        flow.View(views.confirmation)
+        .Annotation(title=_("司法确认审查"))
+        .onCreate(route_to(Role.LIAISON, confirming_court,
+                           clock=request_clock(RequestKind.JUDICIAL_CONFIRMATION, "D22")))
+        .Next(this.confirmation_outcome)
+    )
+    arbitral_review = (
+        flow.View(views.confirmation)
+        .Annotation(title=_("仲裁审查确认"))
+        .onCreate(route_to(Role.LIAISON, reviewing_arbitration,
+                           clock=request_clock(RequestKind.ARBITRAL_REVIEW, "D23")))
+        .Next(this.confirmation_outcome)
+    )
+    confirmation_outcome = flow.If(status_is(CaseStatus.CONFIRMED)).Then(this.follow_up).Else(this.mediate)
+
+    # §2.4 — performance follow-up: instalments paid, or default (T14).
+    follow_up = (
+        flow.View(views.follow_up)
+        .Annotation(title=_("履行回访"))
+        .Assign(lead_mediator)
+        .onCreate(route_to(Role.MEDIATOR, handling_union))
+        .Next(this.performance_outcome)
+    )
+    performance_outcome = (
+        flow.Switch()
+        .Case(this.close, status_is(CaseStatus.PERFORMED))
+        .Case(this.payment_order, outcome_is("payment_order"))
+        .Default(this.referrals)
+    )
+    # T15 — payment order (调解仲裁法 Art. 16), decided by the court.
+    payment_order = (
+        flow.View(views.confirmation)
+        .Annotation(title=_("支付令审查"))
+        .onCreate(route_to(Role.LIAISON, payment_order_court,
+                           clock=request_clock(RequestKind.PAYMENT_ORDER, "D24")))
+        .Next(this.follow_up)
+    )
+
+    # T19–T20 — one or more referrals at once, each in the receiving agency's queue.
+    referrals = (
+        flow.Split()
+        .Next(this.arbitration, case=referral_chosen(ReferralKind.ARBITRATION))
+        .Next(this.legal_aid, case=referral_chosen(ReferralKind.LEGAL_AID))
+        .Next(this.supporting_prosecution, case=referral_chosen(ReferralKind.SUPPORT_PROSECUTION))
+        .Next(this.labor_inspection, case=referral_chosen(ReferralKind.INSPECTION))
+    )
+    arbitration = (
+        flow.View(views.referral)
+        .Annotation(title=_("劳动仲裁"))
+        .onCreate(route_to(Role.LIAISON, referral_agency(ReferralKind.ARBITRATION),
+                           clock=referral_clock(ReferralKind.ARBITRATION, "D13")))
+        .Next(this.referrals_done)
+    )
+    legal_aid = (
+        flow.View(views.referral)
+        .Annotation(title=_("法律援助"))
+        .onCreate(route_to(Role.LIAISON, referral_agency(ReferralKind.LEGAL_AID),
+                           clock=referral_clock(ReferralKind.LEGAL_AID, "D29")))
+        .Next(this.referrals_done)
+    )
+    supporting_prosecution = (
+        flow.View(views.referral)
+        .Annotation(title=_("支持起诉"))
+        .onCreate(route_to(Role.LIAISON, referral_agency(ReferralKind.SUPPORT_PROSECUTION)))
+        .Next(this.referrals_done)
+    )
+    labor_inspection = (
+        flow.View(views.referral)
+        .Annotation(title=_("劳动保障监察"))
+        .onCreate(route_to(Role.LIAISON, referral_agency(ReferralKind.INSPECTION),
+                           clock=referral_clock(ReferralKind.INSPECTION, "D30")))
+        .Next(this.referrals_done)
+    )
+    referrals_done = flow.Join().Next(this.close)
+
+    # T22–T23 — closing code, then the file is archived and frozen.
+    close = (
+        flow.View(views.close)
+        .Annotation(title=_("结案"))
+        .onCreate(route_to(Role.COMMITTEE_HEAD, handling_union))
+        .Next(this.archive)
+    )
+    archive = (
+        flow.View(views.archive)
+        .Annotation(title=_("归档"))
+        .onCreate(route_to(Role.COMMITTEE_HEAD, handling_union))
+        .Next(this.end)
+    )
+    end = flow.TerminateEnd()
+
+    # ------------------------------------------------ handlers
+
+    def start_case(self, activation, *, register, **kwargs):
+        """`register` is a callable that runs mediation.cases.services.case_register."""
+        case = register(**kwargs)
+        activation.process.case = case
+        activation.process.save()
+        if case.source_agency_id:
+            # The delegating court / referring commission follows its case.
+            self.grant_access(activation.process, case.source_agency)
+        return case
+
+    def grant_access(self, process, agency):
+        """A partner agency sees a case from the moment a task is addressed to it (DOMAIN §1.5)."""
+        if not agency.is_union:
+            assign_perm("cases.view_case", agency.group, process.case)
+
+    def d1_due(self, activation):
+        from mediation.clocks.selectors import clocks_for_subject
+
+        clock = next((c for c in clocks_for_subject(activation.process.case) if c.rule_code == "D1"), None)
+        if clock is None:
+            return timezone.now() + datetime.timedelta(days=15)
+        return clock_due_at(clock)
+
+    def d3_due(self, activation):
+        from mediation.clocks.selectors import clocks_for_subject
+
+        clock = next((c for c in clocks_for_subject(activation.process.case) if c.rule_code == "D3"), None)
+        if clock is None:
+            return timezone.now() + datetime.timedelta(days=15)
+        return clock_due_at(clock)
+
+    def arbitration_window_open(self, activation):
+        case = activation.process.case
+        case.refresh_from_db()
+        if case.status in (CaseStatus.RECEIVED, CaseStatus.ACCEPTED, CaseStatus.IN_MEDIATION,
+                           CaseStatus.EXTENDED, CaseStatus.CONFIRMATION_REFUSED, CaseStatus.MEDIATION_FAILED):
+            record_event(case, actor=None, action="case.arbitration_window_open",
+                         summary=_("自收到调解申请之日起已满十五日未达成协议，申请人可以依法申请劳动仲裁（调解仲裁法第十四条）。"))
+            recipients = [u for u in [case.lead_mediator] if u]
+            if recipients:
+                notify(recipients=recipients, verb="arbitration_window_open",
+                       text=_("%(no)s：申请人现可申请劳动仲裁，请告知当事人。") % {"no": case.case_no},
+                       url=f"/cases/{case.pk}/", dedupe_key=f"case:{case.pk}:D1-window")
+
+    def notify_mediation_overdue(self, activation):
+        case = activation.process.case
+        case.refresh_from_db()
+        if case.status not in (CaseStatus.ACCEPTED, CaseStatus.IN_MEDIATION, CaseStatus.EXTENDED):
+            return
+        heads = [s.user for s in case.agency.staff.filter(role_rows__role=Role.COMMITTEE_HEAD).select_related("user")]
+        record_event(case, actor=None, action="case.mediation_overdue",
+                     summary=_("调解期限已届满，已提请调解委员会主任决定延期或终止调解。"))
+        if heads:
+            notify(recipients=heads, verb="mediation_overdue",
+                   text=_("%(no)s 调解期限已届满：请决定延期（须双方同意）或终止调解。") % {"no": case.case_no},
+                   url=f"/cases/{case.pk}/", dedupe_key=f"case:{case.pk}:D3-escalation")

@@ -1,0 +1,326 @@
+"""The pages of each step of CaseFlow. Opened only through workflows.views.task_dispatch,
+which has already checked that the user may act on the task."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from mediation.cases import services
+from mediation.cases.forms import (
+    AssignForm,
+    CloseForm,
+    ConfirmationDecisionForm,
+    ConfirmationFilingForm,
+    ExtensionForm,
+    FollowUpForm,
+    MediationOutcomeForm,
+    PaymentForm,
+    ReferralUpdateForm,
+    ReviewForm,
+    SessionRecordForm,
+    VisitForm,
+)
+from mediation.cases.models import CaseStatus, ConfirmationPath, Instalment, RequestKind
+from parties.models import Role
+
+from .engine import TaskConflict, task_execute
+
+
+def case_of(task):
+    return task.process.coerced.case
+
+
+def _page(request, task, template, **context):
+    case = case_of(task)
+    context.update(task=task, case=case, today=timezone.localdate())
+    return render(request, f"workflows/case/{template}", context)
+
+
+def _complete(request, task, form, work, done_message):
+    """Run `work(activation)` as the completion of `task`; errors go back on the form."""
+    try:
+        task_execute(task=task, user=request.user, work=work)
+    except ValidationError as exc:
+        for message in exc.messages:
+            form.add_error(None, message)
+        return None
+    except TaskConflict as exc:
+        messages.error(request, exc.message)
+        return redirect("inbox")
+    messages.success(request, done_message)
+    return redirect("case_detail", case_of(task).pk)
+
+
+def _side_action(request, form, call):
+    """A write that does not complete the step (a session, a payment…)."""
+    try:
+        call()
+    except ValidationError as exc:
+        for message in exc.messages:
+            form.add_error(None, message)
+        return False
+    return True
+
+
+def review(request, task):
+    case = case_of(task)
+    form = ReviewForm(request.POST or None, initial={"decided_on": timezone.localdate()})
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+
+        def work(activation):
+            if d["decision"] == "accept":
+                services.case_accept(case=case, actor=request.user, accepted_on=d["decided_on"],
+                                     respondent_consents=d["respondent_consents"])
+            elif d["decision"] == "not_accept":
+                services.case_not_accept(case=case, actor=request.user, reason=d["reason"], on=d["decided_on"])
+            else:
+                services.case_redirect(case=case, actor=request.user, to=d["redirected_to"], reason=d["reason"],
+                                       on=d["decided_on"])
+
+        response = _complete(request, task, form, work, _("审查决定已保存。"))
+        if response:
+            return response
+    return _page(request, task, "review.html", form=form)
+
+
+def assign(request, task):
+    case = case_of(task)
+    mediators = get_user_model().objects.filter(
+        staff__agency=case.agency, staff__role_rows__role=Role.MEDIATOR
+    ).select_related("staff").distinct()
+    form = AssignForm(request.POST or None, mediators=mediators)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        response = _complete(
+            request, task, form,
+            lambda activation: services.case_assign_mediator(case=case, actor=request.user, mediator=d["mediator"],
+                                                             assistants=d["assistants"]),
+            _("已指派调解员。"),
+        )
+        if response:
+            return response
+    return _page(request, task, "assign.html", form=form)
+
+
+def mediate(request, task):
+    case = case_of(task)
+    action = request.POST.get("action") if request.method == "POST" else None
+    session_form = SessionRecordForm(request.POST if action == "session" else None, request.FILES or None,
+                                     initial={"held_at": timezone.localtime().replace(second=0, microsecond=0)})
+    outcome_form = MediationOutcomeForm(request.POST if action == "outcome" else None,
+                                        initial={"on": timezone.localdate()})
+    if action == "session" and session_form.is_valid():
+        d = session_form.cleaned_data
+        uploads = [d["attachment"]] if d.get("attachment") else []
+        if _side_action(request, session_form, lambda: services.session_record(
+                case=case, actor=request.user, held_at=d["held_at"], form=d["form"], place=d["place"],
+                participants=d["participants"], points_in_dispute=d["points_in_dispute"],
+                proposals=d["proposals"], result=d["result"], attachments=uploads)):
+            messages.success(request, _("调解记录已保存。"))
+            return redirect(reverse("task_detail", args=[task.pk]))
+    if action == "outcome" and outcome_form.is_valid():
+        d = outcome_form.cleaned_data
+
+        def work(activation):
+            process = activation.process
+            if d["outcome"] == "agreement":
+                services.agreement_sign(
+                    case=case, actor=request.user, terms=d["terms"], amount_total=d["amount_total"] or 0,
+                    signed_on=d["on"], applicant_signed=d["applicant_signed"],
+                    respondent_signed=d["respondent_signed"], mediator_signed=d["mediator_signed"],
+                    sealed=d["sealed"], paid_on_spot=d["paid_on_spot"], instalments=d["instalments"],
+                    confirmation_path=d["confirmation_path"] or ConfirmationPath.NONE,
+                )
+            elif d["outcome"] == "failed":
+                if not d["referral_kinds"]:
+                    raise ValidationError(_("调解不成时请至少选择一个转出去向（如劳动仲裁）。"))
+                services.mediation_fail(case=case, actor=request.user, reason=d["reason"], on=d["on"])
+                services.referrals_create(case=case, actor=request.user, kinds=d["referral_kinds"], on=d["on"])
+                process.referral_kinds = list(d["referral_kinds"])
+            else:
+                services.case_withdraw(case=case, actor=request.user, reason=d["reason"], on=d["on"])
+            process.outcome = d["outcome"]
+            process.save(update_fields=["outcome", "referral_kinds"])
+
+        response = _complete(request, task, outcome_form, work, _("调解结果已保存。"))
+        if response:
+            return response
+    extension_form = ExtensionForm(initial={"consented_on": timezone.localdate()})
+    return _page(request, task, "mediate.html", session_form=session_form, outcome_form=outcome_form,
+                 extension_form=extension_form)
+
+
+def file_confirmation(request, task):
+    """T11: the parties' joint application, filed with the mediator's help (D20 / D21)."""
+    case = case_of(task)
+    kind = (RequestKind.JUDICIAL_CONFIRMATION if case.agreement.confirmation_path == ConfirmationPath.JUDICIAL
+            else RequestKind.ARBITRAL_REVIEW)
+    form = ConfirmationFilingForm(request.POST or None, initial={"filed_on": timezone.localdate()})
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+
+        def work(activation):
+            if d["decision"] == "apply":
+                services.confirmation_request_file(case=case, actor=request.user, kind=kind, filed_on=d["filed_on"])
+            else:
+                services.confirmation_skip(case=case, actor=request.user, on=d["filed_on"])
+            activation.process.outcome = d["decision"]
+            activation.process.save(update_fields=["outcome"])
+
+        response = _complete(request, task, form, work, _("已保存。"))
+        if response:
+            return response
+    return _page(request, task, "file_confirmation.html", form=form, kind_label=RequestKind(kind).label)
+
+
+def confirmation(request, task):
+    """Court or arbitration liaison: judicial confirmation, arbitral review or payment order."""
+    case = case_of(task)
+    kind = {
+        "judicial_confirmation": RequestKind.JUDICIAL_CONFIRMATION,
+        "arbitral_review": RequestKind.ARBITRAL_REVIEW,
+        "payment_order": RequestKind.PAYMENT_ORDER,
+    }[task.flow_task.name]
+    request_obj = case.confirmation_requests.filter(kind=kind, decision="").latest("id")
+    form = ConfirmationDecisionForm(request.POST or None, initial={
+        "accepted_on": request_obj.filed_on, "decided_on": timezone.localdate()})
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        response = _complete(
+            request, task, form,
+            lambda activation: services.confirmation_decide(
+                request=request_obj, actor=request.user, decision=d["decision"], decided_on=d["decided_on"],
+                ruling_no=d["ruling_no"], reason=d["reason"], accepted_on=d["accepted_on"]),
+            _("审查结果已反馈调解组织。"),
+        )
+        if response:
+            return response
+    return _page(request, task, "confirmation.html", form=form, request_obj=request_obj)
+
+
+def follow_up(request, task):
+    case = case_of(task)
+    action = request.POST.get("action") if request.method == "POST" else None
+    payment_form = PaymentForm(request.POST if action == "payment" else None,
+                               initial={"paid_on": timezone.localdate()})
+    visit_form = VisitForm(request.POST if action == "visit" else None, initial={"visited_on": timezone.localdate()})
+    outcome_form = FollowUpForm(request.POST if action == "outcome" else None, initial={"on": timezone.localdate()})
+    if action == "payment" and payment_form.is_valid():
+        d = payment_form.cleaned_data
+        instalment = Instalment.objects.filter(agreement__case=case, pk=d["instalment"]).first()
+        if instalment is None:
+            payment_form.add_error(None, _("找不到该期款项。"))
+        elif _side_action(request, payment_form, lambda: services.instalment_record_payment(
+                instalment=instalment, actor=request.user, paid_on=d["paid_on"], proof=d["proof"])):
+            messages.success(request, _("已登记付款。"))
+            return redirect(reverse("task_detail", args=[task.pk]))
+    if action == "visit" and visit_form.is_valid():
+        d = visit_form.cleaned_data
+        if _side_action(request, visit_form, lambda: services.visit_record(
+                case=case, actor=request.user, visited_on=d["visited_on"], method=d["method"],
+                findings=d["findings"])):
+            messages.success(request, _("已登记回访。"))
+            return redirect(reverse("task_detail", args=[task.pk]))
+    if action == "outcome" and outcome_form.is_valid():
+        d = outcome_form.cleaned_data
+
+        def work(activation):
+            process = activation.process
+            if d["outcome"] == "performed":
+                services.performance_complete(case=case, actor=request.user, on=d["on"])
+            else:
+                if case.status not in (CaseStatus.DEFAULTED, CaseStatus.ENFORCEMENT):
+                    services.case_record_default(case=case, actor=request.user, on=d["on"], note=d["note"])
+                if d["outcome"] == "payment_order":
+                    services.confirmation_request_file(case=case, actor=request.user,
+                                                       kind=RequestKind.PAYMENT_ORDER, filed_on=d["on"])
+                else:
+                    if not d["referral_kinds"]:
+                        raise ValidationError(_("请至少选择一个转出去向。"))
+                    services.referrals_create(case=case, actor=request.user, kinds=d["referral_kinds"], on=d["on"])
+                    process.referral_kinds = list(d["referral_kinds"])
+            process.outcome = d["outcome"]
+            process.save(update_fields=["outcome", "referral_kinds"])
+
+        response = _complete(request, task, outcome_form, work, _("履行情况已保存。"))
+        if response:
+            return response
+    instalments = list(Instalment.objects.filter(agreement__case=case)) if hasattr(case, "agreement") else []
+    return _page(request, task, "follow_up.html", payment_form=payment_form, visit_form=visit_form,
+                 outcome_form=outcome_form, instalments=instalments)
+
+
+def referral(request, task):
+    """The receiving agency records receipt, decision and result of a referral (T20)."""
+    case = case_of(task)
+    kind = {"arbitration": "ARBITRATION", "legal_aid": "LEGAL_AID",
+            "supporting_prosecution": "SUPPORT_PROSECUTION", "labor_inspection": "INSPECTION"}[task.flow_task.name]
+    referral_obj = case.referrals.filter(kind=kind).latest("id")
+    initial = {"received_on": referral_obj.received_on or timezone.localdate(),
+               "decided_on": referral_obj.decided_on, "decision_note": referral_obj.decision_note,
+               "result": referral_obj.result, "document_no": referral_obj.document_no,
+               "result_on": referral_obj.result_on,
+               "accepted": {True: "yes", False: "no"}.get(referral_obj.accepted, "")}
+    form = ReferralUpdateForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+
+        def update():
+            return services.referral_update(
+                referral=referral_obj, actor=request.user, received_on=d["received_on"], accepted=d["accepted"],
+                decided_on=d["decided_on"], decision_note=d["decision_note"], result=d["result"],
+                document_no=d["document_no"], result_on=d["result_on"])
+
+        if d["finish"]:
+            def work(activation):
+                updated = update()
+                if updated.status != "DONE":
+                    raise ValidationError(_("反馈结果前请填写处理结果（或不予受理的决定及理由）。"))
+
+            response = _complete(request, task, form, work, _("处理结果已反馈调解组织。"))
+            if response:
+                return response
+        elif _side_action(request, form, update):
+            messages.success(request, _("办理进度已保存。"))
+            return redirect(reverse("task_detail", args=[task.pk]))
+    return _page(request, task, "referral.html", form=form, referral=referral_obj)
+
+
+def close(request, task):
+    case = case_of(task)
+    form = CloseForm(request.POST or None, initial={"closed_on": timezone.localdate(),
+                                                    "closing_code": services.suggested_closing_code(case)})
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        response = _complete(
+            request, task, form,
+            lambda activation: services.case_close(case=case, actor=request.user, closing_code=d["closing_code"],
+                                                   on=d["closed_on"], note=d["note"],
+                                                   follow_up_done=d["follow_up_done"]),
+            _("案件已结案。"),
+        )
+        if response:
+            return response
+    return _page(request, task, "close.html", form=form)
+
+
+def archive(request, task):
+    case = case_of(task)
+    from django import forms as django_forms
+
+    form = django_forms.Form(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        response = _complete(request, task, form,
+                             lambda activation: services.case_archive(case=case, actor=request.user),
+                             _("卷宗已归档，此后只读。"))
+        if response:
+            return response
+    return _page(request, task, "archive.html", form=form)
+

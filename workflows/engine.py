@@ -1,0 +1,123 @@
+"""How Concord drives viewflow: tasks addressed to an agency + role, and one
+function that completes a task safely.
+
+Viewflow's own process and task pages are not filtered per object, so they are
+not exposed to staff; every task is opened through `task_get_for_user` and
+completed through `task_execute`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django.db import transaction
+from django.http import Http404
+from django.utils.translation import gettext as _
+from viewflow.workflow.exceptions import FlowLockFailed
+from viewflow.workflow.models import Task
+from viewflow.workflow.status import STATUS
+
+from .models import TaskAddress
+
+OPEN_TASK_STATUSES = [STATUS.NEW, STATUS.ASSIGNED, STATUS.STARTED]
+
+
+class TaskConflict(Exception):
+    """Somebody else completed or took the task first. The message is for the user."""
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+def route_to(role: str, agency_of: Callable[[Any], Any], clock: Callable[[Any], tuple] | None = None):
+    """For `flow.View(...).onCreate(route_to(role, agency_of))`: address the new task
+    to `agency_of(process)` and `role`, and let the flow grant that agency access.
+
+    `clock(process) -> (subject, rule_code)` names the statutory clock this step runs
+    against; it is moved onto the task so the inbox shows it and reminders reach its owner.
+    """
+
+    def on_create(activation):
+        from mediation.clocks.services import clock_reassign
+
+        process = activation.process
+        agency = agency_of(process)
+        TaskAddress.objects.create(task=activation.task, agency=agency, role=role)
+        grant = getattr(activation.flow_class.instance, "grant_access", None)
+        if grant is not None:
+            grant(process, agency)
+        if clock is not None:
+            subject, rule_code = clock(process)
+            if subject is not None:
+                clock_reassign(subject=subject, rule_code=rule_code, task=activation.task,
+                               owner=activation.task.owner, agency=agency)
+
+    on_create.__name__ = f"route_to_{role.lower()}"
+    return on_create
+
+
+def user_may_act(user, task: Task) -> bool:
+    staff = getattr(user, "staff", None) if user.is_authenticated else None
+    if staff is None or task.status not in OPEN_TASK_STATUSES:
+        return False
+    if task.owner_id:
+        return task.owner_id == user.pk
+    address = getattr(task, "address", None)
+    return bool(address and address.agency_id == staff.agency_id and address.role in staff.roles)
+
+
+def task_get_for_user(user, task_id) -> Task:
+    """An open task the user may work on; anything else is 404."""
+    try:
+        task = Task.objects.select_related("process", "address__agency", "owner").get(pk=task_id)
+    except (Task.DoesNotExist, ValueError, TypeError):
+        raise Http404("No task matches the given query.") from None
+    if not user_may_act(user, task):
+        raise Http404("No task matches the given query.")
+    return task
+
+
+def task_execute(*, task: Task, user, work: Callable[[Any], Any]) -> Any:
+    """Lock the process, check the task is still open and the user's, run `work(activation)`
+    (the service call) and complete the task — all in one transaction."""
+    flow_class = task.flow_task.flow_class
+    try:
+        with flow_class.lock(task.process_id), transaction.atomic():
+            task = Task.objects.select_related("owner__staff", "address").get(pk=task.pk)
+            if task.status not in OPEN_TASK_STATUSES:
+                who = task.owner.staff.full_name if task.owner_id and hasattr(task.owner, "staff") else _("其他人员")
+                raise TaskConflict(_("此任务已由%(who)s办理完毕，无需重复操作。") % {"who": who})
+            if task.owner_id and task.owner_id != user.pk:
+                who = task.owner.staff.full_name if hasattr(task.owner, "staff") else str(task.owner)
+                raise TaskConflict(_("此任务已由%(who)s领取办理。") % {"who": who})
+            if not user_may_act(user, task):
+                raise Http404("No task matches the given query.")
+            activation = task.flow_task.activation_class(task)
+            if task.status == STATUS.NEW:
+                activation.assign(user)
+            if task.status == STATUS.ASSIGNED:
+                activation.start(None)
+            result = work(activation)
+            activation.execute()
+            return result
+    except FlowLockFailed:
+        raise TaskConflict(_("其他人员正在办理此案件，请稍后刷新后重试。")) from None
+
+
+def task_claim(*, task: Task, user) -> Task:
+    """Take an unassigned task so colleagues see who works on it."""
+    flow_class = task.flow_task.flow_class
+    try:
+        with flow_class.lock(task.process_id), transaction.atomic():
+            task = Task.objects.select_related("owner__staff", "address").get(pk=task.pk)
+            if task.status != STATUS.NEW or task.owner_id:
+                who = task.owner.staff.full_name if task.owner_id and hasattr(task.owner, "staff") else _("其他人员")
+                raise TaskConflict(_("此任务已由%(who)s领取办理。") % {"who": who})
+            if not user_may_act(user, task):
+                raise Http404("No task matches the given query.")
+            task.flow_task.activation_class(task).assign(user)
+            return task
+    except FlowLockFailed:
+        raise TaskConflict(_("其他人员正在办理此案件，请稍后刷新后重试。")) from None

@@ -1,0 +1,213 @@
+"""The union's labor-law supervision procedure, 一函两书 (DOMAIN §4.3), read top to bottom.
+
+Each human step is a View node addressed to an agency and a role; its page calls a
+service in mediation.supervision.services, which checks the ladder's guards (two
+investigators, a 建议书 only from a county-level union, escalation only after the
+earlier letter's delivery is recorded) and writes the audit event.
+
+A procuratorate referral (线索移送) may be made at any state; it runs as a second
+process of this flow, started at `refer`, so it never blocks the ladder.
+"""
+
+from __future__ import annotations
+
+from django.db import transaction
+from django.utils.translation import gettext_lazy as _
+from viewflow import this
+from viewflow.workflow import flow, lock
+
+from mediation.supervision.models import CLOSED_STATUSES, Conclusion, LetterKind, MatterStatus, SupervisionProcess
+from mediation.supervision.services import matter_grant_access, matter_register, procuratorate_refer
+from parties.models import Role
+
+from . import supervision_views as views
+from .engine import route_to
+
+# ------------------------------------------------ who receives each step
+
+
+def handling_union(process):
+    return process.matter.agency
+
+
+def addressed_department(process):
+    """The department the 建议书 is addressed to (labor inspection by default)."""
+    return process.matter.letters.filter(kind=LetterKind.RECOMMENDATION).latest("id").department
+
+
+def referral_procuratorate(process):
+    return process.referral.agency
+
+
+# ------------------------------------------------ gateway conditions
+
+
+def _matter(activation):
+    matter = activation.process.matter
+    matter.refresh_from_db(fields=["status", "conclusion"])
+    return matter
+
+
+def matter_closed(activation):
+    return _matter(activation).status in CLOSED_STATUSES
+
+
+def conclusion_is(value):
+    def cond(activation):
+        return _matter(activation).conclusion == value
+
+    return cond
+
+
+def status_is(*values):
+    def cond(activation):
+        return _matter(activation).status in values
+
+    return cond
+
+
+class SupervisionFlow(flow.Flow):
+    process_class = SupervisionProcess
+    lock_impl = lock.select_for_update_lock
+    process_title = _("一函两书监督事项")
+
+    # A clue is found (mediation case, 12351, risk screening, procuratorate clue).
+    register = flow.StartHandle(this.start_matter).Next(this.investigate)
+
+    # Investigation by at least two labor-law supervisors ([C-local: S34]).
+    investigate = (
+        flow.View(views.investigate)
+        .Annotation(title=_("调查核实"))
+        .onCreate(route_to(Role.LABOR_SUPERVISOR, handling_union))
+        .Next(this.choose_instrument)
+    )
+    # No issue → closed; a risk → 提示函; a violation → 意见书 (the ladder may start there).
+    choose_instrument = (
+        flow.Switch()
+        .Case(this.end, matter_closed)
+        .Case(this.issue_reminder, conclusion_is(Conclusion.RISK))
+        .Default(this.issue_opinion)
+    )
+
+    # 提示函: delivered, then the reply (optional date, D42) or its absence is recorded
+    # with the union's verification. Rectified → closed; ignored → 意见书.
+    issue_reminder = (
+        flow.View(views.issue_reminder)
+        .Annotation(title=_("制发提示函"))
+        .onCreate(route_to(Role.LABOR_SUPERVISOR, handling_union))
+        .Next(this.follow_reminder)
+    )
+    follow_reminder = (
+        flow.View(views.follow_letter)
+        .Annotation(title=_("提示函送达与回复"))
+        .onCreate(route_to(Role.LABOR_SUPERVISOR, handling_union))
+        .Next(this.after_reminder)
+    )
+    after_reminder = flow.If(matter_closed).Then(this.end).Else(this.issue_opinion)
+
+    # 意见书: each violation with facts, legal basis, rectification and deadline; the
+    # employer replies in writing (D40). Rectified → closed; no reply / refused → 建议书.
+    issue_opinion = (
+        flow.View(views.issue_opinion)
+        .Annotation(title=_("制发意见书"))
+        .onCreate(route_to(Role.LABOR_SUPERVISOR, handling_union))
+        .Next(this.follow_opinion)
+    )
+    follow_opinion = (
+        flow.View(views.follow_letter)
+        .Annotation(title=_("意见书送达与回复"))
+        .onCreate(route_to(Role.LABOR_SUPERVISOR, handling_union))
+        .Next(this.after_opinion)
+    )
+    after_opinion = flow.If(matter_closed).Then(this.end).Else(this.issue_recommendation)
+
+    # 建议书: only a county-level or higher union; to the department (labor inspection by default).
+    issue_recommendation = (
+        flow.View(views.issue_recommendation)
+        .Annotation(title=_("制发建议书"))
+        .onCreate(route_to(Role.LABOR_SUPERVISOR, handling_union))
+        .Next(this.deliver_recommendation)
+    )
+    deliver_recommendation = (
+        flow.View(views.deliver_recommendation)
+        .Annotation(title=_("建议书送达"))
+        .onCreate(route_to(Role.LABOR_SUPERVISOR, handling_union))
+        .Next(this.department_filing)
+    )
+    # The department files (立案, with its number) or refuses in writing (D41).
+    department_filing = (
+        flow.View(views.department_filing)
+        .Annotation(title=_("建议书立案决定"))
+        .onCreate(route_to(Role.LIAISON, addressed_department))
+        .Next(this.after_filing)
+    )
+    after_filing = (
+        flow.If(status_is(MatterStatus.DEPT_FILED)).Then(this.department_result).Else(this.close_declined)
+    )
+    department_result = (
+        flow.View(views.department_result)
+        .Annotation(title=_("建议书处理结果"))
+        .onCreate(route_to(Role.LIAISON, addressed_department))
+        .Next(this.verify)
+    )
+    # The union verifies the rectification and closes.
+    verify = (
+        flow.View(views.verify)
+        .Annotation(title=_("工会复核结案"))
+        .onCreate(route_to(Role.LABOR_SUPERVISOR, handling_union))
+        .Next(this.end)
+    )
+    close_declined = (
+        flow.View(views.close_declined)
+        .Annotation(title=_("部门不予立案·结案"))
+        .onCreate(route_to(Role.LABOR_SUPERVISOR, handling_union))
+        .Next(this.end)
+    )
+    end = flow.End()
+
+    # 线索移送 (parallel branch, any state): the procuratorate acts and feeds back (D28).
+    refer = flow.StartHandle(this.start_referral).Next(this.procuratorate_feedback)
+    procuratorate_feedback = (
+        flow.View(views.procuratorate_feedback)
+        .Annotation(title=_("移送线索办理反馈"))
+        .onCreate(route_to(Role.LIAISON, referral_procuratorate))
+        .Next(this.referral_end)
+    )
+    referral_end = flow.End()
+
+    # ------------------------------------------------ handlers
+
+    def start_matter(self, activation, *, register, **kwargs):
+        """`register` runs mediation.supervision.services.matter_register."""
+        matter = register(**kwargs)
+        activation.process.matter = matter
+        activation.process.save()
+        return matter
+
+    def start_referral(self, activation, *, refer, **kwargs):
+        """`refer` runs mediation.supervision.services.procuratorate_refer."""
+        referral = refer(**kwargs)
+        activation.process.matter = referral.matter
+        activation.process.referral = referral
+        activation.process.save()
+        return referral
+
+    def grant_access(self, process, agency):
+        """A partner agency sees the matter once a task is addressed to it (DOMAIN §1.5)."""
+        if not agency.is_union:
+            matter_grant_access(process.matter, agency)
+
+
+# ------------------------------------------------ entry points (views, API, commands, demo data)
+
+
+def matter_open(*, actor, **kwargs):
+    """Register a clue (mediation.supervision.services.matter_register) and start its flow."""
+    with transaction.atomic():
+        return SupervisionFlow.register.run(register=lambda **kw: matter_register(actor=actor, **kw), **kwargs)
+
+
+def referral_open(*, actor, **kwargs):
+    """Pass the matter to the procuratorate and put the clue in its queue (D28)."""
+    with transaction.atomic():
+        return SupervisionFlow.refer.run(refer=lambda **kw: procuratorate_refer(actor=actor, **kw), **kwargs)

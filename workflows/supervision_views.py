@@ -1,0 +1,292 @@
+"""The pages of each step of SupervisionFlow. Opened only through workflows.views.task_detail,
+which has already checked that the user may act on the task."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from mediation.supervision import services
+from mediation.supervision.forms import (
+    CloseDeclinedForm,
+    DeliveryForm,
+    FeedbackForm,
+    FilingForm,
+    InvestigationForm,
+    OpinionForm,
+    RecommendationForm,
+    ReminderForm,
+    ReplyForm,
+    ResultForm,
+    VerifyForm,
+    ViolationFormSet,
+)
+from mediation.supervision.models import LetterKind
+from mediation.supervision.services import inspection_agency_for, office_for
+
+from .engine import TaskConflict, task_execute
+
+
+def matter_of(task):
+    return task.process.coerced.matter
+
+
+def _page(request, task, template, **context):
+    matter = matter_of(task)
+    context.update(task=task, matter=matter, today=timezone.localdate())
+    return render(request, f"supervision/tasks/{template}", context)
+
+
+def _complete(request, task, form, work, done_message):
+    """Run `work(activation)` as the completion of `task`; refusals go back on the form."""
+    try:
+        task_execute(task=task, user=request.user, work=work)
+    except ValidationError as exc:
+        for message in exc.messages:
+            form.add_error(None, message)
+        return None
+    except TaskConflict as exc:
+        messages.error(request, exc.message)
+        return redirect("inbox")
+    messages.success(request, done_message)
+    return redirect("supervision:matter_detail", matter_of(task).pk)
+
+
+def _letter_kwargs(d: dict) -> dict:
+    return {k: d.get(k) for k in ("subject", "facts", "legal_basis", "requirements", "issued_on", "reply_due",
+                                  "cc", "signatory")} | {"co_issuers": list(d.get("co_issuers") or [])}
+
+
+def investigate(request, task):
+    matter = matter_of(task)
+    form = InvestigationForm(request.POST or None, county=matter.county)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        response = _complete(
+            request, task, form,
+            lambda activation: services.investigation_record(
+                actor=request.user, matter=matter, conducted_on=d["conducted_on"], method=d["method"],
+                place=d["place"], findings=d["findings"], conclusion=d["conclusion"],
+                investigators=d["investigators"]),
+            _("调查核实已记录。"),
+        )
+        if response:
+            return response
+    return _page(request, task, "investigate.html", form=form)
+
+
+def _letter_initial(matter):
+    office = office_for(matter.agency)
+    return {"signatory": office.signatory, "issued_on": timezone.localdate()}
+
+
+def issue_reminder(request, task):
+    matter = matter_of(task)
+    form = ReminderForm(request.POST or None, county=matter.county, initial=_letter_initial(matter))
+    if request.method == "POST" and form.is_valid():
+        kwargs = _letter_kwargs(form.cleaned_data)
+        response = _complete(
+            request, task, form,
+            lambda activation: services.letter_issue(actor=request.user, matter=matter, kind=LetterKind.REMINDER,
+                                                     **kwargs),
+            _("提示函已制发。"),
+        )
+        if response:
+            return response
+    return _page(request, task, "letter.html", form=form, kind_label=LetterKind.REMINDER.label)
+
+
+def issue_opinion(request, task):
+    matter = matter_of(task)
+    form = OpinionForm(request.POST or None, county=matter.county, initial=_letter_initial(matter))
+    formset = ViolationFormSet(request.POST or None, prefix="v")
+    if request.method == "POST" and form.is_valid() and formset.is_valid():
+        kwargs = _letter_kwargs(form.cleaned_data)
+        violations = [f.cleaned_data for f in formset.forms if f.has_content()]
+        response = _complete(
+            request, task, form,
+            lambda activation: services.letter_issue(actor=request.user, matter=matter, kind=LetterKind.OPINION,
+                                                     violations=violations, **kwargs),
+            _("意见书已制发。"),
+        )
+        if response:
+            return response
+    return _page(request, task, "letter.html", form=form, formset=formset, kind_label=LetterKind.OPINION.label)
+
+
+def issue_recommendation(request, task):
+    matter = matter_of(task)
+    initial = _letter_initial(matter) | {"department": inspection_agency_for(matter)}
+    form = RecommendationForm(request.POST or None, county=matter.county, initial=initial)
+    opinion = matter.letters.filter(kind=LetterKind.OPINION).order_by("-id").first()
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        kwargs = _letter_kwargs(d)
+        response = _complete(
+            request, task, form,
+            lambda activation: services.letter_issue(
+                actor=request.user, matter=matter, kind=LetterKind.RECOMMENDATION, department=d["department"],
+                recommended_actions=d["recommended_actions"], **kwargs),
+            _("建议书已制发。"),
+        )
+        if response:
+            return response
+    return _page(request, task, "letter.html", form=form, kind_label=LetterKind.RECOMMENDATION.label,
+                 previous=opinion)
+
+
+FOLLOW_KINDS = {"follow_reminder": LetterKind.REMINDER, "follow_opinion": LetterKind.OPINION}
+
+
+def follow_letter(request, task):
+    """Delivery (recorded on its own) and then the reply and verification, which completes the step."""
+    matter = matter_of(task)
+    kind = FOLLOW_KINDS[task.flow_task.name]
+    letter = matter.letters.filter(kind=kind).order_by("-id").first()
+    recipient = letter.recipients.get()
+    action = request.POST.get("action") if request.method == "POST" else None
+    delivery_form = DeliveryForm(request.POST if action == "deliver" else None, prefix="d")
+    reply_form = ReplyForm(request.POST if action == "reply" else None, prefix="r",
+                           initial={"verified_on": timezone.localdate()})
+    if action == "deliver" and delivery_form.is_valid():
+        d = delivery_form.cleaned_data
+        try:
+            services.letter_delivery_record(actor=request.user, recipient=recipient, method=d["method"],
+                                            delivered_on=d["delivered_on"], receipt=d["receipt"])
+        except ValidationError as exc:
+            for message in exc.messages:
+                delivery_form.add_error(None, message)
+        else:
+            messages.success(request, _("送达情况已登记。"))
+            return redirect("task_detail", task.pk)
+    if action == "reply" and reply_form.is_valid():
+        d = reply_form.cleaned_data
+        response = _complete(
+            request, task, reply_form,
+            lambda activation: services.letter_reply_record(
+                actor=request.user, recipient=recipient, reply_kind=d["reply_kind"], replied_on=d["replied_on"],
+                reply_content=d["reply_content"], verification=d["verification"], verified_on=d["verified_on"],
+                verification_note=d["verification_note"], amount_recovered=d["amount_recovered"] or 0,
+                workers_covered=d["workers_covered"] or 0),
+            _("回复与核查情况已登记。"),
+        )
+        if response:
+            return response
+    return _page(request, task, "follow_letter.html", letter=letter, recipient=recipient,
+                 delivery_form=delivery_form, reply_form=reply_form)
+
+
+def deliver_recommendation(request, task):
+    matter = matter_of(task)
+    letter = matter.letters.filter(kind=LetterKind.RECOMMENDATION).order_by("-id").first()
+    recipient = letter.recipients.get()
+    form = DeliveryForm(request.POST or None, prefix="d")
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        response = _complete(
+            request, task, form,
+            lambda activation: services.letter_delivery_record(
+                actor=request.user, recipient=recipient, method=d["method"], delivered_on=d["delivered_on"],
+                receipt=d["receipt"]),
+            _("建议书送达已登记，已转%(dept)s办理。") % {"dept": letter.department},
+        )
+        if response:
+            return response
+    return _page(request, task, "deliver.html", letter=letter, recipient=recipient, form=form)
+
+
+def _recommendation(matter):
+    return matter.letters.select_related("department").filter(kind=LetterKind.RECOMMENDATION).order_by("-id").first()
+
+
+def department_filing(request, task):
+    matter = matter_of(task)
+    letter = _recommendation(matter)
+    form = FilingForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        response = _complete(
+            request, task, form,
+            lambda activation: services.department_filing_record(
+                actor=request.user, letter=letter, decision=d["decision"], decided_on=d["decided_on"],
+                filing_no=d["filing_no"], refusal_reason=d["refusal_reason"]),
+            _("立案决定已登记。"),
+        )
+        if response:
+            return response
+    return _page(request, task, "department.html", letter=letter, form=form)
+
+
+def department_result(request, task):
+    matter = matter_of(task)
+    letter = _recommendation(matter)
+    form = ResultForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        response = _complete(
+            request, task, form,
+            lambda activation: services.department_result_record(
+                actor=request.user, letter=letter, result=d["result"], result_on=d["result_on"],
+                result_doc_no=d["result_doc_no"], result_note=d["result_note"]),
+            _("处理结果已反馈工会。"),
+        )
+        if response:
+            return response
+    return _page(request, task, "department.html", letter=letter, form=form)
+
+
+def verify(request, task):
+    matter = matter_of(task)
+    letter = _recommendation(matter)
+    form = VerifyForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        response = _complete(
+            request, task, form,
+            lambda activation: services.matter_verify_and_close(
+                actor=request.user, matter=matter, verification=d["verification"], verified_on=d["verified_on"],
+                note=d["note"], amount_recovered=d["amount_recovered"] or 0,
+                workers_covered=d["workers_covered"] or 0),
+            _("复核完成，事项已结案。"),
+        )
+        if response:
+            return response
+    return _page(request, task, "department.html", letter=letter, form=form)
+
+
+def close_declined(request, task):
+    matter = matter_of(task)
+    letter = _recommendation(matter)
+    form = CloseDeclinedForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        response = _complete(
+            request, task, form,
+            lambda activation: services.matter_close_declined(
+                actor=request.user, matter=matter, closed_on=d["closed_on"], note=d["note"]),
+            _("事项已结案。"),
+        )
+        if response:
+            return response
+    return _page(request, task, "department.html", letter=letter, form=form)
+
+
+def procuratorate_feedback(request, task):
+    matter = matter_of(task)
+    referral = task.process.coerced.referral
+    form = FeedbackForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        response = _complete(
+            request, task, form,
+            lambda activation: services.procuratorate_feedback_record(
+                actor=request.user, referral=referral, action=d["action"], closed_on=d["closed_on"],
+                feedback=d["feedback"], feedback_on=d["feedback_on"]),
+            _("办理情况已反馈工会。"),
+        )
+        if response:
+            return response
+    return _page(request, task, "feedback.html", referral=referral, form=form, matter_ref=matter)

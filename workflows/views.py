@@ -1,0 +1,102 @@
+"""The inbox, the generic task page and case registration (the start of CaseFlow)."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from mediation.cases import services
+from mediation.cases.forms import RegistrationForm
+from mediation.cases.models import Channel
+from mediation.clocks.selectors import clocks_for_tasks
+from parties.models import AgencyKind, AgencyUnit, Role
+
+from .engine import TaskConflict, task_claim, task_get_for_user
+from .selectors import inbox_for
+from .services import case_open
+
+
+@login_required
+def inbox(request):
+    tasks = list(inbox_for(request.user))
+    clocks = clocks_for_tasks([t.pk for t in tasks])
+    rows = []
+    for task in tasks:
+        process = task.process.coerced
+        subject = getattr(process, "case", None) or getattr(process, "matter", None)
+        rows.append({"task": task, "subject": subject, "clocks": clocks.get(task.pk, [])})
+    mine = sum(1 for r in rows if r["task"].owner_id == request.user.pk)
+    return render(request, "workflows/inbox.html", {"rows": rows, "mine": mine, "queue": len(rows) - mine})
+
+
+@login_required
+def task_detail(request, task_id):
+    task = task_get_for_user(request.user, task_id)
+    view = task.flow_task._view
+    return view(request, task)
+
+
+@login_required
+@require_POST
+def task_take(request, task_id):
+    task = task_get_for_user(request.user, task_id)
+    try:
+        task_claim(task=task, user=request.user)
+    except TaskConflict as exc:
+        messages.error(request, exc.message)
+        return redirect("inbox")
+    messages.success(request, _("已领取任务。"))
+    return redirect("task_detail", task.pk)
+
+
+def _may_register(user) -> str | None:
+    """Which channel family the user may open a case for, or None."""
+    staff = getattr(user, "staff", None)
+    if staff is None:
+        return None
+    if staff.agency.is_union and staff.has_role(Role.INTAKE, Role.MEDIATOR, Role.COMMITTEE_HEAD):
+        return "union"
+    if staff.has_role(Role.LIAISON) and staff.agency.kind == AgencyKind.COURT:
+        return "court"
+    if staff.has_role(Role.LIAISON) and staff.agency.unit == AgencyUnit.ARBITRATION:
+        return "arbitration"
+    return None
+
+
+@login_required
+def register(request):
+    """T1/T2: intake at the union, or a delegation by a court / a referral by arbitration."""
+    family = _may_register(request.user)
+    if family is None:
+        raise Http404
+    staff = request.user.staff
+    form = RegistrationForm(request.POST or None, agency=staff.agency)
+    if family == "court":
+        form.fields["channel"].choices = [(Channel.COURT_DELEGATED, Channel.COURT_DELEGATED.label),
+                                          (Channel.COURT_ENTRUSTED, Channel.COURT_ENTRUSTED.label)]
+        form.fields["county"].initial = staff.agency.county
+    elif family == "arbitration":
+        form.fields["channel"].choices = [(Channel.ARB_REFERRED, Channel.ARB_REFERRED.label)]
+        form.fields["county"].initial = staff.agency.county
+    if request.method == "POST" and form.is_valid():
+        kwargs = form.service_kwargs()
+        if family == "union":
+            union = staff.agency
+        else:
+            # The partner hands the case to the union of the county it chose.
+            union = services.union_for_county(kwargs["county"])
+            kwargs["source_agency"] = staff.agency
+        try:
+            case = case_open(actor=request.user, agency=union, **kwargs)
+        except ValidationError as exc:
+            for message in exc.messages:
+                form.add_error(None, message)
+        else:
+            messages.success(request, _("案件已登记：%(no)s") % {"no": case.case_no})
+            return redirect("case_detail", case.pk)
+    return render(request, "workflows/case/register.html", {"form": form, "family": family})
