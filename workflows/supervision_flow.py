@@ -16,7 +16,13 @@ from django.utils.translation import gettext_lazy as _
 from viewflow import this
 from viewflow.workflow import flow, lock
 
-from mediation.supervision.models import CLOSED_STATUSES, Conclusion, LetterKind, MatterStatus, SupervisionProcess
+from mediation.supervision.models import (
+    CLOSED_STATUSES,
+    Conclusion,
+    LetterKind,
+    MatterStatus,
+    SupervisionProcess,
+)
 from mediation.supervision.services import matter_grant_access, matter_register, procuratorate_refer
 from parties.models import Role
 

@@ -128,6 +128,8 @@ class _Texts:
         return text
 
     def link(self, row: dict) -> str:
+        if row["case_id"]:
+            return reverse("case_detail", kwargs={"case_id": row["case_id"]})
         return f"{self.url}?month={row['due_on']:%Y-%m}"
 
 

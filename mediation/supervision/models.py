@@ -161,6 +161,9 @@ class Investigation(models.Model):
         verbose_name_plural = _("调查记录")
         ordering = ["conducted_on", "id"]
 
+    def __str__(self) -> str:
+        return f"{self.conducted_on} {self.get_conclusion_display()}"
+
 
 class Violation(models.Model):
     """One violation found; a 意见书 lists each with its facts, basis, rectification and deadline."""
@@ -412,6 +415,9 @@ class DepartmentHandling(models.Model):
         verbose_name = _("部门办理情况")
         verbose_name_plural = _("部门办理情况")
 
+    def __str__(self) -> str:
+        return f"{self.agency} {self.get_decision_display()} {self.filing_no}"
+
 
 class ProcuratorateAction(models.TextChoices):
     PROSECUTORIAL_RECOMMENDATION = "PROSECUTORIAL_RECOMMENDATION", _("制发检察建议")
@@ -472,6 +478,9 @@ class MatterCaseLink(models.Model):
         verbose_name_plural = _("关联调解案件")
         constraints = [models.UniqueConstraint(fields=["matter", "case"], name="unique_matter_case")]
         ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.matter_id} ↔ {self.case_id}"
 
 
 class AppendOnlyQuerySet(models.QuerySet):

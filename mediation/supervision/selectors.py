@@ -20,6 +20,7 @@ from .models import (
     CLOSED_STATUSES,
     DepartmentDecision,
     DepartmentHandling,
+    DepartmentResult,
     Letter,
     LetterKind,
     LetterRecipient,
@@ -27,6 +28,7 @@ from .models import (
     MatterEvent,
     MatterGroupObjectPermission,
     MatterStatus,
+    ProcuratorateAction,
     ProcuratorateReferral,
     ReplyKind,
     SupervisionMatter,
@@ -204,12 +206,18 @@ def supervision_statistics(user, *, year: int, county: str | None = None) -> dic
             "total": by_kind[LetterKind.RECOMMENDATION],
             "filed": handlings.filter(decision=DepartmentDecision.FILED).count(),
             "declined": handlings.filter(decision=DepartmentDecision.DECLINED).count(),
-            "results": list(handlings.exclude(result="").values("result").annotate(n=Count("id")).order_by("result")),
+            "results": [
+                {"result": r["result"], "label": DepartmentResult(r["result"]).label, "n": r["n"]}
+                for r in handlings.exclude(result="").values("result").annotate(n=Count("id")).order_by("result")
+            ],
         },
         "referrals": {
             "total": referrals.count(),
             "answered": referrals.filter(feedback_on__isnull=False).count(),
-            "actions": list(referrals.exclude(action="").values("action").annotate(n=Count("id")).order_by("action")),
+            "actions": [
+                {"action": r["action"], "label": ProcuratorateAction(r["action"]).label, "n": r["n"]}
+                for r in referrals.exclude(action="").values("action").annotate(n=Count("id")).order_by("action")
+            ],
         },
         "per_county": per_county,
         "amount_recovered": sum((a for a, _w in amounts), 0),

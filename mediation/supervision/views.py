@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from mediation.cases.selectors import case_get_for_user, cases_visible_to
+from mediation.clocks.selectors import clocks_for_subject
 from parties.models import AgencyLevel, County, Employer
 
 from . import documents, selectors, services
@@ -30,6 +31,11 @@ from .forms import (
     SpawnCaseForm,
 )
 from .models import ClueSource, LetterKind, LinkDirection, MatterStatus
+
+# The main path of the ladder shown on the matter page (DOMAIN §4.3).
+LADDER = [MatterStatus.CLUE_FOUND, MatterStatus.INVESTIGATING, MatterStatus.REMINDER_ISSUED,
+          MatterStatus.OPINION_ISSUED, MatterStatus.RECOMMENDATION_ISSUED, MatterStatus.DEPT_FILED,
+          MatterStatus.DEPT_DECIDED]
 
 
 def _may_write_any(user) -> bool:
@@ -98,10 +104,20 @@ def matter_detail(request, matter_id):
     matter = selectors.matter_detail_for_user(request.user, matter_id)
     may_write = selectors.can_write(request.user, matter)
     tasks = [(t, user_may_act(request.user, t)) for t in selectors.open_tasks_for_matter(matter)]
+    letters = list(matter.letters.all())
+    for letter in letters:
+        for r in letter.recipients.all():
+            r.clock_list = list(clocks_for_subject(r))
+    passed = set()
+    for event in matter.events.all():
+        passed.update(v for v in (event.changes or {}).get("status", []) if v)
+    ladder = [(s.value, s.label) for s in LADDER]
+    if matter.is_closed:
+        ladder.append((matter.status, matter.get_status_display()))
     context = {
-        "matter": matter, "may_write": may_write, "tasks": tasks,
+        "matter": matter, "may_write": may_write, "tasks": tasks, "ladder": ladder, "passed": passed,
         "partner": selectors.is_partner_view(request.user),
-        "letters": list(matter.letters.all()),
+        "letters": letters,
     }
     if may_write:
         context["referral_form"] = ReferralForm(county=matter.county, prefix="ref",

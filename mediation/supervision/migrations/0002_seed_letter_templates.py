@@ -54,7 +54,7 @@ RECOMMENDATION = """={{ issuer_names }}
 ={{ kind_title }}
 ={{ letter.doc_no }}
 |{{ recipient.name }}：
-本会在劳动法律监督工作中发现，{{ employer.name }}（统一社会信用代码：{{ employer.credit_code }}；法定代表人：{{ employer.legal_representative }}；地址：{{ employer.address|default:"—" }}）存在违反劳动法律法规、侵害职工合法权益的行为。本会已于{{ previous.issued_on|cn_date }}向该单位制发《{{ previous.full_title }}》（{{ previous.doc_no }}），并于{{ previous_recipient.delivered_on|cn_date }}以{{ previous_recipient.get_delivery_method_display }}方式送达。{% if previous_recipient.reply_kind == "NO_REPLY" %}该单位在规定期限内未作书面回复。{% elif previous_recipient.reply_kind %}该单位于{{ previous_recipient.replied_on|cn_date }}书面回复：“{{ previous_recipient.reply_content }}”。{% endif %}经本会核查，{{ previous_recipient.get_verification_display|default:"该单位未按要求整改" }}。
+本会在劳动法律监督工作中发现，{{ employer.name }}（统一社会信用代码：{{ employer.credit_code }}；法定代表人：{{ employer.legal_representative }}；地址：{{ employer.address|default:"—" }}）存在违反劳动法律法规、侵害职工合法权益的行为。本会已于{{ previous.issued_on|cn_date }}向该单位制发《{{ previous.full_title }}》（{{ previous.doc_no }}），并于{{ previous_recipient.delivered_on|cn_date }}以{{ previous_recipient.get_delivery_method_display }}方式送达。{% if previous_recipient.reply_kind == "NO_REPLY" %}该单位在规定期限内未作书面回复。{% elif previous_recipient.reply_kind %}该单位于{{ previous_recipient.replied_on|cn_date }}书面回复称：“{{ previous_recipient.reply_content }}”{% endif %}经本会核查，该单位{{ previous_recipient.get_verification_display|default:"未按要求整改" }}。
 #一、基本事实
 {{ letter.facts }}
 #二、违法事项及证据

@@ -5,7 +5,8 @@
   manage.py workdays add 2026-09-30 15 --unit calendar --county 610902
 
 Bad input (a date that is not YYYY-MM-DD, a negative N, an unknown unit) and a year
-without official holiday data end with a one-line message on stderr and exit code 2.
+without official holiday data end with a one-line message on stderr and exit code 2
+(`info` on such a year still prints its answer, with "calendar_loaded": false).
 """
 
 from __future__ import annotations
@@ -57,7 +58,9 @@ class Command(BaseCommand):
                       "calendar_loaded": info.loaded}
             text = f"{day.isoformat()} {info.kind.value}{' ' + info.holiday if info.holiday else ''}"
             if not info.loaded:
-                text += f"（{missing_years_text([day.year])}）"
+                # The weekday guess is printed for the record, and the exit status says it is one.
+                self.stdout.write(json.dumps(result, ensure_ascii=False) if as_json else text)
+                raise _fail(f"{missing_years_text([day.year])}：类型仅按星期推算")
         else:
             try:
                 count = int(n)

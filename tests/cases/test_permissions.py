@@ -1,0 +1,169 @@
+"""Who sees what (DOMAIN §1.5): every role × every page and API endpoint.
+
+A case a user may not see answers 404, exactly like a missing one.
+"""
+
+import datetime
+from decimal import Decimal
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+
+from mediation.cases import services
+from mediation.cases.models import RequestKind
+from tests.factories.cases import do, open_case, open_task
+
+pytestmark = pytest.mark.django_db
+
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+TODAY = datetime.date.today()
+
+
+@pytest.fixture
+def court_case(people, ankang):
+    """A Hanbin case waiting for the Hanbin court's judicial confirmation."""
+    case = open_case(people["intake"], ankang["union:610902"], workers=3)
+    do(case, "review", people["head"], lambda a: services.case_accept(
+        case=case, actor=people["head"], accepted_on=TODAY, respondent_consents=True))
+    do(case, "assign", people["head"], lambda a: services.case_assign_mediator(
+        case=case, actor=people["head"], mediator=people["mediator"]))
+    services.session_record(case=case, actor=people["mediator"], held_at=datetime.datetime.now(datetime.UTC),
+                            form="VIDEO", place="线上", participants="双方", points_in_dispute="金额")
+
+    def agree(activation):
+        services.agreement_sign(case=case, actor=people["mediator"], terms="分期支付", amount_total=Decimal("15000"),
+                                signed_on=TODAY, applicant_signed=True, respondent_signed=True, mediator_signed=True,
+                                sealed=True, instalments=[(TODAY + datetime.timedelta(days=20), Decimal("15000"))],
+                                confirmation_path="JUDICIAL")
+        activation.process.outcome = "agreement"
+        activation.process.save()
+
+    do(case, "mediate", people["mediator"], agree)
+
+    def file(activation):
+        services.confirmation_request_file(case=case, actor=people["mediator"],
+                                           kind=RequestKind.JUDICIAL_CONFIRMATION, filed_on=TODAY)
+        activation.process.outcome = "apply"
+        activation.process.save()
+
+    do(case, "file_confirmation", people["mediator"], file)
+    services.attachment_add(case=case, actor=people["mediator"],
+                            upload=SimpleUploadedFile("agreement.pdf", PDF), title="调解协议书")
+    return case
+
+
+SEES_CASE = {
+    "intake": True, "mediator": True, "mediator2": True, "head": True, "labor_supervisor": True,
+    "supervisor": True, "other_county_mediator": False, "court": True, "arbitration": False,
+    "inspection": False, "legal_aid": False, "procuratorate": False, "admin": False,
+}
+
+
+@pytest.mark.parametrize("who", sorted(SEES_CASE))
+def test_case_pages_and_api(who, people, court_case):
+    client = Client()
+    client.force_login(people[who])
+    case = court_case
+    attachment = case.attachments.get()
+    expected = 200 if SEES_CASE[who] else 404
+    assert client.get(f"/cases/{case.pk}/").status_code == expected
+    assert client.get(f"/cases/{case.pk}/attachments/{attachment.pk}/").status_code == expected
+    assert client.get(f"/api/v1/cases/{case.pk}/").status_code == expected
+    # A missing case looks the same as a forbidden one.
+    assert client.get("/cases/999999/").status_code == 404
+    assert client.get("/api/v1/cases/999999/").status_code == 404
+    listed = client.get("/cases/").content.decode()
+    assert (case.case_no in listed) is SEES_CASE[who]
+    api_list = client.get("/api/v1/cases/").json()
+    assert any(r["id"] == case.pk for r in api_list["results"]) is SEES_CASE[who]
+    for url in ("/inbox/", "/api/v1/me/", "/api/v1/tasks/"):
+        assert client.get(url).status_code == 200
+
+
+TASK_ACTORS = {"court": 200}
+
+
+@pytest.mark.parametrize("who", sorted(SEES_CASE))
+def test_task_page_only_for_the_addressed_agency(who, people, court_case):
+    client = Client()
+    client.force_login(people[who])
+    task = open_task(court_case, "judicial_confirmation")
+    assert client.get(f"/tasks/{task.pk}/").status_code == TASK_ACTORS.get(who, 404)
+    inbox = client.get("/inbox/").content.decode()
+    assert (f"/tasks/{task.pk}/" in inbox) is (who == "court")
+
+
+def test_procuratorate_never_sees_a_case_without_a_procuratorate_task(people, court_case):
+    client = Client()
+    client.force_login(people["procuratorate"])
+    case = court_case
+    for url in ("/inbox/", "/cases/", "/api/v1/cases/", "/api/v1/tasks/", "/api/v1/me/"):
+        body = client.get(url).content.decode()
+        assert case.case_no not in body
+        assert case.title not in body
+    for url in (f"/cases/{case.pk}/", f"/api/v1/cases/{case.pk}/"):
+        assert client.get(url).status_code == 404
+    for task in court_case.process.task_set.all():
+        assert client.get(f"/tasks/{task.pk}/").status_code == 404
+
+
+def test_viewflow_own_pages_are_not_exposed(people, court_case):
+    """Viewflow's process and task lists are not filtered per object: they are not mounted."""
+    task = open_task(court_case, "judicial_confirmation")
+    for who in ("mediator", "court", "procuratorate"):
+        client = Client()
+        client.force_login(people[who])
+        for url in ("/workflow/", "/workflow/flows/", f"/workflow/case/{court_case.process.pk}/",
+                    f"/workflow/case/{court_case.process.pk}/{task.pk}/"):
+            assert client.get(url).status_code == 404
+        # The admin (with viewflow's process admin) is for administrators only.
+        response = client.get("/admin/viewflow/process/")
+        assert response.status_code == 302 and "/admin/login/" in response["Location"]
+
+
+def test_anonymous_is_sent_to_login_and_api_refuses(court_case):
+    client = Client()
+    response = client.get(f"/cases/{court_case.pk}/")
+    assert response.status_code == 302 and response["Location"].startswith("/login/")
+    assert client.get("/api/v1/cases/").status_code in (401, 403)
+
+
+def test_personal_data_masked_for_roles_that_do_not_need_it(people, court_case):
+    worker = court_case.case_workers.first().worker
+    for who, full in (("mediator", True), ("supervisor", True), ("court", True), ("labor_supervisor", False)):
+        client = Client()
+        client.force_login(people[who])
+        body = client.get(f"/cases/{court_case.pk}/").content.decode()
+        assert (worker.id_number in body) is full, who
+        api = client.get(f"/api/v1/cases/{court_case.pk}/").json()
+        assert (api["workers"][0]["id_number"] == worker.id_number) is full
+    # Lists never show full ID numbers.
+    client = Client()
+    client.force_login(people["mediator"])
+    assert worker.id_number not in client.get("/cases/").content.decode()
+
+
+def test_partner_view_of_personal_data_is_logged(people, court_case):
+    client = Client()
+    client.force_login(people["court"])
+    client.get(f"/cases/{court_case.pk}/")
+    assert court_case.events.filter(action="case.personal_data_viewed", actor=people["court"]).exists()
+
+
+def test_partner_sees_only_partner_events_and_no_session_records(people, court_case):
+    session_file = SimpleUploadedFile("record.pdf", PDF)
+    session = court_case.sessions.get()
+    from mediation.cases.services import _attachment_create
+
+    att = _attachment_create(case=court_case, actor=people["mediator"], upload=session_file, title="调解笔录",
+                             session=session)
+    client = Client()
+    client.force_login(people["court"])
+    body = client.get(f"/cases/{court_case.pk}/").content.decode()
+    i = body.find("调解笔录")
+    assert i == -1, body[i - 300:i + 100]
+    assert "争议焦点" not in body
+    assert client.get(f"/cases/{court_case.pk}/attachments/{att.pk}/").status_code == 404
+    api_events = client.get(f"/api/v1/cases/{court_case.pk}/").json()["events"]
+    assert all(e["action"] != "case.session" for e in api_events)
