@@ -94,9 +94,12 @@ def setup_django(tmp: str) -> None:
     os.environ["CONCORD_VAR_DIR"] = tmp
     os.environ["DJANGO_SETTINGS_MODULE"] = "mediation.settings.test"
     os.environ.pop("DATABASE_URL", None)
+    import logging
+
     import django
 
     django.setup()
+    logging.disable(logging.WARNING)
     from django.core.management import call_command
 
     call_command("migrate", verbosity=0, interactive=False)

@@ -26,7 +26,13 @@ from parties.models import County
 
 from .deidentify import PATTERNS
 from .indexing import queue_index
-from .models import PartnerAgency, TypicalCase, TypicalCaseEvent, TypicalCaseStatus, TypicalCaseVersion
+from .models import (
+    PartnerAgency,
+    TypicalCase,
+    TypicalCaseEvent,
+    TypicalCaseStatus,
+    TypicalCaseVersion,
+)
 
 REQUIRED = ("title", "county", "year", "dispute_type", "agencies", "channel", "outcome", "amount_yuan",
             "workers_count", "summary", "handling", "significance")

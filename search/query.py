@@ -2,10 +2,10 @@
 
 The query box understands words (OR-ed, ranked by how many match and where),
 quoted phrases ("…" or “…”, required, exact), and exclusions (-词 or -"短语").
-Each word becomes a clause: the word and its synonyms as phrases, plus a
-looser bag-of-tokens match of the word itself, so 没签劳动合同 still finds
-未签书面劳动合同 through 劳动/动合/合同. Both backends compile this one
-structure, so they match and rank the same way.
+Each word becomes a clause: the best of its wordings (the word, its synonyms),
+each scored as a phrase plus a bag of its tokens, so 没签劳动合同 still finds
+未签书面劳动合同 through 劳动/动合/合同 while the exact phrase ranks higher.
+Both backends compile this one structure, so they match and rank alike.
 """
 
 from __future__ import annotations
@@ -24,6 +24,7 @@ MAX_TERMS = 16
 FIELD_BOOSTS = {"title": 3.0, "tags": 2.0, "body": 1.0}
 TIE_BREAKER = 0.3
 SYNONYM_BOOST = 0.8
+PHRASE_BOOST = 1.0
 BAG_BOOST = 0.3
 BAG_MINIMUM_SHOULD_MATCH = 0.6
 
@@ -47,24 +48,24 @@ class Phrase:
 
 
 @dataclass(frozen=True)
-class Bag:
-    """The tokens of a text, any `minimum_should_match` share of them."""
+class Alternative:
+    """One wording of a query word: as a phrase, and (if `bag`) as any share of its tokens."""
 
     text: str
-    boost: float = BAG_BOOST
-    minimum_should_match: float = BAG_MINIMUM_SHOULD_MATCH
+    boost: float = 1.0
+    bag: bool = True
 
-    def required(self, n_tokens: int) -> int:
-        # Elasticsearch's rounding for a percentage: down, at least one.
-        return max(1, math.floor(n_tokens * self.minimum_should_match + 1e-9))
+    @staticmethod
+    def required(n_tokens: int) -> int:
+        # Elasticsearch's rounding of a minimum_should_match percentage: down, at least one.
+        return max(1, math.floor(n_tokens * BAG_MINIMUM_SHOULD_MATCH + 1e-9))
 
 
 @dataclass(frozen=True)
 class TermClause:
-    """One word of the query: any of its phrases, or its bag of tokens."""
+    """One word of the query: the best of its wordings (the word itself, its synonyms)."""
 
-    phrases: tuple[Phrase, ...]
-    bag: Bag | None = None
+    alternatives: tuple[Alternative, ...]
 
 
 @dataclass
@@ -79,7 +80,7 @@ class TextQuery:
 
     def highlight_terms(self) -> list[str]:
         """The surface strings worth marking in a result, longest first."""
-        terms = {p.text for c in self.should for p in c.phrases} | {p.text for p in self.must}
+        terms = {a.text for c in self.should for a in c.alternatives} | {p.text for p in self.must}
         return sorted((t for t in terms if t), key=len, reverse=True)
 
 
@@ -187,8 +188,9 @@ def build_text_query(q: str, synonyms: dict[str, list[str]] | None = None) -> Te
     synonyms = synonyms or {}
     query = TextQuery()
     for word in parsed.words:
-        phrases = [Phrase(word, 1.0)] + [Phrase(s, SYNONYM_BOOST) for s in expand_synonyms(word, synonyms)]
-        query.should.append(TermClause(phrases=tuple(phrases), bag=Bag(word)))
+        alternatives = [Alternative(word)]
+        alternatives += [Alternative(s, SYNONYM_BOOST) for s in expand_synonyms(word, synonyms)]
+        query.should.append(TermClause(alternatives=tuple(alternatives)))
     query.must = [Phrase(p) for p in parsed.phrases]
     query.must_not = [Phrase(p) for p in parsed.excluded]
     return query
@@ -196,4 +198,4 @@ def build_text_query(q: str, synonyms: dict[str, list[str]] | None = None) -> Te
 
 def weighted_text_query(terms: list[tuple[str, float]]) -> TextQuery:
     """A query of salient terms with their own weights (used for similar cases)."""
-    return TextQuery(should=[TermClause(phrases=(Phrase(t, w),)) for t, w in terms if t])
+    return TextQuery(should=[TermClause(alternatives=(Alternative(t, w, bag=False),)) for t, w in terms if t])

@@ -16,8 +16,14 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from mediation.cases.models import (
+    CaseStatus,
+    ClosingCode,
+    EmploymentForm,
+    ReferralKind,
+    RequestKind,
+)
 from mediation.lib.templatetags.concord import format_date
-from mediation.cases.models import CaseStatus, ClosingCode, EmploymentForm, ReferralKind, RequestKind
 from parties.models import AgencyKind, AgencyUnit, County, Industry
 
 from . import deidentify, permissions

@@ -27,9 +27,20 @@ from collections.abc import Callable, Iterable
 from elasticsearch import ApiError, Elasticsearch, NotFoundError, TransportError, dsl, helpers
 
 from .. import highlight as hl
-from ..analysis import bigram_tokens
 from ..documents import DISPLAY_FIELDS
-from ..query import FACETS, FIELD_BOOSTS, TIE_BREAKER, Bag, Phrase, SearchHit, SearchRequest, SearchResult, TextQuery
+from ..query import (
+    BAG_BOOST,
+    BAG_MINIMUM_SHOULD_MATCH,
+    FACETS,
+    FIELD_BOOSTS,
+    PHRASE_BOOST,
+    TIE_BREAKER,
+    Alternative,
+    SearchHit,
+    SearchRequest,
+    SearchResult,
+    TextQuery,
+)
 from . import SearchBackend, SearchUnavailable
 
 logger = logging.getLogger(__name__)
@@ -64,7 +75,7 @@ def build_index(name: str, plugins: Iterable[str] = (), replicas: int = 0) -> ds
             fields["raw"] = dsl.Keyword(ignore_above=256)
         if sub:
             fields[sub[0]] = dsl.Text(analyzer=sub[1], search_analyzer=sub[2])
-        return dsl.Text(analyzer=cjk, fields=fields or None)
+        return dsl.Text(analyzer=cjk, fields=fields) if fields else dsl.Text(analyzer=cjk)
 
     mapping = dsl.Mapping()
     mapping.meta("_meta", {"concord_schema": SCHEMA_VERSION, "chinese_subfield": sub[0] if sub else None})
@@ -78,10 +89,10 @@ def build_index(name: str, plugins: Iterable[str] = (), replicas: int = 0) -> ds
     mapping.field("title", text_field(keyword=True))
     mapping.field("tags", text_field(keyword=True))
     mapping.field("body", text_field(keyword=False))
-    for name in ("summary", "handling", "significance"):
-        mapping.field(name, dsl.Text(index=False))
-    for name in ("county", "county_code", "dispute_type", "agencies", "channel", "outcome"):
-        mapping.field(name, dsl.Keyword())
+    for stored in ("summary", "handling", "significance"):
+        mapping.field(stored, dsl.Text(index=False))
+    for keyword in ("county", "county_code", "dispute_type", "agencies", "channel", "outcome"):
+        mapping.field(keyword, dsl.Keyword())
     mapping.field("year", dsl.Integer())
     mapping.field("amount", dsl.Double())
     mapping.field("workers_count", dsl.Integer())
@@ -94,7 +105,10 @@ def build_index(name: str, plugins: Iterable[str] = (), replicas: int = 0) -> ds
     return index
 
 
-def _unavailable(exc: Exception) -> SearchUnavailable:
+def _unavailable(exc: Exception) -> Exception:
+    """Server down, timeouts and 5xx mean "unavailable"; a 4xx is a bug and stays an error."""
+    if isinstance(exc, ApiError) and exc.meta.status < 500:
+        return exc
     return SearchUnavailable(f"Elasticsearch unavailable: {exc}")
 
 
@@ -255,27 +269,32 @@ class ElasticsearchBackend(SearchBackend):
             fields += [f"title.{sub}^{FIELD_BOOSTS['title']:g}", f"body.{sub}^{FIELD_BOOSTS['body']:g}"]
         return fields
 
-    def _phrase(self, phrase: Phrase) -> dsl.Q:
-        return dsl.Q("multi_match", query=phrase.text, type="phrase", fields=self._fields(),
-                     tie_breaker=TIE_BREAKER, boost=phrase.boost)
+    def _phrase(self, text: str, boost: float) -> dsl.Q:
+        return dsl.Q("multi_match", query=text, type="phrase", fields=self._fields(),
+                     tie_breaker=TIE_BREAKER, boost=boost)
 
-    def _bag(self, bag: Bag) -> dsl.Q:
-        percent = f"{int(round(bag.minimum_should_match * 100))}%"
-        return dsl.Q("multi_match", query=bag.text, type="best_fields", fields=self._fields(word_level=True),
-                     operator="or", minimum_should_match=percent, tie_breaker=TIE_BREAKER, boost=bag.boost)
+    def _bag(self, text: str, boost: float) -> dsl.Q:
+        percent = f"{int(round(BAG_MINIMUM_SHOULD_MATCH * 100))}%"
+        return dsl.Q("multi_match", query=text, type="best_fields", fields=self._fields(word_level=True),
+                     operator="or", minimum_should_match=percent, tie_breaker=TIE_BREAKER, boost=boost)
+
+    def _alternative(self, alt: Alternative) -> dsl.Q:
+        parts = [self._phrase(alt.text, PHRASE_BOOST)]
+        if alt.bag:
+            parts.append(self._bag(alt.text, BAG_BOOST))
+        return dsl.Q("bool", should=parts, minimum_should_match=1, boost=alt.boost)
 
     def _text(self, text: TextQuery) -> dict:
         must, must_not = [], []
-        should = []
-        for clause in text.should:
-            alternatives = [self._phrase(p) for p in clause.phrases]
-            if clause.bag is not None and len(set(bigram_tokens(clause.bag.text))) >= 2:
-                alternatives.append(self._bag(clause.bag))
-            should.append(dsl.Q("dis_max", queries=alternatives, tie_breaker=TIE_BREAKER))
+        should = [dsl.Q("dis_max", queries=[self._alternative(a) for a in clause.alternatives],
+                        tie_breaker=TIE_BREAKER)
+                  for clause in text.should if clause.alternatives]
         if should:
             must.append(dsl.Q("bool", should=should, minimum_should_match=1))
-        must += [self._phrase(p) for p in text.must]
-        must_not += [self._phrase(p) for p in text.must_not]
+        elif text.should:
+            must.append(dsl.Q("match_none"))
+        must += [self._phrase(p.text, p.boost) for p in text.must]
+        must_not += [self._phrase(p.text, 1.0) for p in text.must_not]
         return {"must": must, "must_not": must_not}
 
     def _access(self, request: SearchRequest) -> dsl.Q:
@@ -312,7 +331,7 @@ class ElasticsearchBackend(SearchBackend):
         sort = request.sort
         if sort == "relevance" and request.text.is_empty:
             sort = "date"
-        s = s.sort({
+        s = s.sort(*{
             "relevance": ["_score", {"sort_date": "desc"}],
             "date": [{"sort_date": "desc"}],
             "date_asc": [{"sort_date": "asc"}],

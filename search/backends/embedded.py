@@ -28,7 +28,18 @@ import tantivy
 from .. import highlight as hl
 from ..analysis import index_text, tokens
 from ..documents import DISPLAY_FIELDS
-from ..query import FACETS, FIELD_BOOSTS, TIE_BREAKER, Bag, Phrase, SearchHit, SearchRequest, SearchResult, TextQuery
+from ..query import (
+    BAG_BOOST,
+    FACETS,
+    FIELD_BOOSTS,
+    PHRASE_BOOST,
+    TIE_BREAKER,
+    Alternative,
+    SearchHit,
+    SearchRequest,
+    SearchResult,
+    TextQuery,
+)
 from . import SearchBackend, SearchUnavailable
 
 logger = logging.getLogger(__name__)
@@ -253,45 +264,54 @@ class EmbeddedBackend(SearchBackend):
 
     # --- searching ---------------------------------------------------------------------------
 
-    def _phrase(self, gen: _Generation, field: str, text: str) -> tantivy.Query | None:
-        toks = tokens(text, gen.analyzer)
-        if not toks:
-            return None
-        if len(toks) == 1:
-            return tantivy.Query.term_query(gen.schema, field, toks[0])
-        return tantivy.Query.phrase_query(gen.schema, field, toks)
-
-    def _phrase_all_fields(self, gen: _Generation, phrase: Phrase) -> tantivy.Query | None:
+    def _per_field(self, gen: _Generation, make, boost: float) -> tantivy.Query | None:
+        """dis_max over the text fields of make(field), each boosted by its field weight."""
         per_field = []
-        for field, boost in FIELD_BOOSTS.items():
-            q = self._phrase(gen, field, phrase.text)
+        for field, field_boost in FIELD_BOOSTS.items():
+            q = make(field)
             if q is not None:
-                per_field.append(tantivy.Query.boost_query(q, boost * phrase.boost))
+                per_field.append(tantivy.Query.boost_query(q, field_boost * boost))
         if not per_field:
             return None
         return tantivy.Query.disjunction_max_query(per_field, tie_breaker=TIE_BREAKER)
 
-    def _bag(self, gen: _Generation, bag: Bag) -> tantivy.Query | None:
-        toks = list(dict.fromkeys(tokens(bag.text, gen.analyzer)))
-        if len(toks) < 2:
+    def _phrase(self, gen: _Generation, toks: list[str], boost: float) -> tantivy.Query | None:
+        if not toks:
             return None
-        required = bag.required(len(toks))
-        per_field = []
-        for field, boost in FIELD_BOOSTS.items():
-            clauses = [(tantivy.Occur.Should, tantivy.Query.term_query(gen.schema, field, t)) for t in toks]
-            q = tantivy.Query.boolean_query(clauses, minimum_number_should_match=required)
-            per_field.append(tantivy.Query.boost_query(q, boost * bag.boost))
-        return tantivy.Query.disjunction_max_query(per_field, tie_breaker=TIE_BREAKER)
+
+        def make(field):
+            if len(toks) == 1:
+                return tantivy.Query.term_query(gen.schema, field, toks[0])
+            return tantivy.Query.phrase_query(gen.schema, field, toks)
+
+        return self._per_field(gen, make, boost)
+
+    def _bag(self, gen: _Generation, toks: list[str], boost: float) -> tantivy.Query | None:
+        unique = list(dict.fromkeys(toks))
+        if not unique:
+            return None
+        required = Alternative.required(len(unique))
+
+        def make(field):
+            clauses = [(tantivy.Occur.Should, tantivy.Query.term_query(gen.schema, field, t)) for t in unique]
+            return tantivy.Query.boolean_query(clauses, minimum_number_should_match=required)
+
+        return self._per_field(gen, make, boost)
+
+    def _alternative(self, gen: _Generation, alt: Alternative) -> tantivy.Query | None:
+        toks = tokens(alt.text, gen.analyzer)
+        if not toks:
+            return None
+        parts = [(tantivy.Occur.Should, self._phrase(gen, toks, PHRASE_BOOST))]
+        if alt.bag:
+            parts.append((tantivy.Occur.Should, self._bag(gen, toks, BAG_BOOST)))
+        return tantivy.Query.boost_query(tantivy.Query.boolean_query(parts), alt.boost)
 
     def _text_query(self, gen: _Generation, text: TextQuery) -> list[tuple]:
         clauses: list[tuple] = []
         should = []
         for clause in text.should:
-            alternatives = [q for q in (self._phrase_all_fields(gen, p) for p in clause.phrases) if q is not None]
-            if clause.bag is not None:
-                bag = self._bag(gen, clause.bag)
-                if bag is not None:
-                    alternatives.append(bag)
+            alternatives = [q for q in (self._alternative(gen, a) for a in clause.alternatives) if q is not None]
             if alternatives:
                 should.append(tantivy.Query.disjunction_max_query(alternatives, tie_breaker=TIE_BREAKER))
         if should:
@@ -300,10 +320,10 @@ class EmbeddedBackend(SearchBackend):
         elif text.should:
             clauses.append((tantivy.Occur.Must, tantivy.Query.empty_query()))
         for phrase in text.must:
-            q = self._phrase_all_fields(gen, phrase)
+            q = self._phrase(gen, tokens(phrase.text, gen.analyzer), phrase.boost)
             clauses.append((tantivy.Occur.Must, q if q is not None else tantivy.Query.empty_query()))
         for phrase in text.must_not:
-            q = self._phrase_all_fields(gen, phrase)
+            q = self._phrase(gen, tokens(phrase.text, gen.analyzer), 1.0)
             if q is not None:
                 clauses.append((tantivy.Occur.MustNot, q))
         return clauses
@@ -397,8 +417,9 @@ class EmbeddedBackend(SearchBackend):
     def _highlight(self, gen: _Generation, hits: list[SearchHit], text: TextQuery) -> None:
         terms = text.highlight_terms()
         for clause in text.should:
-            if clause.bag is not None:
-                terms.extend(t for t in tokens(clause.bag.text, "bigram") if len(t) >= 2)
+            for alt in clause.alternatives:
+                if alt.bag:
+                    terms.extend(t for t in tokens(alt.text, "bigram") if len(t) >= 2)
         for hit in hits:
             src = hit.source
             body = "\n".join(t for t in (src.get("summary"), src.get("handling"), src.get("significance")) if t)

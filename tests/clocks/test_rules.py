@@ -57,8 +57,9 @@ EXAMPLES = {
     "D30": (D(2026, 2, 12), D(2026, 2, 26), 5, "working",
             "5 工作日 from Thu 2-12: 2-13, 2-14 (make-up), 2-24, 2-25, 2-26"),
     "D31": (D(2024, 10, 5), D(2026, 10, 8), 2, "year", "监察条例 Art. 20: 2024-10-5 + 2 years = 2026-10-5 (off) → 10-8"),
-    "D32": (D(2026, 6, 30), D(2026, 9, 22), 60, "working",
-            "60 工作日 from Tue 6-30: July 23, August 21 (→ 44 on 8-31), September 1…22 = 16 more"),
+    "D32": (D(2026, 6, 30), D(2026, 9, 21), 60, "working",
+            "60 工作日 from Tue 6-30: July 23, August 21 (→ 44 on 8-31); September 1-4, 7-11, 14-18 (→ 58), "
+            "Sun 9-20 (make-up, 59), Mon 9-21 (60)"),
     "D33": (D(2026, 1, 15), D(2026, 2, 14), 30, "calendar",
             "工伤保险条例 Art. 17: accident 1-15; 30 days → Sat 2-14, a make-up working day"),
     "D34": (D(2026, 8, 3), D(2026, 10, 8), 60, "calendar", "Art. 20: accepted 8-3; 60 days → Fri 10-2 (off) → 10-8"),
