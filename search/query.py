@@ -18,14 +18,20 @@ from .analysis import normalize
 
 MAX_QUERY_CHARS = 200
 MAX_TERMS = 16
+MAX_SYNONYM_GAP = 3
 
-# Relevance knobs, shared by both backends. Title counts most (DOMAIN §5.7 titles
-# name place, subject, dispute and method); keywords next; then the body text.
-FIELD_BOOSTS = {"title": 3.0, "tags": 2.0, "body": 1.0}
-TIE_BREAKER = 0.3
+# Relevance knobs, shared by both backends (BM25 in both). A word's score is summed
+# over the fields it occurs in ("most_fields"), with the title and keywords weighted
+# above the body (DOMAIN §5.7 titles name place, subject, dispute and method). An exact
+# phrase scores its phrase plus its bag of tokens, so it counts about double a
+# scattered partial match. Synonyms score a little below the word typed.
+# Chosen on bench/relevance.py with coarse steps (see the report), not per query.
+FIELD_BOOSTS = {"title": 1.5, "tags": 1.5, "body": 1.0}
+FIELD_TIE_BREAKER = 1.0
+SYNONYM_TIE_BREAKER = 0.3
 SYNONYM_BOOST = 0.8
 PHRASE_BOOST = 1.0
-BAG_BOOST = 0.3
+BAG_BOOST = 1.0
 BAG_MINIMUM_SHOULD_MATCH = 0.6
 
 # Facets: request/response key → index field.
@@ -167,17 +173,33 @@ def parse_query_string(q: str) -> ParsedQuery:
     return parsed
 
 
+def _gapped(key: str) -> re.Pattern | None:
+    """拖欠工资 → 拖欠.{0,3}工资: the key's halves with a short modifier between them."""
+    if len(key) < 4:
+        return None
+    half = len(key) // 2
+    return re.compile(re.escape(key[:half]) + f".{{1,{MAX_SYNONYM_GAP}}}" + re.escape(key[half:]))
+
+
 def expand_synonyms(word: str, synonyms: dict[str, list[str]], limit: int = 8) -> list[str]:
-    """The alternatives of `word`: its own synonyms, or the word with a synonym substituted."""
+    """The alternatives of `word`: its own synonyms, or those of a synonym it contains.
+
+    "Contains" also allows a short modifier inside a four-character key, the usual
+    Chinese pattern 拖欠[农民工]工资, 未签[书面]合同."""
     if word in synonyms:
         return [s for s in synonyms[word] if s != word][:limit]
     out: list[str] = []
     for key in sorted(synonyms, key=len, reverse=True):
-        if len(key) >= 2 and key in word:
-            for alt in synonyms[key]:
-                candidate = word.replace(key, alt)
-                if candidate != word and candidate not in out:
-                    out.append(candidate)
+        if len(key) < 2:
+            continue
+        if key in word:
+            candidates = [word.replace(key, alt) for alt in synonyms[key]]
+        else:
+            gapped = _gapped(key)
+            candidates = list(synonyms[key]) if gapped and gapped.search(word) else []
+        for candidate in candidates:
+            if candidate != word and candidate not in out:
+                out.append(candidate)
         if len(out) >= limit:
             break
     return out[:limit]

@@ -115,7 +115,7 @@ def _reschedule(clock: Clock, cal: workdays.WorkCalendar | None = None) -> bool:
 def _active(subject, rule_code: str) -> Clock | None:
     ct = ContentType.objects.get_for_model(subject)
     return (
-        Clock.objects.select_for_update()
+        Clock.objects.select_for_update(of=("self",))
         .filter(content_type=ct, object_id=subject.pk, rule_code=rule_code, status__in=ACTIVE_STATUSES)
         .select_related("rule", "case")
         .first()
@@ -326,7 +326,11 @@ def clocks_recompute(*, county: str | None = None, since: datetime.date | None =
     `county` None or "": every locality; `since`: only clocks still running on or after that day.
     Returns how many due dates moved; each move is recorded on the case.
     """
-    qs = Clock.objects.select_for_update().filter(status__in=ACTIVE_STATUSES).select_related("rule", "case")
+    qs = (
+        Clock.objects.select_for_update(of=("self",))
+        .filter(status__in=ACTIVE_STATUSES)
+        .select_related("rule", "case")
+    )
     if county:
         qs = qs.filter(county=county)
     if since is not None:

@@ -34,7 +34,8 @@ from ..query import (
     FACETS,
     FIELD_BOOSTS,
     PHRASE_BOOST,
-    TIE_BREAKER,
+    FIELD_TIE_BREAKER,
+    SYNONYM_TIE_BREAKER,
     Alternative,
     SearchHit,
     SearchRequest,
@@ -262,21 +263,28 @@ class ElasticsearchBackend(SearchBackend):
 
     # --- searching ---------------------------------------------------------------------------
 
-    def _fields(self, word_level: bool = False) -> list[str]:
-        fields = [f"{name}^{boost:g}" for name, boost in FIELD_BOOSTS.items()]
+    def _fields(self, word_level: bool = False) -> list[tuple[str, float]]:
+        fields = list(FIELD_BOOSTS.items())
         sub = self._chinese_subfield() if word_level else None
         if sub:
-            fields += [f"title.{sub}^{FIELD_BOOSTS['title']:g}", f"body.{sub}^{FIELD_BOOSTS['body']:g}"]
+            fields += [(f"title.{sub}", FIELD_BOOSTS["title"]), (f"body.{sub}", FIELD_BOOSTS["body"])]
         return fields
 
+    # Per-field queries under dis_max, as multi_match would build them in Elasticsearch —
+    # spelled out so the query is the same structure as the embedded one (and osmem,
+    # the test server, treats multi_match type=phrase as a plain OR of terms).
+
     def _phrase(self, text: str, boost: float) -> dsl.Q:
-        return dsl.Q("multi_match", query=text, type="phrase", fields=self._fields(),
-                     tie_breaker=TIE_BREAKER, boost=boost)
+        per_field = [dsl.Q("match_phrase", **{name: {"query": text, "boost": weight}})
+                     for name, weight in self._fields()]
+        return dsl.Q("dis_max", queries=per_field, tie_breaker=FIELD_TIE_BREAKER, boost=boost)
 
     def _bag(self, text: str, boost: float) -> dsl.Q:
         percent = f"{int(round(BAG_MINIMUM_SHOULD_MATCH * 100))}%"
-        return dsl.Q("multi_match", query=text, type="best_fields", fields=self._fields(word_level=True),
-                     operator="or", minimum_should_match=percent, tie_breaker=TIE_BREAKER, boost=boost)
+        per_field = [dsl.Q("match", **{name: {"query": text, "operator": "or", "minimum_should_match": percent,
+                                              "boost": weight}})
+                     for name, weight in self._fields(word_level=True)]
+        return dsl.Q("dis_max", queries=per_field, tie_breaker=FIELD_TIE_BREAKER, boost=boost)
 
     def _alternative(self, alt: Alternative) -> dsl.Q:
         parts = [self._phrase(alt.text, PHRASE_BOOST)]
@@ -287,7 +295,7 @@ class ElasticsearchBackend(SearchBackend):
     def _text(self, text: TextQuery) -> dict:
         must, must_not = [], []
         should = [dsl.Q("dis_max", queries=[self._alternative(a) for a in clause.alternatives],
-                        tie_breaker=TIE_BREAKER)
+                        tie_breaker=SYNONYM_TIE_BREAKER)
                   for clause in text.should if clause.alternatives]
         if should:
             must.append(dsl.Q("bool", should=should, minimum_should_match=1))

@@ -33,7 +33,8 @@ from ..query import (
     FACETS,
     FIELD_BOOSTS,
     PHRASE_BOOST,
-    TIE_BREAKER,
+    FIELD_TIE_BREAKER,
+    SYNONYM_TIE_BREAKER,
     Alternative,
     SearchHit,
     SearchRequest,
@@ -273,7 +274,7 @@ class EmbeddedBackend(SearchBackend):
                 per_field.append(tantivy.Query.boost_query(q, field_boost * boost))
         if not per_field:
             return None
-        return tantivy.Query.disjunction_max_query(per_field, tie_breaker=TIE_BREAKER)
+        return tantivy.Query.disjunction_max_query(per_field, tie_breaker=FIELD_TIE_BREAKER)
 
     def _phrase(self, gen: _Generation, toks: list[str], boost: float) -> tantivy.Query | None:
         if not toks:
@@ -313,7 +314,7 @@ class EmbeddedBackend(SearchBackend):
         for clause in text.should:
             alternatives = [q for q in (self._alternative(gen, a) for a in clause.alternatives) if q is not None]
             if alternatives:
-                should.append(tantivy.Query.disjunction_max_query(alternatives, tie_breaker=TIE_BREAKER))
+                should.append(tantivy.Query.disjunction_max_query(alternatives, tie_breaker=SYNONYM_TIE_BREAKER))
         if should:
             clauses.append((tantivy.Occur.Must, tantivy.Query.boolean_query(
                 [(tantivy.Occur.Should, q) for q in should])))

@@ -102,3 +102,15 @@ def ignored(matter, step, letter, actor, on):
         actor=actor, recipient=letter.recipients.get(), reply_kind=ReplyKind.NO_REPLY, replied_on=None,
         reply_content="", verification=Verification.NOT_RECTIFIED, verified_on=on,
         verification_note="回访核查，工资仍未发放。"))
+
+
+def reseed_migration_data():
+    """Transactional tests (threads, live_server) flush the database, taking the rows that data
+    migrations seeded with it: put back the letter templates and the deadline rules."""
+    import importlib
+
+    from django.apps import apps
+
+    for module in ("mediation.supervision.migrations.0002_seed_letter_templates",
+                   "mediation.clocks.migrations.0002_seed_rules"):
+        importlib.import_module(module).seed(apps, None)
