@@ -37,6 +37,12 @@ def pytest_collection_modifyitems(config, items):
     the PostgreSQL pass of .ci/run; on SQLite they are reported as skipped, with the reason."""
     from django.db import connection
 
+    for item in items:
+        # Transactional tests flush the database afterwards, which would also wipe the rows
+        # the data migrations seed (deadline rules, synonyms, letter templates): restore them.
+        marker = item.get_closest_marker("django_db")
+        if marker and marker.kwargs.get("transaction") and "serialized_rollback" not in marker.kwargs:
+            item.add_marker(pytest.mark.django_db(**marker.kwargs, serialized_rollback=True), append=False)
     if connection.vendor == "postgresql":
         return
     skip = pytest.mark.skip(reason="needs PostgreSQL (row locks, parallel connections): runs in .ci/run's PostgreSQL pass")

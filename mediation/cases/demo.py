@@ -696,9 +696,9 @@ def demo_load(*, progress: Callable[[Iterable, int], Iterable] | None = None,
         result.cases_existing = demo_cases_exist()
         if not result.cases_existing:
             run = _Run(agencies=agencies, today=today or timezone.localdate())
-            plans: Iterable[Plan] = PLANS
-            if progress is not None:
-                plans = progress(PLANS, len(PLANS))
+            # Oldest first, so that case numbers follow the receipt dates.
+            ordered = sorted(PLANS, key=lambda p: -p.days_ago)
+            plans: Iterable[Plan] = ordered if progress is None else progress(ordered, len(ordered))
             for plan in plans:
                 case = _Driver(run, plan).drive()
                 result.statuses[case.status] += 1
@@ -925,7 +925,7 @@ class _Driver:
         age = run.today.year - int(workers[0]["id_number"][6:10])
         host = story.employers[1].name if len(story.employers) > 1 else ""
         facts = story.facts.format(first=first, n=n, employer=employer, town=town, start=f"{start.year}年{start.month}月",
-                                   months=months, total=_yuan(total), reps=reps or first, crew_boss=story.crew_boss,
+                                   months=months, total=f"{total:,.2f}", reps=reps or first, crew_boss=story.crew_boss,
                                    age=age, host=host)
         title = (f"{first}等{n}人与{employer}{story.cause}纠纷" if n > 1 else f"{first}与{employer}{story.cause}纠纷")
         kwargs = dict(channel=plan.channel, title=title, facts=facts, county=plan.county, town=town,
@@ -977,18 +977,22 @@ class _Driver:
     # ------------------------------------------------ T6–T8 sessions, extension, agreement
 
     def session(self, number: int, *, last: bool = False) -> None:
-        self.advance(2 + self.rng.randrange(3))
+        self.advance_workdays(1 + self.rng.randrange(3))
         story, case = self.story, self.case
-        union = case.agency.short_name or case.agency.name
+        union = case.agency.name
         if number == 1 and case.is_collective:
             form, place = SessionForm.FACE_TO_FACE, f"{case.town}现场（{story.employers[0].name}）"
         elif number == 1:
             form, place = SessionForm.FACE_TO_FACE, f"{union}职工法律服务中心调解室"
         else:
             form, place = self.rng.choice(((SessionForm.CAUCUS, f"{union}调解室"), (SessionForm.VIDEO, "视频调解")))
-        applicants = "、".join(cw.worker.name for cw in case.case_workers.all()[:3])
-        participants = (f"申请人{'代表' if case.is_collective else ''}{applicants}；被申请人委托代理人"
-                        f"{story.employers[0].legal_rep}；调解员{self.mediator.staff.full_name}")
+        workers = case.case_workers.select_related("worker")
+        if case.is_collective:
+            applicants = "申请人代表" + "、".join(cw.worker.name for cw in workers if cw.is_representative)
+        else:
+            applicants = "申请人" + workers[0].worker.name
+        participants = (f"{applicants}；被申请人法定代表人{story.employers[0].legal_rep}；"
+                        f"调解员{self.mediator.staff.full_name}")
         result = ("双方就主要事实达成一致，约定下次调解时间。" if not last
                   else "双方就支付金额和期限基本达成一致，拟签订调解协议。")
         services.session_record(case=case, actor=self.mediator, held_at=self.moment(9 + 5 * (number % 2)),

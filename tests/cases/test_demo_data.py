@@ -1,0 +1,122 @@
+"""manage.py demo_data: every state of DOMAIN §2.2 the flow reaches, one login per role, idempotent."""
+
+import sys
+import types
+from collections import Counter
+from io import StringIO
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+from viewflow.workflow.models import Task
+
+from mediation.cases import demo
+from mediation.cases.models import Case, CaseEvent, CaseGroupObjectPermission, CaseStatus, Channel, ClosingCode
+from mediation.clocks.models import Clock
+from parties.models import Agency, Employer, Role, Staff, Worker
+from workflows.models import TaskAddress
+
+pytestmark = pytest.mark.django_db
+
+S = CaseStatus
+# The states a case rests in when driven through CaseFlow (MEDIATION_FAILED passes straight on to REFERRED_OUT).
+REACHABLE = {
+    S.RECEIVED, S.ACCEPTED, S.IN_MEDIATION, S.EXTENDED, S.AGREEMENT_EFFECTIVE, S.CONFIRMATION_PENDING, S.CONFIRMED,
+    S.CONFIRMATION_REFUSED, S.PERFORMING, S.DEFAULTED, S.ENFORCEMENT, S.PERFORMED, S.REFERRED_OUT, S.WITHDRAWN,
+    S.NOT_ACCEPTED, S.REDIRECTED, S.CLOSED, S.ARCHIVED,
+}
+
+
+def run(*args):
+    out = StringIO()
+    call_command("demo_data", "--skip-other-demos", *args, verbosity=0, stdout=out)
+    return out.getvalue()
+
+
+def footprint():
+    return {model.__name__: model.objects.count()
+            for model in (Agency, get_user_model(), Staff, Case, CaseEvent, Task, TaskAddress, Clock, Worker, Employer,
+                          CaseGroupObjectPermission)}
+
+
+def test_demo_data_covers_every_state_and_role_and_runs_twice(client):
+    first = run()
+    assert "已创建演示案件" in first
+    assert demo.DEMO_PASSWORD in first and "hb_mediator" in first
+
+    statuses = Counter(Case.objects.values_list("status", flat=True))
+    assert REACHABLE <= set(statuses), REACHABLE - set(statuses)
+    assert 45 <= sum(statuses.values()) <= 60
+    assert statuses == Counter(demo.EXPECTED_STATE[p.path] for p in demo.PLANS)
+
+    # Each role has a login; the Hanbin union has the whole team; partners of Hanbin and the city have liaisons.
+    for role in Role.values:
+        assert Staff.objects.filter(role_rows__role=role).exists(), role
+    hb = Staff.objects.filter(agency__name="汉滨区总工会")
+    assert hb.filter(role_rows__role=Role.MEDIATOR).count() == 2
+    assert hb.filter(role_rows__role=Role.LABOR_SUPERVISOR).count() == 2
+    for key in ("court", "procuratorate", "legal_aid", "arbitration", "inspection"):
+        for county in ("610902", "city"):
+            agency = Agency.objects.get(pk=demo.agencies_ensure_ankang()[f"{key}:{county}"].pk)
+            assert agency.staff.filter(role_rows__role=Role.LIAISON).exists(), agency.name
+    admin = get_user_model().objects.get(username="admin")
+    assert admin.is_superuser and admin.is_staff and admin.staff.has_role(Role.ADMIN)
+    assert all(s.full_name and not s.full_name.isascii() for s in Staff.objects.all())
+
+    # Several counties and channels, collective disputes of 10–40 workers.
+    assert Case.objects.values("county").distinct().count() >= 4
+    assert {Channel.WALK_IN, Channel.HOTLINE_12351, Channel.COURT_DELEGATED, Channel.ARB_REFERRED} <= set(
+        Case.objects.values_list("channel", flat=True))
+    collective = Case.objects.filter(is_collective=True)
+    assert collective.count() >= 5 and all(10 <= c.workers_count <= 40 for c in collective)
+
+    # Built through the flow: a process, an audit trail and clocks for every case; the court follows its delegations.
+    for case in Case.objects.all():
+        assert case.process.flow_class is not None
+        assert case.events.filter(action="case.registered").exists()
+        assert Clock.objects.filter(case=case, rule_code="D1").exists()
+    for case in Case.objects.filter(status__in=[S.CLOSED, S.ARCHIVED]):
+        assert case.closing_code in ClosingCode.values
+    delegated = Case.objects.filter(channel=Channel.COURT_DELEGATED, county="610902")
+    assert delegated.exists()
+    for case in delegated:
+        assert CaseGroupObjectPermission.objects.filter(content_object=case, group=case.source_agency.group).exists()
+    received = sorted(Case.objects.filter(agency__name="汉滨区总工会").values_list("case_no", "received_on"))
+    assert [d for _no, d in received] == sorted(d for _no, d in received)  # numbers follow receipt dates
+
+    # The logins work and land on real work.
+    assert client.login(username="hb_mediator", password=demo.DEMO_PASSWORD)
+    assert client.get("/inbox/").status_code == 200
+    client.logout()
+    assert client.login(username="hb_court", password=demo.DEMO_PASSWORD)
+    page = client.get("/cases/")
+    assert page.status_code == 200 and page.context["page"].paginator.count >= delegated.count()
+
+    # A second run changes nothing.
+    before = footprint()
+    second = run()
+    assert footprint() == before
+    assert "演示案件已存在" in second and "演示账号已存在" in second
+
+
+def test_other_areas_demo_loaders_are_called_when_present(monkeypatch):
+    calls = []
+    module = types.ModuleType("search.demo")
+    module.load_demo = lambda: calls.append("search") or "3 typical cases"
+    monkeypatch.setitem(sys.modules, "search.demo", module)
+    monkeypatch.setattr("mediation.cases.management.commands.demo_data._module_exists",
+                        lambda name: name == "search.demo")
+    monkeypatch.setattr(demo, "demo_load", lambda progress: demo.DemoResult(cases_existing=1))
+    out = StringIO()
+    call_command("demo_data", verbosity=0, stdout=out)
+    assert calls == ["search"]
+    assert "search.demo.load_demo()：3 typical cases" in out.getvalue()
+
+
+def test_logins_table_aligns_chinese_names():
+    table = demo.format_logins([demo.Login("汉滨区总工会", "hb_head", "张国华", "调解委员会主任", False),
+                                demo.Login("汉滨区总工会", "hb_mediator2", "罗丹", "调解员", False)], "pw")
+    lines = table.splitlines()
+    assert lines[0] == "汉滨区总工会"
+    assert lines[1].index("调解委员会主任") - lines[2].index("调解员") == 1  # 张国华 is one CJK cell wider than 罗丹
+    assert "pw" in table
