@@ -139,6 +139,7 @@ def detail_view(request: HttpRequest, pk: int) -> HttpResponse:
         "versions": tc.versions.select_related("created_by")[:20] if permissions.is_participant(user, tc) else [],
         "events": tc.events.select_related("actor")[:50] if permissions.is_participant(user, tc) else [],
         "can_edit": permissions.can_edit(user, tc),
+        "can_deidentify": permissions.can_edit(user, tc) and tc.status in permissions.DRAFT_STATUSES,
         "can_approve": permissions.is_approver(user),
         "checklist": [(label, bool(tc.checklist.get(code))) for code, label in DEIDENTIFICATION_CHECKLIST],
         "steps": _steps(tc),

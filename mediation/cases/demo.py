@@ -697,7 +697,7 @@ def demo_load(*, progress: Callable[[Iterable, int], Iterable] | None = None,
         if not result.cases_existing:
             run = _Run(agencies=agencies, today=today or timezone.localdate())
             # Oldest first, so that case numbers follow the receipt dates.
-            ordered = sorted(PLANS, key=lambda p: -p.days_ago)
+            ordered = sorted(PLANS, key=lambda p: (run.received_on(p), -p.days_ago))
             plans: Iterable[Plan] = ordered if progress is None else progress(ordered, len(ordered))
             for plan in plans:
                 case = _Driver(run, plan).drive()
@@ -750,6 +750,15 @@ class _Run:
     def is_workday(self, day: datetime.date) -> bool:
         return self.calendar.day(day).is_working
 
+    def received_on(self, plan: Plan) -> datetime.date:
+        """`days_ago` before today; walk-ins and partners' hand-overs on the working day before."""
+        day = self.today - datetime.timedelta(days=plan.days_ago)
+        if plan.channel in (Channel.HOTLINE_12351, Channel.ONLINE):
+            return day  # the hotline and the web form take applications every day
+        while not self.is_workday(day):
+            day -= datetime.timedelta(days=1)
+        return day
+
     # people
 
     def person_name(self, female: bool) -> str:
@@ -797,18 +806,11 @@ class _Driver:
         run.story_uses[plan.county] += 1
         self.variant = run.story_uses[plan.story]
         run.story_uses[plan.story] += 1
-        self.received = self._working_day_on_or_before(run.today - datetime.timedelta(days=plan.days_ago))
+        self.received = run.received_on(plan)
         self.day = self.received
         self.case: Case | None = None
 
     # ------------------------------------------------ dates
-
-    def _working_day_on_or_before(self, day: datetime.date) -> datetime.date:
-        if self.plan.channel in (Channel.HOTLINE_12351, Channel.ONLINE):
-            return day  # the hotline and the web form take applications every day
-        while not self.run.is_workday(day):
-            day -= datetime.timedelta(days=1)
-        return day
 
     def advance(self, days: int) -> datetime.date:
         self.day = min(self.day + datetime.timedelta(days=days), self.run.today)

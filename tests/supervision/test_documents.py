@@ -38,7 +38,10 @@ def risk_matter(sup):
     return matter
 
 
-def reminder(sup, on=D(2026, 3, 2)):
+ISSUE_DAY = D(2026, 3, 2)
+
+
+def reminder(sup, on=ISSUE_DAY):
     return services.letter_issue(actor=sup["lsup"], matter=risk_matter(sup), kind=LetterKind.REMINDER,
                                  **letter_kwargs(LetterKind.REMINDER, on))
 

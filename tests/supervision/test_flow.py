@@ -20,7 +20,16 @@ from mediation.supervision.models import (
     ReplyKind,
     Verification,
 )
-from tests.factories.supervision import deliver, do, ignored, investigate, issue, open_matter, open_steps, open_task
+from tests.factories.supervision import (
+    deliver,
+    do,
+    ignored,
+    investigate,
+    issue,
+    open_matter,
+    open_steps,
+    open_task,
+)
 from workflows.engine import TaskConflict, task_execute
 from workflows.selectors import inbox_for
 from workflows.supervision_flow import referral_open

@@ -45,7 +45,10 @@ def investigated(sup, conclusion=Conclusion.VIOLATION):
     return matter
 
 
-def issue(sup, matter, kind, on=D(2026, 3, 2), **extra):
+ISSUE_DAY = D(2026, 3, 2)
+
+
+def issue(sup, matter, kind, on=ISSUE_DAY, **extra):
     return services.letter_issue(actor=sup["lsup"], matter=matter, kind=kind, **letter_kwargs(kind, on, **extra))
 
 

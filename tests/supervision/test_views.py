@@ -23,7 +23,15 @@ from mediation.supervision.models import (
 from parties.models import County, Industry, Role
 from tests.factories.cases import open_case
 from tests.factories.parties import EmployerFactory, make_resident_id, staff_user
-from tests.factories.supervision import deliver, employer, investigate, issue, letter_kwargs, open_matter, open_task
+from tests.factories.supervision import (
+    deliver,
+    employer,
+    investigate,
+    issue,
+    letter_kwargs,
+    open_matter,
+    open_task,
+)
 from workflows.supervision_flow import referral_open
 
 pytestmark = pytest.mark.django_db
