@@ -40,8 +40,8 @@ class TypicalCaseFactory(factory.django.DjangoModelFactory):
     outcome = ClosingCode.SUCCESS_PAID_ON_SPOT
     amount_yuan = Decimal("10000.00")
     workers_count = 1
-    summary = "职工到区总工会求助，反映单位未按时支付劳动报酬。"
-    handling = "调解员约谈企业负责人，核对考勤和工资表，双方达成协议。"
+    summary = "职工到区总工会求助，反映与用人单位发生争议。"
+    handling = "调解员约谈企业负责人，核对材料，双方达成协议。"
     significance = "工会调解及时化解纠纷。"
     status = TypicalCaseStatus.PUBLISHED
     published_at = factory.LazyAttribute(

@@ -110,6 +110,10 @@ def reseed_migration_data():
     import importlib
 
     from django.apps import apps
+    from django.contrib.contenttypes.models import ContentType
+
+    # The flush also recreated the content types under new ids: forget the cached ones.
+    ContentType.objects.clear_cache()
 
     for module in ("mediation.supervision.migrations.0002_seed_letter_templates",
                    "mediation.clocks.migrations.0002_seed_rules"):
