@@ -33,6 +33,7 @@ SYNONYM_BOOST = 0.8
 PHRASE_BOOST = 1.0
 BAG_BOOST = 1.0
 BAG_MINIMUM_SHOULD_MATCH = 0.6
+SYNONYM_MINIMUM_SHOULD_MATCH = 0.75
 
 # Facets: request/response key → index field.
 FACETS = {
@@ -60,11 +61,15 @@ class Alternative:
     text: str
     boost: float = 1.0
     bag: bool = True
+    minimum_should_match: float = BAG_MINIMUM_SHOULD_MATCH
 
-    @staticmethod
-    def required(n_tokens: int) -> int:
+    def required(self, n_tokens: int) -> int:
         # Elasticsearch's rounding of a minimum_should_match percentage: down, at least one.
-        return max(1, math.floor(n_tokens * BAG_MINIMUM_SHOULD_MATCH + 1e-9))
+        return max(1, math.floor(n_tokens * self.minimum_should_match + 1e-9))
+
+    @property
+    def percent(self) -> str:
+        return f"{int(round(self.minimum_should_match * 100))}%"
 
 
 @dataclass(frozen=True)
@@ -211,7 +216,9 @@ def build_text_query(q: str, synonyms: dict[str, list[str]] | None = None) -> Te
     query = TextQuery()
     for word in parsed.words:
         alternatives = [Alternative(word)]
-        alternatives += [Alternative(s, SYNONYM_BOOST) for s in expand_synonyms(word, synonyms)]
+        # A synonym's own bag of tokens must match more of it than the typed word's does.
+        alternatives += [Alternative(s, SYNONYM_BOOST, minimum_should_match=SYNONYM_MINIMUM_SHOULD_MATCH)
+                         for s in expand_synonyms(word, synonyms)]
         query.should.append(TermClause(alternatives=tuple(alternatives)))
     query.must = [Phrase(p) for p in parsed.phrases]
     query.must_not = [Phrase(p) for p in parsed.excluded]

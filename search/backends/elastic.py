@@ -30,7 +30,6 @@ from .. import highlight as hl
 from ..documents import DISPLAY_FIELDS
 from ..query import (
     BAG_BOOST,
-    BAG_MINIMUM_SHOULD_MATCH,
     FACETS,
     FIELD_BOOSTS,
     FIELD_TIE_BREAKER,
@@ -171,6 +170,8 @@ class ElasticsearchBackend(SearchBackend):
                 mappings = self.client.indices.get_mapping(index=self.alias).body
             except NotFoundError:
                 return None
+            except (TransportError, ApiError) as exc:
+                raise _unavailable(exc) from exc
             meta = next(iter(mappings.values()), {}).get("mappings", {}).get("_meta", {})
             self._subfield = meta.get("chinese_subfield")
         return self._subfield or None
@@ -279,8 +280,7 @@ class ElasticsearchBackend(SearchBackend):
                      for name, weight in self._fields()]
         return dsl.Q("dis_max", queries=per_field, tie_breaker=FIELD_TIE_BREAKER, boost=boost)
 
-    def _bag(self, text: str, boost: float) -> dsl.Q:
-        percent = f"{int(round(BAG_MINIMUM_SHOULD_MATCH * 100))}%"
+    def _bag(self, text: str, boost: float, percent: str) -> dsl.Q:
         per_field = [dsl.Q("match", **{name: {"query": text, "operator": "or", "minimum_should_match": percent,
                                               "boost": weight}})
                      for name, weight in self._fields(word_level=True)]
@@ -289,7 +289,7 @@ class ElasticsearchBackend(SearchBackend):
     def _alternative(self, alt: Alternative) -> dsl.Q:
         parts = [self._phrase(alt.text, PHRASE_BOOST)]
         if alt.bag:
-            parts.append(self._bag(alt.text, BAG_BOOST))
+            parts.append(self._bag(alt.text, BAG_BOOST, alt.percent))
         return dsl.Q("bool", should=parts, minimum_should_match=1, boost=alt.boost)
 
     def _text(self, text: TextQuery) -> dict:

@@ -287,11 +287,11 @@ class EmbeddedBackend(SearchBackend):
 
         return self._per_field(gen, make, boost)
 
-    def _bag(self, gen: _Generation, toks: list[str], boost: float) -> tantivy.Query | None:
+    def _bag(self, gen: _Generation, toks: list[str], boost: float, alt: Alternative) -> tantivy.Query | None:
         unique = list(dict.fromkeys(toks))
         if not unique:
             return None
-        required = Alternative.required(len(unique))
+        required = alt.required(len(unique))
 
         def make(field):
             clauses = [(tantivy.Occur.Should, tantivy.Query.term_query(gen.schema, field, t)) for t in unique]
@@ -305,7 +305,7 @@ class EmbeddedBackend(SearchBackend):
             return None
         parts = [(tantivy.Occur.Should, self._phrase(gen, toks, PHRASE_BOOST))]
         if alt.bag:
-            parts.append((tantivy.Occur.Should, self._bag(gen, toks, BAG_BOOST)))
+            parts.append((tantivy.Occur.Should, self._bag(gen, toks, BAG_BOOST, alt)))
         return tantivy.Query.boost_query(tantivy.Query.boolean_query(parts), alt.boost)
 
     def _text_query(self, gen: _Generation, text: TextQuery) -> list[tuple]:

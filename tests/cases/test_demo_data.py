@@ -11,7 +11,14 @@ from django.core.management import call_command
 from viewflow.workflow.models import Task
 
 from mediation.cases import demo
-from mediation.cases.models import Case, CaseEvent, CaseGroupObjectPermission, CaseStatus, Channel, ClosingCode
+from mediation.cases.models import (
+    Case,
+    CaseEvent,
+    CaseGroupObjectPermission,
+    CaseStatus,
+    Channel,
+    ClosingCode,
+)
 from mediation.clocks.models import Clock
 from parties.models import Agency, Employer, Role, Staff, Worker
 from workflows.models import TaskAddress

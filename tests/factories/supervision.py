@@ -112,8 +112,15 @@ def reseed_migration_data():
     from django.apps import apps
     from django.contrib.contenttypes.models import ContentType
 
-    # The flush also recreated the content types under new ids: forget the cached ones.
+    # The flush also dropped the content types and permissions: forget the cached ones and
+    # create them again (guardian's object permissions need the model's view permission).
+    from django.contrib.auth.management import create_permissions
+    from django.contrib.contenttypes.management import create_contenttypes
+
     ContentType.objects.clear_cache()
+    for config in apps.get_app_configs():
+        create_contenttypes(config, verbosity=0)
+        create_permissions(config, verbosity=0)
 
     for module in ("mediation.supervision.migrations.0002_seed_letter_templates",
                    "mediation.clocks.migrations.0002_seed_rules"):

@@ -19,7 +19,9 @@ class Command(BaseCommand):
         try:
             if rebuild:
                 total = TypicalCase.objects.count()
-                with tqdm(total=total, desc="重建索引", unit="件", disable=options.get("verbosity", 1) == 0) as bar:
+                stream = getattr(self.stderr, "_out", self.stderr)  # the raw stream: tqdm draws with \r
+                with tqdm(total=total, desc="重建索引", unit="件", file=stream,
+                          disable=options.get("verbosity", 1) == 0) as bar:
                     report = indexing.rebuild(progress=bar.update)
                 self.stdout.write(self.style.SUCCESS(
                     f"已重建：{report['indexed']} 件；切换后补齐 {report['reindexed']} 件，删除 {report['deleted']} 件。"

@@ -1,0 +1,229 @@
+"""Speed and memory of typical-case search at scale.
+
+Embedded (tantivy) on 100,000 generated cases, once per analyzer: index build
+time and size, then — in a fresh process that only opens the index, as a web
+worker would — search latency (median / p95 / max, with highlighting and all
+five facets, 20 hits a page) and the process's memory. Then the same through the
+Elasticsearch API on osmem-server with a few thousand documents (osmem is an
+in-memory functional test server: ~3.5 GB and ~1 s a query at 100,000 documents,
+so it is no speed reference for a real cluster).
+
+    .venv/bin/python bench/search_speed.py [--docs 100000] [--es-docs 3000]
+        [--analyzers bigram,unigram,jieba] [--queries 300] [--no-es]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+
+import generate_typical_cases as gen  # noqa: E402
+
+
+def setup_django() -> None:
+    os.environ.setdefault("CONCORD_VAR_DIR", tempfile.mkdtemp(prefix="concord-speed-"))
+    os.environ["DJANGO_SETTINGS_MODULE"] = "mediation.settings.test"
+    import logging
+
+    import django
+
+    django.setup()
+    logging.disable(logging.WARNING)
+
+
+def documents(count: int):
+    """Generated records → the product's own search documents (search.documents.document_for)."""
+    from django.utils import timezone
+
+    from search.documents import document_for
+    from search.importing import validate_record
+    from search.models import TypicalCase, TypicalCaseStatus
+
+    now = timezone.now()
+    for i, record in enumerate(gen.generate(count), start=1):
+        values, problems = validate_record(record)
+        assert not problems, problems
+        yield document_for(TypicalCase(id=i, **values, status=TypicalCaseStatus.PUBLISHED, published_at=now))
+
+
+def seeded_synonyms() -> dict[str, list[str]]:
+    import importlib
+
+    from search.synonyms import build_synonym_map
+
+    migration = importlib.import_module("search.migrations.0002_seed_synonyms")
+    return build_synonym_map([rule for rule, _note in migration.RULES])
+
+
+def query_mix(n: int, seed: int = 7) -> list[dict]:
+    """The 15 queries of shared/data/queries.json plus generated ones in the same style."""
+    rng = random.Random(seed)
+    out = []
+    for candidate in [ROOT.parent / "shared" / "data" / "queries.json", ROOT / "tests/search/data/queries.json"]:
+        if candidate.exists():
+            out = [{"q": q["query"]} for q in json.loads(candidate.read_text(encoding="utf-8"))]
+            break
+    words = ([w for w, _s in gen.WORKPLACES] + [w for ws in gen.SUBJECTS.values() for w in ws]
+             + [w for ws in gen.DISPUTE_PHRASES.values() for w in ws]
+             + [m for o in gen.OUTCOMES for m in o[3]] + gen.TOWNS + ["春节前", "失联", "留守妇女", "视频调解"])
+    while len(out) < n:
+        terms = rng.sample(words, rng.choice([1, 1, 2, 2, 3]))
+        roll = rng.random()
+        if roll < 0.1:
+            terms[0] = f'"{terms[0]}"'
+        elif roll < 0.2:
+            terms.append("-" + rng.choice(words))
+        item: dict = {"q": " ".join(terms)}
+        if rng.random() < 0.2:
+            item["filters"] = {"county": [rng.choice(gen.COUNTIES)]}
+        if rng.random() < 0.1:
+            item["sort"] = "amount"
+        if rng.random() < 0.05:
+            item = {"q": "", "filters": {"dispute_type": [rng.choice(gen.TYPES)[0]]}}
+        out.append(item)
+    return out[:n]
+
+
+def rss_mb(pid: int | str = "self") -> tuple[float, float]:
+    """(current, peak) resident memory of a process in MB, from /proc."""
+    values = {}
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        key, _sep, rest = line.partition(":")
+        if key in ("VmRSS", "VmHWM"):
+            values[key] = int(rest.split()[0]) / 1024
+    return values.get("VmRSS", 0.0), values.get("VmHWM", 0.0)
+
+
+def dir_size_mb(path: Path) -> float:
+    return sum(f.stat().st_size for f in path.rglob("*") if f.is_file()) / 1024 / 1024
+
+
+def run_queries(backend, n_queries: int) -> dict:
+    from search.query import SearchRequest, build_text_query
+    from search.selectors import normalize_filters
+
+    synonyms = seeded_synonyms()
+    mix = query_mix(n_queries)
+
+    def one(item):
+        request = SearchRequest(text=build_text_query(item["q"], synonyms),
+                                filters=normalize_filters(item.get("filters", {})),
+                                sort=item.get("sort", "relevance"), page_size=20, highlight=True, facets=True)
+        return backend.search(request)
+
+    for item in mix[:20]:  # warm-up: caches, jieba, first segments
+        one(item)
+    times, counts = [], []
+    for item in mix:
+        start = time.perf_counter()
+        result = one(item)
+        times.append((time.perf_counter() - start) * 1000)
+        counts.append(result.count)
+    times.sort()
+    return {"queries": len(times), "median_ms": round(statistics.median(times), 2),
+            "p95_ms": round(times[int(len(times) * 0.95) - 1], 2), "max_ms": round(times[-1], 2),
+            "median_hits": int(statistics.median(counts))}
+
+
+# --- children (each in its own process, so memory figures are its own) -----------------------
+
+
+def child_build(args) -> dict:
+    setup_django()
+    from search.backends.embedded import EmbeddedBackend
+
+    backend = EmbeddedBackend(args.dir, analyzer=args.analyzer)
+    start = time.perf_counter()
+    count = backend.rebuild(documents(args.docs))
+    seconds = time.perf_counter() - start
+    info = backend.describe()
+    current, peak = rss_mb()
+    return {"documents": count, "build_s": round(seconds, 1), "size_mb": round(dir_size_mb(Path(info["path"])), 1),
+            "build_peak_rss_mb": round(peak)}
+
+
+def child_search(args) -> dict:
+    setup_django()
+    from search.backends.embedded import EmbeddedBackend
+
+    before, _ = rss_mb()
+    backend = EmbeddedBackend(args.dir, analyzer=args.analyzer)
+    stats = run_queries(backend, args.queries)
+    current, peak = rss_mb()
+    return {**stats, "search_rss_mb": round(current), "search_peak_rss_mb": round(peak),
+            "python_django_baseline_mb": round(before)}
+
+
+def child_es(args) -> dict:
+    setup_django()
+    from search.backends.elastic import ElasticsearchBackend
+    from tests.search.osmem_support import CLIENT_OPTIONS, start_osmem
+
+    server = start_osmem()
+    try:
+        backend = ElasticsearchBackend(server.url, alias="speed", client_options=CLIENT_OPTIONS)
+        start = time.perf_counter()
+        count = backend.rebuild(documents(args.docs))
+        seconds = time.perf_counter() - start
+        stats = run_queries(backend, args.queries)
+        current, peak = rss_mb(server.pid)
+        return {"documents": count, "build_s": round(seconds, 1), **stats, "osmem_rss_mb": round(current),
+                "osmem_peak_rss_mb": round(peak)}
+    finally:
+        server.close()
+
+
+def spawn(*argv: str) -> dict:
+    out = subprocess.run([sys.executable, __file__, *argv], check=True, capture_output=True, text=True)
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--docs", type=int, default=100_000)
+    parser.add_argument("--es-docs", type=int, default=3_000)
+    parser.add_argument("--analyzers", default="bigram,unigram,jieba")
+    parser.add_argument("--queries", type=int, default=300)
+    parser.add_argument("--no-es", action="store_true")
+    parser.add_argument("--child", choices=["build", "search", "es"], help=argparse.SUPPRESS)
+    parser.add_argument("--dir", help=argparse.SUPPRESS)
+    parser.add_argument("--analyzer", default="bigram", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        result = {"build": child_build, "search": child_search, "es": child_es}[args.child](args)
+        print(json.dumps(result))
+        return
+
+    print(f"embedded (tantivy), {args.docs:,} generated typical cases, {args.queries} queries "
+          f"(20 hits, highlighting, 5 facets); targets: p95 < 50 ms, memory < 500 MB")
+    print(f"{'analyzer':9} {'build s':>8} {'size MB':>8} {'build RSS':>10} {'median ms':>10} {'p95 ms':>7} "
+          f"{'max ms':>7} {'hits':>6} {'search RSS MB':>14}")
+    with tempfile.TemporaryDirectory(prefix="concord-speed-") as tmp:
+        for analyzer in [a for a in args.analyzers.split(",") if a]:
+            directory = os.path.join(tmp, analyzer)
+            b = spawn("--child", "build", "--dir", directory, "--analyzer", analyzer, "--docs", str(args.docs))
+            s = spawn("--child", "search", "--dir", directory, "--analyzer", analyzer, "--queries", str(args.queries))
+            print(f"{analyzer:9} {b['build_s']:8} {b['size_mb']:8} {b['build_peak_rss_mb']:10} {s['median_ms']:10} "
+                  f"{s['p95_ms']:7} {s['max_ms']:7} {s['median_hits']:6} {s['search_rss_mb']:8} "
+                  f"(peak {s['search_peak_rss_mb']})", flush=True)
+    if not args.no_es:
+        e = spawn("--child", "es", "--docs", str(args.es_docs), "--queries", str(args.queries))
+        print(f"\nElasticsearch API on osmem-server, {e['documents']:,} documents: build {e['build_s']} s, "
+              f"median {e['median_ms']} ms, p95 {e['p95_ms']} ms, max {e['max_ms']} ms, "
+              f"osmem RSS {e['osmem_rss_mb']} MB (peak {e['osmem_peak_rss_mb']} MB)")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,137 @@
+"""Indexing that loses nothing: after-commit tasks, reconciliation, rebuild, an engine outage."""
+
+import io
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+
+from search import indexing, services, tasks
+from search.backends import SearchUnavailable, get_backend
+from search.models import DEIDENTIFICATION_CHECKLIST, TypicalCase, TypicalCaseStatus
+from search.selectors import search_typical_cases
+from tests.factories.search import TypicalCaseFactory
+
+from .conftest import use_elasticsearch
+
+pytestmark = pytest.mark.django_db
+ALL_TICKED = {code: True for code, _label in DEIDENTIFICATION_CHECKLIST}
+
+
+def found(user, q, **kwargs):
+    return [h.source["title"] for h in search_typical_cases(user=user, q=q, **kwargs).hits]
+
+
+def under_review(people, title="汉滨区某物业公司保洁员加班费调解案"):
+    tc = TypicalCaseFactory(title=title, status=TypicalCaseStatus.UNDER_REVIEW, nominated_by=people["mediator"],
+                            agency=people["mediator"].staff.agency, checklist=ALL_TICKED)
+    indexing.index_ids([tc.pk])
+    return tc
+
+
+def test_publish_edit_unpublish_reach_the_index_after_commit(search_backend, people, on_commit):
+    tc = under_review(people)
+    assert found(people["court"], "保洁员") == []
+    with on_commit() as callbacks:
+        services.typical_case_publish(user=people["supervisor"], typical_case_id=tc.pk)
+        assert found(people["court"], "保洁员") == []  # nothing before the commit
+    assert callbacks  # the index task and the alert task were queued on commit
+    assert found(people["court"], "保洁员") == [tc.title]
+    with on_commit():
+        services.typical_case_update(user=people["supervisor"], typical_case_id=tc.pk,
+                                     values={"title": "汉滨区某物业公司保洁员延时加班费调解案"})
+    assert found(people["court"], "延时加班费") == ["汉滨区某物业公司保洁员延时加班费调解案"]
+    with on_commit():
+        services.typical_case_unpublish(user=people["supervisor"], typical_case_id=tc.pk, reason="更正")
+    assert found(people["court"], "保洁员") == []
+    assert found(people["supervisor"], "保洁员", include_drafts=True) == [
+        "汉滨区某物业公司保洁员延时加班费调解案"]  # still findable by those who may read it
+    assert search_backend.indexed_versions()[tc.pk] == TypicalCase.objects.get(pk=tc.pk).version
+
+
+def test_reconcile_repairs_drift_in_both_directions(search_backend, people):
+    kept, changed, lost = (TypicalCaseFactory(title=t) for t in ("甲案欠薪", "乙案欠薪", "丙案欠薪"))
+    indexing.index_ids([kept.pk, changed.pk, lost.pk])
+    search_backend.delete([lost.pk])                              # a document the index lost
+    TypicalCase.objects.filter(pk=changed.pk).update(title="乙案工伤", version=5)  # an edit whose task was lost
+    ghost = TypicalCaseFactory(title="丁案欠薪")
+    indexing.index_ids([ghost.pk])
+    TypicalCase.objects.filter(pk=ghost.pk).delete()              # a row deleted behind the index's back
+    report = tasks.reconcile_index()
+    assert report == {"checked": 3, "reindexed": 2, "deleted": 1}
+    assert search_backend.indexed_versions() == {kept.pk: 1, changed.pk: 5, lost.pk: 1}
+    assert sorted(found(people["mediator"], "欠薪")) == ["丙案欠薪", "甲案欠薪"]
+    assert found(people["mediator"], "工伤") == ["乙案工伤"]
+    assert tasks.reconcile_index() == {"checked": 3, "reindexed": 0, "deleted": 0}
+
+
+def test_rebuild_switches_to_a_new_index_with_no_gap(search_backend, people, settings):
+    for i in range(5):
+        TypicalCaseFactory(title=f"第{i}件社保补缴调解案")
+    indexing.reconcile()
+    before = search_backend.describe()
+    err = io.StringIO()
+    call_command("search_index", "--rebuild", stdout=io.StringIO(), stderr=err)
+    assert "重建索引" in err.getvalue() and "5/5" in err.getvalue()  # tqdm's progress bar
+    after = search_backend.describe()
+    assert after["documents"] == 5
+    if settings.CONCORD_SEARCH_BACKEND == "elasticsearch":
+        assert after["indices"] != before["indices"] and len(after["indices"]) == 1
+        assert search_backend.client.indices.exists(index=before["indices"][0]).body is False
+    else:
+        assert after["path"] != before["path"]
+    assert len(found(people["mediator"], "社保")) == 5
+
+
+def test_search_index_command_reconcile_and_info(search_backend):
+    TypicalCaseFactory(title="某某欠薪案")
+    out = io.StringIO()
+    call_command("search_index", "--reconcile", stdout=out)
+    assert "重新索引 1 件" in out.getvalue()
+    out = io.StringIO()
+    call_command("search_index", "--info", stdout=out)
+    assert "documents: 1" in out.getvalue()
+
+
+def test_indexing_tasks_retry_with_backoff_when_the_engine_is_unavailable():
+    for task in (tasks.index_typical_cases, tasks.reconcile_index, tasks.alert_saved_searches):
+        assert SearchUnavailable in task.autoretry_for
+        assert task.retry_backoff and task.max_retries
+    assert tasks.reconcile_index.name == "search.tasks.reconcile_index"  # the beat schedule's name
+
+
+def test_publishing_succeeds_while_elasticsearch_is_down_and_the_index_catches_up(
+        settings, osmem, people, on_commit):
+    use_elasticsearch(settings, "http://127.0.0.1:9")  # nothing listens on the discard port
+    tc = TypicalCaseFactory(title="白河县社区工厂女工计件工资拖欠调解案", status=TypicalCaseStatus.UNDER_REVIEW,
+                            checklist=ALL_TICKED)
+    with on_commit():
+        services.typical_case_publish(user=people["supervisor"], typical_case_id=tc.pk)
+    assert TypicalCase.objects.get(pk=tc.pk).status == TypicalCaseStatus.PUBLISHED
+    with pytest.raises(SearchUnavailable):
+        search_typical_cases(user=people["court"], q="计件工资")
+    with pytest.raises(CommandError):
+        call_command("search_index", "--reconcile", stdout=io.StringIO())
+    use_elasticsearch(settings, osmem.url)  # the cluster is back
+    try:
+        assert tasks.reconcile_index()["reindexed"] == 1
+        assert found(people["court"], "计件工资") == [tc.title]
+    finally:
+        get_backend().drop()
+
+
+def test_embedded_index_locked_by_another_writer_reports_unavailable(monkeypatch):
+    import search.backends.embedded as embedded
+
+    backend = get_backend()
+    backend.ensure_index()
+    holder = backend._generation().index.writer(15_000_000, 1)  # as another process's writer would
+    monkeypatch.setattr(embedded, "LOCK_WAIT_SECONDS", 0.2)
+    try:
+        with pytest.raises(SearchUnavailable):
+            backend.index([{"id": 1, "version": 1, "title": "某案", "year": 2024}])
+    finally:
+        holder.rollback()
+        holder.wait_merging_threads()
+    backend.index([{"id": 1, "version": 1, "title": "某案", "year": 2024}])  # free again
+    assert backend.indexed_versions() == {1: 1}
