@@ -1,0 +1,54 @@
+"""Clocks that change the flow: viewflow timers driven by the clocks' due dates."""
+
+import datetime
+
+import pytest
+import time_machine
+from django.test import Client
+
+from mediation.cases import services
+from tests.factories.cases import do, open_case
+from workflows.tasks import fire_due_timers
+
+pytestmark = pytest.mark.django_db
+
+CST = datetime.timezone(datetime.timedelta(hours=8))
+
+
+def test_d1_arbitration_window_opens_after_fifteen_days(people, ankang):
+    # Received Monday 2026-03-02: D1 is 15 calendar days, the day of receipt not counted → 2026-03-17.
+    with time_machine.travel(datetime.datetime(2026, 3, 2, 9, 0, tzinfo=CST), tick=False):
+        case = open_case(people["intake"], ankang["union:610902"], received_on=datetime.date(2026, 3, 2))
+        do(case, "review", people["head"], lambda a: services.case_accept(
+            case=case, actor=people["head"], accepted_on=datetime.date(2026, 3, 2), respondent_consents=True))
+        assert fire_due_timers() == 0
+    with time_machine.travel(datetime.datetime(2026, 3, 17, 12, 0, tzinfo=CST), tick=False):
+        fire_due_timers()
+        assert not case.events.filter(action="case.arbitration_window_open").exists()
+    with time_machine.travel(datetime.datetime(2026, 3, 18, 8, 0, tzinfo=CST), tick=False):
+        assert fire_due_timers() >= 1
+        assert case.events.filter(action="case.arbitration_window_open").count() == 1
+        client = Client()
+        client.force_login(people["head"])
+        assert "可以依法申请劳动仲裁" in client.get(f"/cases/{case.pk}/").content.decode()
+        assert fire_due_timers() == 0  # fired once
+
+
+def test_overdue_mediation_escalates_to_the_committee_head(people, ankang):
+    with time_machine.travel(datetime.datetime(2026, 3, 2, 9, 0, tzinfo=CST), tick=False):
+        case = open_case(people["intake"], ankang["union:610902"], received_on=datetime.date(2026, 3, 2))
+        do(case, "review", people["head"], lambda a: services.case_accept(
+            case=case, actor=people["head"], accepted_on=datetime.date(2026, 3, 2), respondent_consents=True))
+        do(case, "assign", people["head"], lambda a: services.case_assign_mediator(
+            case=case, actor=people["head"], mediator=people["mediator"]))
+    # D3: 15 days from acceptance → 2026-03-17; escalation the day after.
+    with time_machine.travel(datetime.datetime(2026, 3, 18, 9, 0, tzinfo=CST), tick=False):
+        fire_due_timers()
+        assert case.events.filter(action="case.mediation_overdue").count() == 1
+        from mediation.notifications.models import Notification
+
+        assert Notification.objects.filter(recipient=people["head"], verb="mediation_overdue").exists()
+        # The mediation task is still open: the escalation runs beside it.
+        from tests.factories.cases import open_task
+
+        assert open_task(case, "mediate")
