@@ -28,7 +28,10 @@ VALUE_SEPARATOR = "\u2016"
 
 def normalize(text: str) -> str:
     """NFKC (full-width letters and digits → ASCII) and lower case."""
-    return unicodedata.normalize("NFKC", text or "").lower()
+    text = text or ""
+    if not unicodedata.is_normalized("NFKC", text):
+        text = unicodedata.normalize("NFKC", text)
+    return text.lower()
 
 
 def bigram_tokens(text: str) -> list[str]:
@@ -39,7 +42,7 @@ def bigram_tokens(text: str) -> list[str]:
             if len(run) == 1:
                 out.append(run)
             else:
-                out.extend(run[i:i + 2] for i in range(len(run) - 1))
+                out.extend(map(str.__add__, run[:-1], run[1:]))
         else:
             out.append(run)
     return out

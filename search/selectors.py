@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable
 
 from django.db.models import Q, QuerySet
 from django.http import Http404
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from mediation.cases.models import ClosingCode, DisputeType
@@ -29,22 +31,27 @@ class SearchParameterError(ValueError):
         self.message = message
 
 
-def _label_lookup(choices) -> dict[str, str]:
-    lookup = {}
-    for value, label in choices.choices:
-        lookup[str(value)] = str(label)
-        lookup[str(label)] = str(label)
-    return lookup
+@functools.lru_cache(maxsize=8)
+def _label_lookups(language: str | None) -> dict[str, dict[str, str]]:
+    """code or label → the label stored in the index. Index labels are the Chinese source
+    strings, so they are read with translation off; per language, the displayed label too."""
+    out: dict[str, dict[str, str]] = {}
+    for key, choices in (("county", County), ("dispute_type", DisputeType), ("agency", PartnerAgency),
+                         ("outcome", ClosingCode)):
+        with translation.override(None):
+            source = {value: str(label) for value, label in choices.choices}
+        lookup = {}
+        for value, label in choices.choices:
+            lookup[str(value)] = source[value]
+            lookup[source[value]] = source[value]
+            lookup[str(label)] = source[value]
+        out[key] = lookup
+    return out
 
 
 def normalize_filters(raw: dict[str, Iterable[str]]) -> dict[str, list]:
     """Facet filters from request parameters (label or code) → index field → values."""
-    lookups = {
-        "county": _label_lookup(County),
-        "dispute_type": _label_lookup(DisputeType),
-        "agency": _label_lookup(PartnerAgency),
-        "outcome": _label_lookup(ClosingCode),
-    }
+    lookups = _label_lookups(translation.get_language())
     out: dict[str, list] = {}
     for key, values in raw.items():
         values = [v.strip() for v in values if v is not None and str(v).strip()]

@@ -18,7 +18,7 @@ def calendar_for(county: str = "") -> WorkCalendar:
     """Two queries; the override table holds a few dozen rows a year."""
     rows = CalendarOverride.objects.filter(locality__in={"", county}).values_list("date", "kind", "name", "locality")
     overrides: dict[datetime.date, tuple[str, str]] = {}
-    for day, kind, name, locality in sorted(rows, key=lambda r: r[3] != ""):  # county rows last: they win
+    for day, kind, name, _locality in sorted(rows, key=lambda r: r[3] != ""):  # county rows last: they win
         overrides[day] = (kind, name)
     return WorkCalendar(overrides, CalendarYear.objects.values_list("year", flat=True))
 

@@ -326,6 +326,10 @@ class ClockPause(models.Model):
             ),
         ]
 
+    def __str__(self) -> str:
+        end = f"{self.resumed_on:%Y-%m-%d}" if self.resumed_on else "…"
+        return f"{self.paused_on:%Y-%m-%d}–{end} {self.reason}"
+
 
 class ClockExtension(models.Model):
     """An extension (e.g. D3a), with the consent of both parties where the rule needs it."""
@@ -343,3 +347,6 @@ class ClockExtension(models.Model):
         verbose_name = _("时限延长")
         verbose_name_plural = _("时限延长")
         ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"+{self.days}"

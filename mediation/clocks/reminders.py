@@ -20,7 +20,8 @@ import datetime
 from collections import defaultdict
 from dataclasses import dataclass
 
-from django.db import transaction
+from django.db import connection, transaction
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -34,6 +35,7 @@ from .calendar import CalendarCache, missing_years_text
 from .models import Clock, ClockStatus, ReminderStage
 
 HANDLER_ROLES = (Role.LIAISON, Role.MEDIATOR)
+_PLACEHOLDER = 2147483647
 KIND = {ReminderStage.WARNING: "warning", ReminderStage.DUE: "due", ReminderStage.OVERDUE: "overdue"}
 _FIELDS = (
     "id", "rule_code", "due_on", "warn_on", "reminder_stage", "owner_id", "agency_id", "case_id", "county",
@@ -100,6 +102,8 @@ class _Texts:
         self.calendars = CalendarCache()
         self.remaining: dict[tuple[str, datetime.date, str], str] = {}
         self.url = reverse("clocks:calendar")
+        # One reverse() for all rows: the case page's URL with a placeholder id.
+        self.case_url = reverse("case_detail", kwargs={"case_id": _PLACEHOLDER}).replace(str(_PLACEHOLDER), "{}")
 
     def _remaining(self, row: dict) -> str:
         key = (row["county"], row["due_on"], row["rule__unit"])
@@ -129,30 +133,49 @@ class _Texts:
 
     def link(self, row: dict) -> str:
         if row["case_id"]:
-            return reverse("case_detail", kwargs={"case_id": row["case_id"]})
+            return self.case_url.format(row["case_id"])
         return f"{self.url}?month={row['due_on']:%Y-%m}"
+
+
+def _save_cursor(updates: list[tuple[int, int, datetime.date | None]]) -> None:
+    """Write (id, stage, next reminder day) of a batch in one statement."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"UPDATE {Clock._meta.db_table} AS c SET reminder_stage = v.stage, next_reminder_on = v.next "
+                "FROM unnest(%s::bigint[], %s::smallint[], %s::date[]) AS v(id, stage, next) WHERE c.id = v.id",
+                [[u[0] for u in updates], [u[1] for u in updates], [u[2] for u in updates]],
+            )
+    else:
+        Clock.objects.bulk_update(
+            [Clock(id=pk, reminder_stage=stage, next_reminder_on=next_on) for pk, stage, next_on in updates],
+            ["reminder_stage", "next_reminder_on"],
+        )
 
 
 def clocks_sweep(*, today: datetime.date | None = None, batch_size: int = 1000) -> SweepStats:
     """Send the reminders due `today` (default: today in Asia/Shanghai). Safe to run twice at once."""
     today = today or timezone.localdate()
     directory, texts, stats = Directory(), _Texts(today), SweepStats()
-    last_id = 0
+    after: Q = Q()
     while True:
         with transaction.atomic():
-            # Rows another sweep is working on are skipped (PostgreSQL); the unique
-            # dedupe key makes the outcome the same where rows cannot be locked (SQLite).
+            # In index order (clock_sweep_idx). Rows another sweep is working on are skipped
+            # (PostgreSQL); the unique dedupe key makes the outcome the same where rows cannot
+            # be locked (SQLite). Processed rows move past today and leave the range.
             rows = list(
                 Clock.objects.select_for_update(skip_locked=True, of=("self",))
-                .filter(status=ClockStatus.RUNNING, next_reminder_on__lte=today, id__gt=last_id)
-                .order_by("id")
-                .values(*_FIELDS)[:batch_size]
+                .filter(after, status=ClockStatus.RUNNING, next_reminder_on__lte=today)
+                .order_by("next_reminder_on", "id")
+                .values(*_FIELDS, "next_reminder_on")[:batch_size]
             )
             if not rows:
                 return stats
-            last_id = rows[-1]["id"]
+            last = rows[-1]
+            after = Q(next_reminder_on__gt=last["next_reminder_on"]) | Q(
+                next_reminder_on=last["next_reminder_on"], id__gt=last["id"])
             messages: list[Message] = []
-            updates: list[Clock] = []
+            updates: list[tuple[int, int, datetime.date | None]] = []
             for row in rows:
                 stage = stage_on(today, row["warn_on"], row["due_on"])
                 if stage > row["reminder_stage"]:
@@ -164,9 +187,8 @@ def clocks_sweep(*, today: datetime.date | None = None, batch_size: int = 1000) 
                     )
                 else:
                     stage = ReminderStage(row["reminder_stage"])
-                updates.append(Clock(id=row["id"], reminder_stage=stage,
-                                     next_reminder_on=_next_on(stage, row["warn_on"], row["due_on"])))
+                updates.append((row["id"], int(stage), _next_on(stage, row["warn_on"], row["due_on"])))
             stats.notifications += len(notify_many(messages=messages, email=True))
-            Clock.objects.bulk_update(updates, ["reminder_stage", "next_reminder_on"], batch_size=batch_size)
+            _save_cursor(updates)
         stats.clocks += len(rows)
         stats.batches += 1

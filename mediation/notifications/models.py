@@ -17,7 +17,7 @@ class Notification(models.Model):
     created_at = models.DateTimeField(_("时间"), auto_now_add=True)
     read_at = models.DateTimeField(_("已读时间"), null=True, blank=True)
     # At most one row per recipient and key: a reminder is sent once, whoever inserts it first.
-    dedupe_key = models.CharField(_("去重键"), max_length=120, null=True, blank=True)
+    dedupe_key = models.CharField(_("去重键"), max_length=120, blank=True, default="")
     # The call that inserted the row: tells the rows a bulk insert-or-skip really created.
     batch = models.UUIDField(editable=False, db_index=True)
     emailed_at = models.DateTimeField(_("邮件发送时间"), null=True, blank=True)
@@ -29,7 +29,7 @@ class Notification(models.Model):
         ordering = ["-created_at", "-id"]
         constraints = [
             models.UniqueConstraint(
-                fields=["recipient", "dedupe_key"], condition=models.Q(dedupe_key__isnull=False),
+                fields=["recipient", "dedupe_key"], condition=~models.Q(dedupe_key=""),
                 name="unique_notification_dedupe",
             ),
         ]

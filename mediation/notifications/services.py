@@ -12,7 +12,7 @@ import uuid
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from .models import Notification
@@ -56,21 +56,47 @@ def notify_many(*, messages: Sequence[Message], email: bool = True, sms: bool = 
         return []
     batch = uuid.uuid4()
     with transaction.atomic():
-        Notification.objects.bulk_create(
-            [
-                Notification(recipient_id=m.recipient_id, verb=m.verb, text=m.text[:500], url=m.url,
-                             dedupe_key=m.dedupe_key, batch=batch)
-                for m in messages
-            ],
-            ignore_conflicts=True,
-            batch_size=2000,
-        )
-        ids = list(Notification.objects.filter(batch=batch).values_list("id", flat=True))
+        if connection.vendor == "postgresql":
+            ids = _insert_returning_postgres(messages, batch)
+        else:
+            Notification.objects.bulk_create(
+                [
+                    Notification(recipient_id=m.recipient_id, verb=m.verb, text=m.text[:500], url=m.url,
+                                 dedupe_key=m.dedupe_key or "", batch=batch)
+                    for m in messages
+                ],
+                ignore_conflicts=True,
+                batch_size=2000,
+            )
+            # The rows of this call that were not skipped as duplicates.
+            ids = list(Notification.objects.filter(batch=batch).values_list("id", flat=True))
         if ids and (email or sms):
             from .tasks import deliver_notifications
 
             transaction.on_commit(lambda: deliver_notifications.delay(ids, email=email, sms=sms))
     return ids
+
+
+def _insert_returning_postgres(messages: Sequence[Message], batch: uuid.UUID) -> list[int]:
+    """One INSERT … SELECT FROM unnest(arrays) ON CONFLICT DO NOTHING RETURNING id:
+    a handful of parameters however many rows (the reminder sweep inserts thousands)."""
+    meta = Notification._meta
+    columns = ", ".join(meta.get_field(f).column for f in (
+        "recipient", "verb", "text", "url", "dedupe_key", "batch", "created_at"))
+    sql = (
+        f"INSERT INTO {meta.db_table} ({columns}) "
+        "SELECT r, v, t, u, k, %s::uuid, %s::timestamptz "
+        "FROM unnest(%s::bigint[], %s::varchar[], %s::varchar[], %s::varchar[], %s::varchar[]) AS m(r, v, t, u, k) "
+        f"ON CONFLICT DO NOTHING RETURNING {meta.pk.column}"
+    )
+    params = [
+        batch, timezone.now(),
+        [m.recipient_id for m in messages], [m.verb for m in messages], [m.text[:500] for m in messages],
+        [m.url for m in messages], [m.dedupe_key or "" for m in messages],
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return [row[0] for row in cursor.fetchall()]
 
 
 def notification_mark_read(*, notification: Notification) -> Notification:

@@ -87,7 +87,7 @@ TRANSITIONS: dict[str, tuple[set[str], str | None]] = {
     "dept_result": ({S.DEPT_FILED}, S.DEPT_DECIDED),
     "verify": ({S.DEPT_DECIDED}, None),
     "close_declined": ({S.DEPT_DECLINED}, S.CLOSED_ESCALATION_FAILED),
-    "refer": (set(S.values) - {S.CLOSED_NO_ISSUE}, None),
+    "refer": (set(S.values), None),  # "at any state" (DOMAIN §4.3, parallel branch)
     "link_case": (set(S.values), None),
 }
 
@@ -939,20 +939,24 @@ def matter_spawn_case(
     facts: str,
     received_on: datetime.date,
     agency: Agency | None = None,
+    register=None,
 ):
     """Rectification needs back-pay for one worker: open a mediation case (DOMAIN §4.5).
 
-    Uses the case area's own registration service, so the case gets its number, clocks and log.
+    Uses the case area's own registration service (mediation.cases.services.case_register), so
+    the case gets its number, clocks and log; callers that run flows pass `register` =
+    workflows.services.case_open so that the case's own flow starts too.
     """
     from mediation.cases.models import Channel
     from mediation.cases.services import case_register
 
+    register = register or case_register
     matter = _lock(matter)
     _require_union_supervision_staff(actor, matter.agency)
     if matter.employer is None:
         raise ValidationError(_("集中提示事项不能直接引出个案，请先对具体用人单位立项。"), code="campaign")
     agency = agency or matter.agency
-    case = case_register(
+    case = register(
         actor=actor, agency=agency, channel=Channel.UNION_PROACTIVE,
         title=_("%(employer)s %(name)s劳动争议（监督事项%(no)s引出）")
         % {"employer": matter.employer.name, "name": worker.get("name", ""), "no": matter.matter_no},

@@ -124,7 +124,7 @@ def matter_detail(request, matter_id):
                                                 initial={"agency": services.procuratorate_for(matter)})
         context["link_form"] = LinkCaseForm(prefix="link")
         context["spawn_form"] = SpawnCaseForm(prefix="spawn")
-        context["may_refer"] = matter.agency.level != AgencyLevel.GRASSROOTS and matter.status != MatterStatus.CLOSED_NO_ISSUE
+        context["may_refer"] = matter.agency.level != AgencyLevel.GRASSROOTS
         if matter.is_campaign:
             context["delivery_form"] = DeliveryForm(prefix="d")
             context["reply_form"] = ReplyForm(prefix="r", initial={"verified_on": timezone.localdate()})
@@ -186,6 +186,8 @@ def matter_link_case(request, matter_id):
 @login_required
 @require_POST
 def matter_spawn_case(request, matter_id):
+    from workflows.services import case_open
+
     matter = _writable(request, matter_id)
     form = SpawnCaseForm(request.POST, prefix="spawn")
     if not form.is_valid():
@@ -199,6 +201,7 @@ def matter_spawn_case(request, matter_id):
                     "amount_claimed": d["amount_claimed"]},
             claims=[{"dispute_type": "WAGES", "subtype": d["subtype"], "amount_claimed": d["amount_claimed"],
                      "worker_index": 0}],
+            register=case_open,
         )
     except ValidationError as exc:
         return _back_with_errors(request, matter, exc)

@@ -421,12 +421,13 @@ class EmbeddedBackend(SearchBackend):
             for alt in clause.alternatives:
                 if alt.bag:
                     terms.extend(t for t in tokens(alt.text, "bigram") if len(t) >= 2)
+        marker = hl.Marker(terms)
         for hit in hits:
             src = hit.source
             body = "\n".join(t for t in (src.get("summary"), src.get("handling"), src.get("significance")) if t)
             hit.highlight = hl.finalize(
-                hl.mark(src.get("title", ""), terms) if terms else None,
+                marker.mark(src.get("title", "")) if terms else None,
                 src.get("title", ""),
-                hl.fragments(body, terms) if terms else [],
+                marker.fragments(body) if terms else [],
                 src.get("summary") or "",
             )

@@ -96,3 +96,12 @@ def test_court_liaison_delegates_a_case_to_the_county_union(client_for, ankang):
     assert case.agency == ankang["union:610902"] and case.source_agency == ankang["court:610902"]
     # The delegating court follows its case.
     assert client_for("court").get(f"/cases/{case.pk}/").status_code == 200
+
+
+def test_chinese_first_and_english_switchable(client_for):
+    client = client_for("intake")
+    page = client.get("/inbox/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
+    assert "我的待办" in page
+    client.post("/i18n/setlang/", {"language": "en", "next": "/inbox/"})
+    page = client.get("/inbox/").content.decode()
+    assert 'lang="en"' in page and "My tasks" in page

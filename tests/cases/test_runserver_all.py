@@ -37,10 +37,15 @@ def test_when_one_child_exits_the_other_is_stopped_and_its_status_returned():
 
 
 def test_sigterm_is_passed_on_to_both_children():
-    children = [Child("a", sleeper(30)), Child("b", sleeper(30), signal_group=False)]
-    threading.Timer(0.5, os.kill, (os.getpid(), signal.SIGTERM)).start()
+    # Should the signal come before supervise() installs its handler, it must not end the test run.
+    previous = signal.signal(signal.SIGTERM, lambda *args: None)
+    children = [Child("a", sleeper(20)), Child("b", sleeper(20), signal_group=False)]
+    threading.Timer(1.0, os.kill, (os.getpid(), signal.SIGTERM)).start()
     out = StringIO()
-    status = supervise(children, cwd=os.getcwd(), env=dict(os.environ), out=out, grace=5)
+    try:
+        status = supervise(children, cwd=os.getcwd(), env=dict(os.environ), out=out, grace=5)
+    finally:
+        signal.signal(signal.SIGTERM, previous)
     assert status == 0
     assert "SIGTERM" in out.getvalue()
     assert [c.process.returncode for c in children] == [-signal.SIGTERM, -signal.SIGTERM]

@@ -10,7 +10,13 @@ from django.db import IntegrityError
 
 from mediation.cases.models import CaseEvent, Referral, ReferralKind
 from mediation.clocks import services
-from mediation.clocks.models import CalendarOverride, Clock, ClockStatus, DeadlineRule, ReminderStage
+from mediation.clocks.models import (
+    CalendarOverride,
+    Clock,
+    ClockStatus,
+    DeadlineRule,
+    ReminderStage,
+)
 from mediation.clocks.selectors import clocks_for_subject, clocks_for_tasks, rule_current
 from mediation.notifications.models import Notification
 from tests.factories.clocks import bare_case, local_rule, start

@@ -1,7 +1,12 @@
 """Building supervision matters the way users do: through the services and SupervisionFlow's tasks."""
 
 import datetime
+import importlib
 
+from django.apps import apps
+from django.contrib.auth.management import create_permissions
+from django.contrib.contenttypes.management import create_contenttypes
+from django.contrib.contenttypes.models import ContentType
 from viewflow.workflow.models import Task
 
 from mediation.supervision import services
@@ -105,23 +110,14 @@ def ignored(matter, step, letter, actor, on):
 
 
 def reseed_migration_data():
-    """Transactional tests (threads, live_server) flush the database, taking the rows that data
-    migrations seeded with it: put back the letter templates and the deadline rules."""
-    import importlib
-
-    from django.apps import apps
-    from django.contrib.contenttypes.models import ContentType
-
-    # The flush also dropped the content types and permissions: forget the cached ones and
-    # create them again (guardian's object permissions need the model's view permission).
-    from django.contrib.auth.management import create_permissions
-    from django.contrib.contenttypes.management import create_contenttypes
-
+    """Transactional tests (threads, live_server) may run on a flushed database, without the rows
+    that data migrations seed: put back the letter templates, the deadline rules, and the content
+    types and permissions (guardian's object permissions need the model's view permission).
+    Idempotent, so harmless where tests/conftest.py's serialized rollback already restored them."""
     ContentType.objects.clear_cache()
     for config in apps.get_app_configs():
         create_contenttypes(config, verbosity=0)
         create_permissions(config, verbosity=0)
-
     for module in ("mediation.supervision.migrations.0002_seed_letter_templates",
                    "mediation.clocks.migrations.0002_seed_rules"):
         importlib.import_module(module).seed(apps, None)

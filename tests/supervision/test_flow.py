@@ -88,7 +88,9 @@ def test_full_ladder_to_labor_inspection_and_closure(people, ankang, sup, cal):
     assert filing in inbox_for(insp)
     assert filing not in inbox_for(lsup)
     assert "view_supervisionmatter" in get_perms(ankang["inspection:610902"].group, matter)
-    assert clock(rec.recipients.get().pk, "D41").status == "running"
+    d41 = clock(rec.recipients.get().pk, "D41")
+    assert d41.status == "running" and d41.task_id == filing.pk  # the inbox shows the deadline
+    assert d41.agency == ankang["inspection:610902"]
 
     # The union cannot take the department's step.
     with pytest.raises(Exception):  # noqa: B017 — Http404 from the engine

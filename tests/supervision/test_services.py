@@ -383,3 +383,23 @@ def test_matter_events_are_append_only(sup, cal):
         MatterEvent.objects.filter(pk=event.pk).update(summary="x")
     with pytest.raises(PermissionError):
         MatterEvent.objects.all().delete()
+
+
+# ------------------------------------------------ links to mediation cases
+
+def test_a_matter_spawns_a_case_for_one_worker(sup, cal):
+    from tests.factories.parties import make_resident_id
+
+    matter = register(sup["lsup"], sup["employer"])
+    case = services.matter_spawn_case(
+        actor=sup["lsup"], matter=matter, facts="2026年1、2月工资未发。", received_on=D(2026, 3, 2),
+        worker={"name": "陈某", "id_number": make_resident_id(seed=7), "amount_claimed": "12000"},
+        claims=[{"dispute_type": "WAGES", "subtype": "拖欠工资", "amount_claimed": "12000", "worker_index": 0}])
+    assert case.respondents.get().employer == sup["employer"]
+    assert case.case_no.startswith("汉滨工调〔2026〕")
+    link = matter.case_links.get()
+    assert (link.case, link.direction) == (case, "MATTER_SPAWNED_CASE")
+    assert matter.events.filter(action="matter.link_case").exists()
+    # Linking the same case twice keeps one link.
+    services.matter_link_case(actor=sup["lsup"], matter=matter, case=case, direction="MATTER_SPAWNED_CASE")
+    assert matter.case_links.count() == 1

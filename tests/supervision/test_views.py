@@ -22,6 +22,7 @@ from mediation.supervision.models import (
 )
 from parties.models import County, Industry, Role
 from tests.factories.cases import open_case
+from tests.factories.cases import open_task as case_task
 from tests.factories.parties import EmployerFactory, make_resident_id, staff_user
 from tests.factories.supervision import (
     deliver,
@@ -250,6 +251,8 @@ def test_matter_spawns_a_case_and_each_page_shows_the_other(client, ankang, sup,
     link = matter.case_links.get()
     assert link.direction == LinkDirection.MATTER_SPAWNED_CASE
     assert link.case.source_ref == matter.matter_no
+    assert link.case.channel == "UNION_PROACTIVE" and link.case.status == "RECEIVED"
+    assert case_task(link.case, "review").address.agency == ankang["union:610902"]  # its own flow runs
     assert link.case.case_no in client.get(urls(matter)[0]).content.decode()
     html = render_case_panel(sup["lsup"], link.case)
     assert matter.matter_no in html and "由监督事项引出个案调解" in html
