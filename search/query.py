@@ -27,6 +27,9 @@ MAX_SYNONYM_GAP = 3
 # scattered partial match. Synonyms score a little below the word typed.
 # Chosen on bench/relevance.py with coarse steps (see the report), not per query.
 FIELD_BOOSTS = {"title": 1.5, "tags": 1.5, "body": 1.0}
+# The loose bag of tokens is scored on the long text only: it is the costly part of a query
+# (a disjunction over every bigram's postings), and a partial match in a title adds little.
+BAG_FIELDS = ("body",)
 FIELD_TIE_BREAKER = 1.0
 SYNONYM_TIE_BREAKER = 0.3
 SYNONYM_BOOST = 0.8

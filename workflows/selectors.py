@@ -8,7 +8,8 @@ from viewflow.workflow.models import Task
 from .engine import OPEN_TASK_STATUSES
 
 # Flows add the path from a task to the record it works on, so the inbox loads it in one query.
-INBOX_SELECT_RELATED = ["process", "address__agency", "owner__staff", "process__caseprocess__case__agency"]
+INBOX_SELECT_RELATED = ["process", "address__agency", "owner__staff", "process__caseprocess__case__agency",
+                        "process__supervisionprocess__matter"]
 
 
 def inbox_for(user) -> QuerySet[Task]:

@@ -151,6 +151,9 @@ CONCORD_SMS_BACKEND = os.environ.get(
     "CONCORD_SMS_BACKEND", "mediation.notifications.sms.ConsoleSMSBackend"
 )
 
+# The CJK font embedded in PDF letters (Debian: fonts-wqy-microhei).
+CONCORD_PDF_FONT = os.environ.get("CONCORD_PDF_FONT", "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc")
+
 # The locality this deployment serves: names that appear in documents.
 CONCORD_CITY = os.environ.get("CONCORD_CITY", "安康市")
 CONCORD_CITY_DIVISION_CODE = os.environ.get("CONCORD_CITY_DIVISION_CODE", "610900")

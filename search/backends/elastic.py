@@ -30,6 +30,7 @@ from .. import highlight as hl
 from ..documents import DISPLAY_FIELDS
 from ..query import (
     BAG_BOOST,
+    BAG_FIELDS,
     FACETS,
     FIELD_BOOSTS,
     FIELD_TIE_BREAKER,
@@ -265,10 +266,13 @@ class ElasticsearchBackend(SearchBackend):
     # --- searching ---------------------------------------------------------------------------
 
     def _fields(self, word_level: bool = False) -> list[tuple[str, float]]:
-        fields = list(FIELD_BOOSTS.items())
-        sub = self._chinese_subfield() if word_level else None
+        """Phrase fields; with word_level, the bag fields plus the IK/smartcn sub-field if any."""
+        if not word_level:
+            return list(FIELD_BOOSTS.items())
+        fields = [(name, FIELD_BOOSTS[name]) for name in BAG_FIELDS]
+        sub = self._chinese_subfield()
         if sub:
-            fields += [(f"title.{sub}", FIELD_BOOSTS["title"]), (f"body.{sub}", FIELD_BOOSTS["body"])]
+            fields += [(f"{name}.{sub}", FIELD_BOOSTS[name]) for name in BAG_FIELDS if name in ("title", "body")]
         return fields
 
     # Per-field queries under dis_max, as multi_match would build them in Elasticsearch —

@@ -30,6 +30,7 @@ from ..analysis import index_text, tokens
 from ..documents import DISPLAY_FIELDS
 from ..query import (
     BAG_BOOST,
+    BAG_FIELDS,
     FACETS,
     FIELD_BOOSTS,
     FIELD_TIE_BREAKER,
@@ -265,10 +266,12 @@ class EmbeddedBackend(SearchBackend):
 
     # --- searching ---------------------------------------------------------------------------
 
-    def _per_field(self, gen: _Generation, make, boost: float) -> tantivy.Query | None:
+    def _per_field(self, gen: _Generation, make, boost: float, fields=None) -> tantivy.Query | None:
         """dis_max over the text fields of make(field), each boosted by its field weight."""
         per_field = []
         for field, field_boost in FIELD_BOOSTS.items():
+            if fields is not None and field not in fields:
+                continue
             q = make(field)
             if q is not None:
                 per_field.append(tantivy.Query.boost_query(q, field_boost * boost))
@@ -297,15 +300,16 @@ class EmbeddedBackend(SearchBackend):
             clauses = [(tantivy.Occur.Should, tantivy.Query.term_query(gen.schema, field, t)) for t in unique]
             return tantivy.Query.boolean_query(clauses, minimum_number_should_match=required)
 
-        return self._per_field(gen, make, boost)
+        return self._per_field(gen, make, boost, BAG_FIELDS)
 
     def _alternative(self, gen: _Generation, alt: Alternative) -> tantivy.Query | None:
         toks = tokens(alt.text, gen.analyzer)
         if not toks:
             return None
         parts = [(tantivy.Occur.Should, self._phrase(gen, toks, PHRASE_BOOST))]
-        if alt.bag:
-            parts.append((tantivy.Occur.Should, self._bag(gen, toks, BAG_BOOST, alt)))
+        bag = self._bag(gen, toks, BAG_BOOST, alt) if alt.bag else None
+        if bag is not None:
+            parts.append((tantivy.Occur.Should, bag))
         return tantivy.Query.boost_query(tantivy.Query.boolean_query(parts), alt.boost)
 
     def _text_query(self, gen: _Generation, text: TextQuery) -> list[tuple]:
@@ -380,7 +384,9 @@ class EmbeddedBackend(SearchBackend):
             sort = request.sort
             if sort == "relevance" and request.text.is_empty:
                 sort = "date"
-            kwargs: dict = {"limit": request.page_size, "offset": request.offset, "count": True}
+            # With facets, the total is the sum of the dispute-type buckets (every case has exactly
+            # one type), so the top-k search need not count and can skip non-competitive documents.
+            kwargs: dict = {"limit": request.page_size, "offset": request.offset, "count": not request.facets}
             if sort in ("date", "date_asc"):
                 kwargs.update(order_by_field="sort_date",
                               order=tantivy.Order.Asc if sort == "date_asc" else tantivy.Order.Desc)
@@ -389,6 +395,7 @@ class EmbeddedBackend(SearchBackend):
                               order=tantivy.Order.Asc if sort == "amount_asc" else tantivy.Order.Desc)
             result = searcher.search(query, **kwargs)
             facets = self._facets(searcher, query) if request.facets else {}
+            count = sum(b["count"] for b in facets["dispute_type"]) if request.facets else (result.count or 0)
             hits = []
             for key, addr in result.hits:
                 doc = searcher.doc(addr)
@@ -401,7 +408,7 @@ class EmbeddedBackend(SearchBackend):
             raise SearchUnavailable(f"embedded search failed: {exc}") from exc
         if request.highlight:
             self._highlight(gen, hits, request.text)
-        return SearchResult(count=result.count or 0, hits=hits, facets=facets, backend=self.name)
+        return SearchResult(count=count, hits=hits, facets=facets, backend=self.name)
 
     def _facets(self, searcher, query) -> dict[str, list[dict]]:
         spec = {key: {"terms": {"field": field, "size": 200}} for key, field in FACETS.items()}
