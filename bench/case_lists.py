@@ -64,7 +64,7 @@ def setup_django(url: str) -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "mediation.settings.base")
     os.environ["DEBUG"] = "0"  # as in production: no query log outside CaptureQueriesContext
     os.environ.setdefault("ALLOWED_HOSTS", "testserver,localhost,127.0.0.1")
-    os.environ.setdefault("CONCORD_VAR_DIR", tempfile.mkdtemp(prefix="concord-bench-"))
+    os.environ.setdefault("CONCORD_VAR_DIR", str(Path(tempfile.gettempdir()) / "concord-bench-var"))
     os.environ.setdefault("CELERY_TASK_ALWAYS_EAGER", "1")
     import django
 
@@ -291,7 +291,8 @@ def generate(n_cases: int, n_events: int) -> None:
     groups = {a.pk: a.group_id for a in agencies.values()}
     days = 3 * 365
     received_days = sorted(today - datetime.timedelta(days=rng.randrange(days)) for _ in range(n_cases))
-    events_per_case = n_events / n_cases
+    # Closed cases carry ~1.3× the mean number of events, open ones ~0.6×; ~92 % are closed.
+    events_per_case = n_events / n_cases / (0.92 * 1.3 + 0.08 * 0.6)
     numbers: dict[tuple[int, int], int] = {}
     granted: set[tuple[int, int]] = set()
     totals = dict(cases=0, events=0, tasks=0, open_tasks=0, grants=0, workers=0)

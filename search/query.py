@@ -135,12 +135,6 @@ class SearchHit:
     source: dict
     highlight: dict = field(default_factory=dict)
 
-    def __getattr__(self, name):
-        try:
-            return self.__dict__["source"][name]
-        except KeyError:
-            raise AttributeError(name) from None
-
 
 @dataclass
 class SearchResult:

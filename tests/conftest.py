@@ -5,6 +5,17 @@ from parties.services import agencies_ensure_ankang
 from tests.factories.parties import staff_user
 
 
+@pytest.fixture(autouse=True)
+def chinese_first():
+    """Each test starts in the product's language; a request in English must not leak into the next test."""
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
+
+
 @pytest.fixture
 def ankang(db):
     """The agency network of Ankang: keys like "union:610902", "court:city"."""

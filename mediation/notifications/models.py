@@ -9,7 +9,8 @@ from django.utils.translation import gettext_lazy as _
 
 class Notification(models.Model):
     recipient = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("接收人"), on_delete=models.CASCADE, related_name="notifications"
+        settings.AUTH_USER_MODEL, verbose_name=_("接收人"), on_delete=models.CASCADE, related_name="notifications",
+        db_index=False,  # covered by the (recipient, -created_at) index
     )
     verb = models.CharField(_("类型"), max_length=60)
     text = models.CharField(_("内容"), max_length=500)
@@ -18,8 +19,6 @@ class Notification(models.Model):
     read_at = models.DateTimeField(_("已读时间"), null=True, blank=True)
     # At most one row per recipient and key: a reminder is sent once, whoever inserts it first.
     dedupe_key = models.CharField(_("去重键"), max_length=120, blank=True, default="")
-    # The call that inserted the row: tells the rows a bulk insert-or-skip really created.
-    batch = models.UUIDField(editable=False, db_index=True)
     emailed_at = models.DateTimeField(_("邮件发送时间"), null=True, blank=True)
     sms_sent_at = models.DateTimeField(_("短信发送时间"), null=True, blank=True)
 

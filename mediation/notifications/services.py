@@ -8,7 +8,6 @@ through a Celery task that takes the ids of the rows really created.
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
@@ -54,22 +53,8 @@ def notify_many(*, messages: Sequence[Message], email: bool = True, sms: bool = 
     """Insert-or-skip many notifications in a fixed number of queries; returns the new ids."""
     if not messages:
         return []
-    batch = uuid.uuid4()
     with transaction.atomic():
-        if connection.vendor == "postgresql":
-            ids = _insert_returning_postgres(messages, batch)
-        else:
-            Notification.objects.bulk_create(
-                [
-                    Notification(recipient_id=m.recipient_id, verb=m.verb, text=m.text[:500], url=m.url,
-                                 dedupe_key=m.dedupe_key or "", batch=batch)
-                    for m in messages
-                ],
-                ignore_conflicts=True,
-                batch_size=2000,
-            )
-            # The rows of this call that were not skipped as duplicates.
-            ids = list(Notification.objects.filter(batch=batch).values_list("id", flat=True))
+        ids = _insert_or_skip(messages)
         if ids and (email or sms):
             from .tasks import deliver_notifications
 
@@ -77,26 +62,39 @@ def notify_many(*, messages: Sequence[Message], email: bool = True, sms: bool = 
     return ids
 
 
-def _insert_returning_postgres(messages: Sequence[Message], batch: uuid.UUID) -> list[int]:
-    """One INSERT … SELECT FROM unnest(arrays) ON CONFLICT DO NOTHING RETURNING id:
-    a handful of parameters however many rows (the reminder sweep inserts thousands)."""
+_COLUMNS = ("recipient", "verb", "text", "url", "dedupe_key", "created_at")
+_SQLITE_CHUNK = 1000  # rows per statement: 6 parameters each, well under SQLite's 32,766
+
+
+def _insert_or_skip(messages: Sequence[Message]) -> list[int]:
+    """INSERT … ON CONFLICT DO NOTHING RETURNING id: the ids of the rows really inserted
+    (a row whose recipient already has its dedupe key is skipped by the unique constraint).
+    PostgreSQL takes the rows as arrays (unnest): a handful of parameters for thousands of rows."""
     meta = Notification._meta
-    columns = ", ".join(meta.get_field(f).column for f in (
-        "recipient", "verb", "text", "url", "dedupe_key", "batch", "created_at"))
-    sql = (
-        f"INSERT INTO {meta.db_table} ({columns}) "
-        "SELECT r, v, t, u, k, %s::uuid, %s::timestamptz "
-        "FROM unnest(%s::bigint[], %s::varchar[], %s::varchar[], %s::varchar[], %s::varchar[]) AS m(r, v, t, u, k) "
-        f"ON CONFLICT DO NOTHING RETURNING {meta.pk.column}"
-    )
-    params = [
-        batch, timezone.now(),
-        [m.recipient_id for m in messages], [m.verb for m in messages], [m.text[:500] for m in messages],
-        [m.url for m in messages], [m.dedupe_key or "" for m in messages],
-    ]
+    table, pk = meta.db_table, meta.pk.column
+    columns = ", ".join(meta.get_field(f).column for f in _COLUMNS)
+    now = timezone.now()
+    rows = [(m.recipient_id, m.verb, m.text[:500], m.url, m.dedupe_key or "") for m in messages]
+    ids: list[int] = []
     with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        return [row[0] for row in cursor.fetchall()]
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                f"INSERT INTO {table} ({columns}) SELECT r, v, t, u, k, %s::timestamptz "
+                "FROM unnest(%s::bigint[], %s::varchar[], %s::varchar[], %s::varchar[], %s::varchar[]) "
+                f"AS m(r, v, t, u, k) ON CONFLICT DO NOTHING RETURNING {pk}",
+                [now, *(list(column) for column in zip(*rows, strict=True))],
+            )
+            ids.extend(row[0] for row in cursor.fetchall())
+        else:  # SQLite ≥ 3.35 (RETURNING)
+            for start in range(0, len(rows), _SQLITE_CHUNK):
+                chunk = rows[start:start + _SQLITE_CHUNK]
+                values = ", ".join(["(%s, %s, %s, %s, %s, %s)"] * len(chunk))
+                cursor.execute(
+                    f"INSERT INTO {table} ({columns}) VALUES {values} ON CONFLICT DO NOTHING RETURNING {pk}",
+                    [value for row in chunk for value in (*row, now)],
+                )
+                ids.extend(row[0] for row in cursor.fetchall())
+    return ids
 
 
 def notification_mark_read(*, notification: Notification) -> Notification:

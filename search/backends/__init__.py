@@ -69,6 +69,7 @@ def _config_key() -> tuple:
         str(settings.CONCORD_EMBEDDED_INDEX_DIR),
         getattr(settings, "CONCORD_EMBEDDED_ANALYZER", "bigram"),
         repr(sorted(getattr(settings, "CONCORD_ELASTICSEARCH_CLIENT_OPTIONS", {}).items(), key=lambda kv: kv[0])),
+        getattr(settings, "CONCORD_ELASTICSEARCH_REPLICAS", 0),
     )
 
 
@@ -98,6 +99,7 @@ def _make_backend() -> SearchBackend:
             settings.ELASTICSEARCH_URL,
             alias=settings.CONCORD_SEARCH_INDEX,
             client_options=getattr(settings, "CONCORD_ELASTICSEARCH_CLIENT_OPTIONS", {}),
+            replicas=int(getattr(settings, "CONCORD_ELASTICSEARCH_REPLICAS", 0)),
         )
     raise ValueError(f"Unknown CONCORD_SEARCH_BACKEND {kind!r}: use 'embedded' or 'elasticsearch'")
 

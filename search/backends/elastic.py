@@ -126,6 +126,7 @@ class ElasticsearchBackend(SearchBackend):
         self.replicas = replicas
         self._lock = threading.Lock()
         self._subfield: str | None | bool = False  # False: not read yet
+        self._ensured = False
 
     def close(self) -> None:
         try:
@@ -155,13 +156,17 @@ class ElasticsearchBackend(SearchBackend):
             return []
 
     def ensure_index(self) -> None:
+        if self._ensured:
+            return
         try:
             with self._lock:
                 if self._alias_targets():
+                    self._ensured = True
                     return
                 name = self._create_concrete()
                 self.client.indices.update_aliases(actions=[{"add": {"index": name, "alias": self.alias}}])
                 self._subfield = False
+                self._ensured = True
         except (TransportError, ApiError) as exc:
             raise _unavailable(exc) from exc
 
@@ -243,6 +248,7 @@ class ElasticsearchBackend(SearchBackend):
         except (TransportError, ApiError) as exc:
             raise _unavailable(exc) from exc
         self._subfield = False
+        self._ensured = False
 
     def indexed_versions(self) -> dict[int, int]:
         self.ensure_index()
@@ -362,6 +368,7 @@ class ElasticsearchBackend(SearchBackend):
         try:
             response = s.execute()
         except NotFoundError:
+            self._ensured = False
             self.ensure_index()
             return SearchResult(count=0, hits=[], facets={k: [] for k in FACETS} if request.facets else {},
                                 backend=self.name)

@@ -143,3 +143,19 @@ def test_similar_include_for_an_open_case_page(people, ankang, search_backend, s
     use_elasticsearch(settings, "http://127.0.0.1:9")
     html = template.render(Context({"case": case}))
     assert "典型案例检索暂时不可用" in html
+
+
+def test_alert_reaches_the_notification_centre_and_email(people, search_backend, on_commit, mailoutbox):
+    from mediation.notifications.models import Notification
+    from search import services
+
+    SavedSearchFactory(user=people["supervisor"], name="支付令案例", query="支付令")
+    tc = TypicalCaseFactory(title="石泉县丝绸厂女工调解协议未履行申请支付令案", status=TypicalCaseStatus.UNDER_REVIEW,
+                            checklist={code: True for code, _label in DEIDENTIFICATION_CHECKLIST})
+    with on_commit():
+        services.typical_case_publish(user=people["supervisor"], typical_case_id=tc.pk)
+    note = Notification.objects.get(recipient=people["supervisor"])
+    assert note.url == reverse("search:detail", args=[tc.pk]) and "支付令案例" in note.text
+    assert [m.to for m in mailoutbox] == [[people["supervisor"].email]]
+    alert_saved_searches(tc.pk)  # a retried alert is deduplicated by the notification centre
+    assert Notification.objects.filter(recipient=people["supervisor"]).count() == 1
