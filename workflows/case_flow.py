@@ -27,7 +27,6 @@ from . import case_views as views
 from .engine import route_to
 from .models import CaseProcess
 
-
 # ------------------------------------------------ who receives each step
 
 def handling_union(process):

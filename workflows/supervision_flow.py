@@ -16,7 +16,6 @@ from django.utils.translation import gettext_lazy as _
 from viewflow import this
 from viewflow.workflow import flow, lock
 
-from mediation.clocks.services import clock_reassign
 from mediation.supervision.models import (
     CLOSED_STATUSES,
     Conclusion,
@@ -50,18 +49,9 @@ def recommendation_recipient(process):
     return process.matter.letters.filter(kind=LetterKind.RECOMMENDATION).latest("id").recipients.get()
 
 
-def route_with_clock(role, agency_of, *, rule_code, subject_of):
-    """route_to, then hang the running clock on the new task so the inbox shows its deadline
-    (D41: the department acts on the 建议书 from its delivery)."""
-    route = route_to(role, agency_of)
-
-    def on_create(activation):
-        route(activation)
-        clock_reassign(subject=subject_of(activation.process), rule_code=rule_code, task=activation.task,
-                       agency=agency_of(activation.process))
-
-    on_create.__name__ = f"{route.__name__}_{rule_code}"
-    return on_create
+def recommendation_clock(process):
+    """D41: the department acts on the 建议书 from its delivery; the clock hangs on its task."""
+    return recommendation_recipient(process), "D41"
 
 
 # ------------------------------------------------ gateway conditions
@@ -163,8 +153,7 @@ class SupervisionFlow(flow.Flow):
     department_filing = (
         flow.View(views.department_filing)
         .Annotation(title=_("建议书立案决定"))
-        .onCreate(route_with_clock(Role.LIAISON, addressed_department, rule_code="D41",
-                                   subject_of=recommendation_recipient))
+        .onCreate(route_to(Role.LIAISON, addressed_department, clock=recommendation_clock))
         .Next(this.after_filing)
     )
     after_filing = (

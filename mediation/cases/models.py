@@ -235,6 +235,9 @@ class CaseWorker(models.Model):
         constraints = [models.UniqueConstraint(fields=["case", "worker"], name="unique_case_worker")]
         ordering = ["-is_representative", "id"]
 
+    def __str__(self) -> str:
+        return f"{self.worker} @ {self.case_id}"
+
 
 class RespondentRole(models.TextChoices):
     EMPLOYER = "EMPLOYER", _("用人单位")
@@ -287,6 +290,9 @@ class CaseAgent(models.Model):
         verbose_name = _("代理人")
         verbose_name_plural = _("代理人")
 
+    def __str__(self) -> str:
+        return f"{self.name}（{self.get_kind_display()}）"
+
 
 class Claim(models.Model):
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="claims")
@@ -310,6 +316,9 @@ class Claim(models.Model):
         verbose_name = _("诉求")
         verbose_name_plural = _("诉求")
         ordering = ["id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_dispute_type_display()}·{self.subtype}"
 
     @property
     def payment_order_eligible(self) -> bool:
@@ -339,6 +348,9 @@ class MediationSession(models.Model):
         verbose_name_plural = _("调解记录")
         ordering = ["held_at", "id"]
 
+    def __str__(self) -> str:
+        return f"{self.case_id} {self.held_at:%Y-%m-%d}"
+
 
 class Extension(models.Model):
     """T7: extension of the mediation period with both parties' recorded consent."""
@@ -354,6 +366,9 @@ class Extension(models.Model):
     class Meta:
         verbose_name = _("延期调解")
         verbose_name_plural = _("延期调解")
+
+    def __str__(self) -> str:
+        return f"{self.case_id} +{self.days}"
 
 
 class ConfirmationPath(models.TextChoices):
@@ -383,6 +398,9 @@ class Agreement(models.Model):
         verbose_name = _("调解协议")
         verbose_name_plural = _("调解协议")
 
+    def __str__(self) -> str:
+        return f"{self.case_id} {self.signed_on}"
+
 
 class Instalment(models.Model):
     agreement = models.ForeignKey(Agreement, on_delete=models.CASCADE, related_name="instalments")
@@ -396,6 +414,9 @@ class Instalment(models.Model):
         verbose_name_plural = _("分期付款")
         ordering = ["due_on", "id"]
 
+    def __str__(self) -> str:
+        return f"{self.due_on} {self.amount}"
+
 
 class FollowUpVisit(models.Model):
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="visits")
@@ -408,6 +429,9 @@ class FollowUpVisit(models.Model):
         verbose_name = _("回访记录")
         verbose_name_plural = _("回访记录")
         ordering = ["visited_on"]
+
+    def __str__(self) -> str:
+        return f"{self.visited_on} {self.method}"
 
 
 class RequestKind(models.TextChoices):
@@ -439,6 +463,9 @@ class ConfirmationRequest(models.Model):
         verbose_name = _("确认/支付令申请")
         verbose_name_plural = _("确认/支付令申请")
         ordering = ["filed_on", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.filed_on}"
 
 
 class ReferralKind(models.TextChoices):
@@ -477,6 +504,9 @@ class Referral(models.Model):
         verbose_name_plural = _("转出移送")
         ordering = ["sent_on", "id"]
 
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} → {self.target_agency_id}"
+
 
 def attachment_path(instance: Attachment, filename: str) -> str:
     return f"cases/{instance.case_id}/{filename}"
@@ -499,6 +529,9 @@ class Attachment(models.Model):
         verbose_name = _("附件材料")
         verbose_name_plural = _("附件材料")
         ordering = ["uploaded_at", "id"]
+
+    def __str__(self) -> str:
+        return self.title
 
 
 class AppendOnlyQuerySet(models.QuerySet):

@@ -4,7 +4,17 @@ import random
 import factory
 from django.contrib.auth import get_user_model
 
-from parties.models import Agency, AgencyKind, AgencyLevel, AgencyUnit, County, Employer, Staff, StaffRole, Worker
+from parties.models import (
+    Agency,
+    AgencyKind,
+    AgencyLevel,
+    AgencyUnit,
+    County,
+    Employer,
+    Staff,
+    StaffRole,
+    Worker,
+)
 from parties.validators import CREDIT_CODE_ALPHABET, credit_code_check_char, resident_id_check_char
 
 

@@ -8,7 +8,13 @@ import time_machine
 from django.core.exceptions import ValidationError
 
 from mediation.cases import services
-from mediation.cases.models import CaseStatus, ClosingCode, ReferralKind, RequestDecision, RequestKind
+from mediation.cases.models import (
+    CaseStatus,
+    ClosingCode,
+    ReferralKind,
+    RequestDecision,
+    RequestKind,
+)
 from tests.factories.cases import do, open_case, open_task
 
 pytestmark = pytest.mark.django_db
@@ -31,7 +37,7 @@ def accept_and_assign(case, people):
 
 def mediate_to_agreement(case, people, path="JUDICIAL", paid_on_spot=False):
     services.session_record(case=case, actor=people["mediator"],
-                            held_at=datetime.datetime(2026, 3, 2, 9, 0, tzinfo=datetime.timezone.utc),
+                            held_at=datetime.datetime(2026, 3, 2, 9, 0, tzinfo=datetime.UTC),
                             form="FACE_TO_FACE", place="区总工会调解室", participants="双方",
                             points_in_dispute="欠薪数额")
 
