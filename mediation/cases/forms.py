@@ -220,7 +220,7 @@ class SessionRecordForm(forms.Form):
 
 
 class ExtensionForm(forms.Form):
-    days = forms.IntegerField(label=_("延长天数"), min_value=1, max_value=15)
+    days = forms.IntegerField(label=_("延长天数"), min_value=1)
     applicant_consent = forms.CharField(label=_("申请人同意方式（如：书面同意书、调解笔录签字）"), max_length=200)
     respondent_consent = forms.CharField(label=_("被申请人同意方式"), max_length=200)
     consented_on = forms.DateField(label=_("同意日期"), widget=DATE_INPUT)

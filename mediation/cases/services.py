@@ -53,8 +53,6 @@ S = CaseStatus
 
 # Collective dispute: ten or more workers with a common claim (调解仲裁法 Art. 7).
 COLLECTIVE_THRESHOLD = 10
-# D3a: total extension of the mediation period (days). The clock rule may set its own cap.
-MAX_EXTENSION_DAYS = 15
 
 # Which steps may leave which states (DOMAIN §2.3). One table, read in one screen.
 TRANSITIONS: dict[str, tuple[set[str], str | None]] = {
@@ -452,16 +450,12 @@ def case_extend(*, case: Case, actor, days: int, applicant_consent: str, respond
     if days is None or days <= 0:
         raise ValidationError(_("延长天数必须为正数。"), code="days")
     used = sum(e.days for e in case.extensions.all())
-    if used + days > MAX_EXTENSION_DAYS:
-        raise ValidationError(
-            _("延期合计不得超过%(max)d日，本案已延期%(used)d日。") % {"max": MAX_EXTENSION_DAYS, "used": used},
-            code="cap",
-        )
+    # The cap is the D3a rule's (configurable per locality); the clock enforces it.
+    clocks.clock_extend(subject=case, rule_code="D3", days=days, applicant_consent=applicant_consent,
+                        respondent_consent=respondent_consent, actor=actor)
     ext = Extension.objects.create(case=case, days=days, applicant_consent=applicant_consent,
                                    respondent_consent=respondent_consent, consented_on=consented_on,
                                    approved_by=actor)
-    clocks.clock_extend(subject=case, rule_code="D3", days=days, applicant_consent=applicant_consent,
-                        respondent_consent=respondent_consent, actor=actor)
     _move(case, "extend", actor=actor, summary=_("延期调解%(d)d日（双方同意）") % {"d": days},
           changes={"extension_days": [used, used + days]}, visible_to_partners=True)
     return ext

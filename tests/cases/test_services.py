@@ -159,7 +159,7 @@ def test_extension_needs_head_both_consents_and_respects_cap(case, people):
     with pytest.raises(ValidationError, match="被申请人同意"):
         services.case_extend(actor=people["head"], **{**kwargs, "respondent_consent": ""})
     services.case_extend(actor=people["head"], **kwargs)
-    with pytest.raises(ValidationError, match="不得超过15日"):
+    with pytest.raises(ValidationError, match="超出延长上限"):
         services.case_extend(actor=people["head"], **{**kwargs, "days": 6})
     case.refresh_from_db()
     assert case.status == CaseStatus.EXTENDED and case.extensions.count() == 1
