@@ -590,7 +590,7 @@ def _percentile(sorted_samples, pct):
     return sorted_samples[min(len(sorted_samples) - 1, max(0, int(round(pct * len(sorted_samples))) - 1))]
 
 
-def measure(requests: int, explain: bool, title: str) -> bool:
+def measure(requests: int, explain: bool, title: str, only: str = "") -> bool:
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
@@ -599,6 +599,8 @@ def measure(requests: int, explain: bool, title: str) -> bool:
     print(f"== {title} ==  (load average {' '.join(f'{x:.2f}' for x in os.getloadavg())} on {os.cpu_count()} CPUs)")
     rows, ok, slowest = [], True, {}
     for name, url in TIMED:
+        if only not in url:
+            continue
         client = clients[name]
         for _ in range(3):  # warm-up: sessions, caches, plans
             assert client.get(url).status_code == 200, (name, url)
@@ -634,6 +636,8 @@ def measure(requests: int, explain: bool, title: str) -> bool:
     print("queries per request by page size (must not grow with the page size)")
     print(f"{'user':16s} {'url':32s} {'rows':>5s} {'queries':>8s}")
     for name, url in PAGE_VARIANTS:
+        if only not in url:
+            continue
         with CaptureQueriesContext(connection) as ctx:
             response = clients[name].get(url)
         if url.startswith("/api/"):
@@ -681,6 +685,7 @@ def main() -> int:
     parser.add_argument("--requests", type=int, default=30)
     parser.add_argument("--rebuild", action="store_true", help="drop and recreate the benchmark database")
     parser.add_argument("--explain", action="store_true", help="EXPLAIN ANALYZE the three slowest queries")
+    parser.add_argument("--only", default="", help="measure only the URLs containing this text, e.g. /inbox/")
     parser.add_argument("--proposed", action="store_true",
                         help="measure again with the proposed fix applied (patched selector, temporary indexes)")
     args = parser.parse_args()
@@ -698,12 +703,12 @@ def main() -> int:
     else:
         generate(args.cases, args.events)
     describe_data()
-    ok = measure(args.requests, args.explain, "as the code is")
+    ok = measure(args.requests, args.explain, "as the code is", args.only)
     if args.proposed:
         with Proposed():
-            ok = measure(args.requests, args.explain,
-                         "with the proposed fix (claimed total as subquery, partner grants as EXISTS, "
-                         "newest-first indexes, cached choice labels)")
+            title = ("with the proposed fix (claimed total as subquery, partner grants as EXISTS, "
+                     "newest-first indexes, cached choice labels)")
+            ok = measure(args.requests, args.explain, title, args.only)
     return 0 if ok else 1
 
 

@@ -325,10 +325,15 @@ class CaseFlow(flow.Flow):
                        url=f"/cases/{case.pk}/", dedupe_key=f"case:{case.pk}:D1-window")
 
     def notify_mediation_overdue(self, activation):
+        from mediation.clocks.selectors import clocks_for_subject
+
         case = activation.process.case
         case.refresh_from_db()
         if case.status not in (CaseStatus.ACCEPTED, CaseStatus.IN_MEDIATION, CaseStatus.EXTENDED):
             return
+        d3 = next((c for c in clocks_for_subject(case) if c.rule_code == "D3"), None)
+        if d3 is not None and (d3.status != "running" or d3.due_on >= timezone.localdate()):
+            return  # extended with both parties' consent, or already settled
         heads = [s.user for s in case.agency.staff.filter(role_rows__role=Role.COMMITTEE_HEAD).select_related("user")]
         record_event(case, actor=None, action="case.mediation_overdue",
                      summary=_("调解期限已届满，已提请调解委员会主任决定延期或终止调解。"))

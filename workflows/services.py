@@ -3,9 +3,14 @@
 from __future__ import annotations
 
 from django.db import transaction
+from viewflow.workflow.models import Task
+from viewflow.workflow.status import STATUS
 
-from mediation.cases.models import Case
+from mediation.cases import services as case_services
+from mediation.cases.models import Case, Extension
 from mediation.cases.services import case_register
+from mediation.clocks.selectors import clocks_for_subject
+from mediation.clocks.services import clock_due_at
 
 from .case_flow import CaseFlow
 
@@ -16,3 +21,19 @@ def case_open(*, actor, agency, **kwargs) -> Case:
         return CaseFlow.register.run(
             register=lambda **kw: case_register(actor=actor, agency=agency, **kw), **kwargs
         )
+
+
+def case_extend(*, case: Case, **kwargs) -> Extension:
+    """T7 with the flow in step: the extension moves D3, and the timer that escalates an
+    overdue mediation to the committee head moves with it."""
+    with transaction.atomic():
+        extension = case_services.case_extend(case=case, **kwargs)
+        clock = next((c for c in clocks_for_subject(case) if c.rule_code == "D3" and c.status == "running"), None)
+        if clock is not None:
+            timers = Task.objects.filter(process__caseprocess__case=case, flow_task_type="TIMER",
+                                         status=STATUS.SCHEDULED)
+            for timer in timers:
+                if timer.flow_task.name == "mediate__timeout":
+                    timer.scheduled = clock_due_at(clock)
+                    timer.save(update_fields=["scheduled"])
+        return extension

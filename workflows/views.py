@@ -5,6 +5,8 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Count, Q
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -23,15 +25,20 @@ from .services import case_open
 
 @login_required
 def inbox(request):
-    tasks = list(inbox_for(request.user))
+    queryset = inbox_for(request.user)
+    counts = queryset.aggregate(total=Count("id"), mine=Count("id", filter=Q(owner=request.user)))
+    page = Paginator(queryset, 50).get_page(request.GET.get("page"))
+    tasks = list(page)
     clocks = clocks_for_tasks([t.pk for t in tasks])
     rows = []
     for task in tasks:
         process = task.process.coerced
         subject = getattr(process, "case", None) or getattr(process, "matter", None)
         rows.append({"task": task, "subject": subject, "clocks": clocks.get(task.pk, [])})
-    mine = sum(1 for r in rows if r["task"].owner_id == request.user.pk)
-    return render(request, "workflows/inbox.html", {"rows": rows, "mine": mine, "queue": len(rows) - mine})
+    return render(request, "workflows/inbox.html", {
+        "rows": rows, "page": page, "total": counts["total"], "mine": counts["mine"],
+        "queue": counts["total"] - counts["mine"],
+    })
 
 
 @login_required

@@ -43,10 +43,18 @@ def me(request):
     })
 
 
-def _case_row(case):
+def _labels():
+    from parties.models import County
+
+    from .models import CaseStatus
+    return {k: str(v) for k, v in CaseStatus.choices}, {k: str(v) for k, v in County.choices}
+
+
+def _case_row(case, labels=None):
+    status_labels, county_labels = labels or _labels()
     return {
         "id": case.pk, "case_no": case.case_no, "title": case.title, "status": case.status,
-        "status_label": case.get_status_display(), "channel": case.channel, "county": case.get_county_display(),
+        "status_label": status_labels[case.status], "channel": case.channel, "county": county_labels[case.county],
         "agency": case.agency.name, "received_on": case.received_on.isoformat() if case.received_on else None,
         "workers_count": case.workers_count, "is_collective": case.is_collective,
     }
@@ -57,7 +65,8 @@ def case_list(request):
     qs = selectors.case_list_for_user(request.user, status=request.query_params.get("status") or None)
     paginator = Pagination()
     page = paginator.paginate_queryset(qs, request)
-    return paginator.get_paginated_response([_case_row(c) for c in page])
+    labels = _labels()
+    return paginator.get_paginated_response([_case_row(c, labels) for c in page])
 
 
 @api_view(["GET"])

@@ -184,6 +184,8 @@ class Case(models.Model):
         ]
         indexes = [
             models.Index(fields=["county", "status", "-created_at"]),
+            models.Index(fields=["county", "-created_at", "-id"]),
+            models.Index(fields=["-created_at", "-id"]),
             models.Index(fields=["agency", "-created_at"]),
             models.Index(fields=["lead_mediator", "status"]),
         ]

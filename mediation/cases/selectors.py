@@ -2,12 +2,23 @@
 
 from __future__ import annotations
 
-from django.db.models import Count, Prefetch, Q, QuerySet, Sum
+from django.contrib.auth.models import Permission
+from django.db.models import (
+    Count,
+    DecimalField,
+    Exists,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+)
 from django.http import Http404
 
 from parties.models import CASE_HANDLING_ROLES, Role
 
-from .models import Attachment, Case, CaseEvent, CaseGroupObjectPermission, CaseWorker
+from .models import Attachment, Case, CaseEvent, CaseGroupObjectPermission, CaseWorker, Claim
 
 
 def _staff(user):
@@ -37,10 +48,12 @@ def cases_visible_to(user) -> QuerySet[Case]:
             return Case.objects.filter(agency=agency)
         return Case.objects.filter(county=agency.county)
     # Partner agency: granted when a task is addressed to it (workflows.engine.route_to).
+    # EXISTS on the permission id: the planner misjudges a join on the codename.
+    view_case = Permission.objects.get(content_type__app_label="cases", codename="view_case")
     granted = CaseGroupObjectPermission.objects.filter(
-        group_id=agency.group_id, permission__codename="view_case"
-    ).values("content_object_id")
-    return Case.objects.filter(pk__in=granted)
+        content_object=OuterRef("pk"), group_id=agency.group_id, permission_id=view_case.pk
+    )
+    return Case.objects.filter(Exists(granted))
 
 
 def case_get_for_user(user, case_id) -> Case:
@@ -76,9 +89,14 @@ def case_list_for_user(user, *, status=None, county=None, channel=None, q=None) 
         qs = qs.filter(channel=channel)
     if q:
         qs = qs.filter(Q(case_no__icontains=q) | Q(title__icontains=q))
+    # A correlated subquery: only the rows shown are summed, and counting needs no join.
+    claimed = (
+        Claim.objects.filter(case=OuterRef("pk")).order_by().values("case")
+        .annotate(total=Sum("amount_claimed")).values("total")
+    )
     return (
         qs.select_related("agency", "lead_mediator__staff")
-        .annotate(amount_claimed_total=Sum("claims__amount_claimed"))
+        .annotate(amount_claimed_total=Subquery(claimed, output_field=DecimalField(max_digits=14, decimal_places=2)))
         .order_by("-created_at", "-id")
     )
 
@@ -126,7 +144,7 @@ def attachment_get_for_user(user, case_id, attachment_id) -> Attachment:
 
 
 def status_counts_for_user(user) -> dict[str, int]:
-    rows = cases_visible_to(user).values("status").annotate(n=Count("id"))
+    rows = cases_visible_to(user).order_by().values("status").annotate(n=Count("*"))
     return {r["status"]: r["n"] for r in rows}
 
 

@@ -326,6 +326,10 @@ def _start_receipt_clocks(case: Case, actor) -> None:
                        agency=case.agency, actor=actor, county=case.county)
     clocks.clock_start(subject=case, rule_code="D2", started_on=case.received_on, case=case,
                        agency=case.agency, actor=actor, county=case.county)
+    if case.channel == Channel.COURT_DELEGATED:
+        # D10: the court's delegation period runs from the delegation (法释〔2016〕14号).
+        clocks.clock_start(subject=case, rule_code="D10", started_on=case.received_on, case=case,
+                           agency=case.agency, actor=actor, county=case.county)
 
 
 @transaction.atomic
@@ -354,9 +358,6 @@ def case_accept(*, case: Case, actor, accepted_on: datetime.date, respondent_con
     case.accepted_on = accepted_on
     _move(case, "accept", actor=actor, changes={"accepted_on": [None, accepted_on]}, visible_to_partners=True)
     clocks.clock_stop(subject=case, rule_code="D2", on=accepted_on, actor=actor)
-    if case.channel == Channel.COURT_DELEGATED:
-        clocks.clock_start(subject=case, rule_code="D10", started_on=accepted_on, case=case,
-                           agency=case.agency, actor=actor, county=case.county)
     clocks.clock_start(subject=case, rule_code="D3", started_on=accepted_on, case=case,
                        agency=case.agency, actor=actor, county=case.county)
     return case
@@ -372,6 +373,7 @@ def case_not_accept(*, case: Case, actor, reason: str, on: datetime.date) -> Cas
     _move(case, "not_accept", actor=actor, summary=_("不予受理：%(r)s") % {"r": case.decision_reason},
           changes={"decision_reason": ["", case.decision_reason]}, visible_to_partners=True)
     clocks.clock_stop(subject=case, rule_code="D2", on=on, actor=actor)
+    clocks.clock_stop(subject=case, rule_code="D1", on=on, status="waived", actor=actor)
     return case
 
 
@@ -386,6 +388,7 @@ def case_redirect(*, case: Case, actor, to: str, reason: str, on: datetime.date)
     _move(case, "redirect", actor=actor, summary=_("转办至%(to)s") % {"to": case.redirected_to},
           changes={"redirected_to": ["", case.redirected_to]}, visible_to_partners=True)
     clocks.clock_stop(subject=case, rule_code="D2", on=on, actor=actor)
+    clocks.clock_stop(subject=case, rule_code="D1", on=on, status="waived", actor=actor)
     return case
 
 
@@ -502,6 +505,7 @@ def agreement_sign(*, case: Case, actor, terms: str, amount_total, signed_on: da
     _move(case, "agree", actor=actor, summary=_("签订调解协议，金额%(a)s元") % {"a": amount_total},
           changes={"agreement_effective_on": [None, signed_on]}, visible_to_partners=True)
     clocks.clock_stop(subject=case, rule_code="D3", on=signed_on, actor=actor)
+    clocks.clock_stop(subject=case, rule_code="D10", on=signed_on, actor=actor)
     clocks.clock_stop(subject=case, rule_code="D1", on=signed_on, status="waived", actor=actor)
     if confirmation_path == ConfirmationPath.JUDICIAL:
         clocks.clock_start(subject=case, rule_code="D20", started_on=signed_on, case=case,
@@ -667,6 +671,9 @@ def mediation_fail(*, case: Case, actor, reason: str, on: datetime.date) -> Case
     _move(case, "fail", actor=actor, summary=_("调解终止：%(r)s") % {"r": case.failure_reason},
           changes={"failure_reason": ["", case.failure_reason]}, visible_to_partners=True)
     clocks.clock_stop(subject=case, rule_code="D3", on=on, actor=actor)
+    clocks.clock_stop(subject=case, rule_code="D10", on=on, actor=actor)
+    # D1 has served its purpose: the termination note tells the applicant about arbitration.
+    clocks.clock_stop(subject=case, rule_code="D1", on=on, status="waived", actor=actor)
     return case
 
 
@@ -753,7 +760,7 @@ def case_withdraw(*, case: Case, actor, reason: str, on: datetime.date) -> Case:
     _not_future(on, _("撤回日期"))
     _move(case, "withdraw", actor=actor, summary=_("申请人撤回：%(r)s") % {"r": case.decision_reason},
           visible_to_partners=True)
-    for code in ("D1", "D2", "D3"):
+    for code in ("D1", "D2", "D3", "D10"):
         clocks.clock_stop(subject=case, rule_code=code, on=on, status="waived", actor=actor)
     return case
 
@@ -785,7 +792,7 @@ def case_close(*, case: Case, actor, closing_code: str, on: datetime.date, note:
     case.follow_up_done = follow_up_done
     _move(case, "close", actor=actor, summary=_("结案：%(c)s") % {"c": case.get_closing_code_display()},
           changes={"closing_code": ["", closing_code], "closed_on": [None, on]}, visible_to_partners=True)
-    for code in ("D1", "D2", "D3"):
+    for code in ("D1", "D2", "D3", "D10", "D20", "D21"):
         clocks.clock_stop(subject=case, rule_code=code, on=on, status="waived", actor=actor)
     return case
 

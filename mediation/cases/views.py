@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 
 from mediation.lib.masking import mask_id_number, mask_phone
 from parties.models import County, Role
+from workflows import services as flows
 
 from . import selectors, services
 from .forms import AgentForm, AttachmentForm, ExtensionForm
@@ -40,6 +41,10 @@ def case_list(request):
         "page": page, "counts": counts, "statuses": CaseStatus.choices, "counties": County.choices,
         "channels": Channel.choices, "filters": {"status": status, "county": county, "channel": channel, "q": q},
         "querystring": params.urlencode(),
+        # Labels resolved once per page, not once per row (lazy choices are costly to rebuild).
+        "labels": {"status": {k: str(v) for k, v in CaseStatus.choices},
+                   "county": {k: str(v) for k, v in County.choices},
+                   "channel": {k: str(v) for k, v in Channel.choices}},
     })
 
 
@@ -125,7 +130,7 @@ def case_extend(request, case_id):
     if form.is_valid():
         d = form.cleaned_data
         try:
-            services.case_extend(case=case, actor=request.user, days=d["days"],
+            flows.case_extend(case=case, actor=request.user, days=d["days"],
                                  applicant_consent=d["applicant_consent"], respondent_consent=d["respondent_consent"],
                                  consented_on=d["consented_on"])
         except ValidationError as exc:

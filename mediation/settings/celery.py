@@ -42,6 +42,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "mediation.clocks.tasks.sweep_clocks",
         "schedule": timedelta(seconds=CONCORD_CLOCK_SWEEP_SECONDS),
     },
+    "mark-defaulted-agreements": {
+        "task": "mediation.cases.tasks.mark_defaults",
+        "schedule": timedelta(hours=6),
+    },
     "reconcile-search-index": {
         "task": "search.tasks.reconcile_index",
         "schedule": timedelta(minutes=30),

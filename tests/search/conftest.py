@@ -12,6 +12,7 @@ import os
 import uuid
 
 import pytest
+
 from search.backends import get_backend, reset_backends
 
 from .osmem_support import CLIENT_OPTIONS, start_osmem
@@ -54,10 +55,7 @@ def search_backend(request, settings, _isolated_search):
     backend = get_backend()
     backend.ensure_index()
     yield backend
-    try:
-        backend.drop()
-    except Exception:  # noqa: BLE001 - a test that stops the engine leaves nothing to drop
-        pass
+    backend.drop()
 
 
 @pytest.fixture

@@ -52,3 +52,58 @@ def test_overdue_mediation_escalates_to_the_committee_head(people, ankang):
         from tests.factories.cases import open_task
 
         assert open_task(case, "mediate")
+
+
+def test_extension_moves_the_escalation_timer(people, ankang):
+    from workflows.services import case_extend
+
+    with time_machine.travel(datetime.datetime(2026, 3, 2, 9, 0, tzinfo=CST), tick=False):
+        case = open_case(people["intake"], ankang["union:610902"], received_on=datetime.date(2026, 3, 2))
+        do(case, "review", people["head"], lambda a: services.case_accept(
+            case=case, actor=people["head"], accepted_on=datetime.date(2026, 3, 2), respondent_consents=True))
+        do(case, "assign", people["head"], lambda a: services.case_assign_mediator(
+            case=case, actor=people["head"], mediator=people["mediator"]))
+    with time_machine.travel(datetime.datetime(2026, 3, 10, 9, 0, tzinfo=CST), tick=False):
+        services.session_record(case=case, actor=people["mediator"], held_at=datetime.datetime.now(CST),
+                                form="CAUCUS", place="调解室", participants="双方", points_in_dispute="数额")
+        case_extend(case=case, actor=people["head"], days=10, applicant_consent="书面同意",
+                    respondent_consent="笔录签字", consented_on=datetime.date(2026, 3, 10))
+    with time_machine.travel(datetime.datetime(2026, 3, 18, 9, 0, tzinfo=CST), tick=False):
+        fire_due_timers()
+        assert not case.events.filter(action="case.mediation_overdue").exists()
+    # 15 + 10 days from 2026-03-02 → 2026-03-27; escalation the day after.
+    with time_machine.travel(datetime.datetime(2026, 3, 28, 9, 0, tzinfo=CST), tick=False):
+        fire_due_timers()
+        assert case.events.filter(action="case.mediation_overdue").count() == 1
+
+
+def test_missed_instalment_marks_default(people, ankang):
+    from decimal import Decimal
+
+    from mediation.cases.tasks import mark_defaults
+
+    with time_machine.travel(datetime.datetime(2026, 3, 2, 9, 0, tzinfo=CST), tick=False):
+        case = open_case(people["intake"], ankang["union:610902"], received_on=datetime.date(2026, 3, 2))
+        do(case, "review", people["head"], lambda a: services.case_accept(
+            case=case, actor=people["head"], accepted_on=datetime.date(2026, 3, 2), respondent_consents=True))
+        do(case, "assign", people["head"], lambda a: services.case_assign_mediator(
+            case=case, actor=people["head"], mediator=people["mediator"]))
+        services.session_record(case=case, actor=people["mediator"], held_at=datetime.datetime.now(CST),
+                                form="FACE_TO_FACE", place="调解室", participants="双方", points_in_dispute="数额")
+
+        def agree(activation):
+            services.agreement_sign(case=case, actor=people["mediator"], terms="3月10日前付清",
+                                    amount_total=Decimal("8000"), signed_on=datetime.date(2026, 3, 2),
+                                    applicant_signed=True, respondent_signed=True, mediator_signed=True,
+                                    sealed=True, instalments=[(datetime.date(2026, 3, 10), Decimal("8000"))])
+            activation.process.outcome = "agreement"
+            activation.process.save()
+
+        do(case, "mediate", people["mediator"], agree)
+    with time_machine.travel(datetime.datetime(2026, 3, 10, 20, 0, tzinfo=CST), tick=False):
+        assert mark_defaults() == 0
+    with time_machine.travel(datetime.datetime(2026, 3, 11, 8, 0, tzinfo=CST), tick=False):
+        assert mark_defaults() == 1
+        assert mark_defaults() == 0
+    case.refresh_from_db()
+    assert case.status == "DEFAULTED"

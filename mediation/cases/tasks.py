@@ -1,0 +1,33 @@
+from celery import shared_task
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from mediation.notifications.services import notify
+
+from . import services
+from .models import Case, CaseStatus
+
+
+@shared_task(name="mediation.cases.tasks.mark_defaults")
+def mark_defaults() -> int:
+    """T14: the day after an instalment date passes unpaid, the case is in default (DOMAIN §2.4)."""
+    today = timezone.localdate()
+    due = (
+        Case.objects.filter(
+            status__in=[CaseStatus.AGREEMENT_EFFECTIVE, CaseStatus.CONFIRMED, CaseStatus.PERFORMING],
+            agreement__instalments__paid_on__isnull=True, agreement__instalments__due_on__lt=today,
+        ).values_list("pk", flat=True).distinct()
+    )
+    marked = 0
+    for case in Case.objects.filter(pk__in=list(due)).select_related("lead_mediator"):
+        try:
+            services.case_record_default(case=case, actor=None, on=today, note=_("系统按履行期限自动登记"))
+        except ValidationError:
+            continue  # paid or moved on since the query
+        marked += 1
+        if case.lead_mediator_id:
+            notify(recipients=[case.lead_mediator], verb="case_defaulted",
+                   text=_("%(no)s 有到期款项未支付，已登记为逾期未履行：可申请支付令或转仲裁。") % {"no": case.case_no},
+                   url=f"/cases/{case.pk}/", dedupe_key=f"case:{case.pk}:defaulted:{today}")
+    return marked
