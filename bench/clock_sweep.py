@@ -205,6 +205,8 @@ def main() -> None:
         generate(args.clocks)
     print(f"PostgreSQL, {args.clocks:,} running clocks, batch size {args.batch_size}, {args.runs} runs each; "
           f"today {datetime.date.today()}")
+    reset(0.001)
+    sweep_once(args.batch_size)  # warm-up: URL resolver, translation catalogues, first imports
     peak_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"RSS before the sweeps {rss_kb() / 1024:.0f} MiB (peak so far {peak_before:.0f} MiB)")
     scenario("all-due", 1.0, args.runs, args.batch_size, then_idle=True)

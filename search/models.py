@@ -60,6 +60,14 @@ DEIDENTIFICATION_CHECKLIST = [
 ]
 
 
+# Pipeline actions as recorded in versions and events (search.services).
+ACTION_LABELS = {
+    "nominate": _("提名"), "create": _("撰写"), "edit": _("修改"), "deidentify": _("脱敏处理"),
+    "submit": _("提交审核"), "review": _("勾选核查清单"), "publish": _("审核发布"), "return": _("退回修改"),
+    "reject": _("不予采用"), "unpublish": _("撤回发布"), "import": _("批量导入发布"),
+}
+
+
 def label_of(choices: type[models.TextChoices], value: str) -> str:
     """The display label of a stored code (the code itself if unknown)."""
     try:
@@ -191,6 +199,10 @@ class TypicalCaseVersion(models.Model):
     def __str__(self) -> str:
         return f"{self.typical_case_id} v{self.version}"
 
+    @property
+    def action_label(self) -> str:
+        return str(ACTION_LABELS.get(self.action, self.action))
+
 
 class AppendOnlyQuerySet(models.QuerySet):
     def update(self, **kwargs):
@@ -232,6 +244,10 @@ class TypicalCaseEvent(models.Model):
 
     def delete(self, *args, **kwargs):
         raise PermissionError("Audit events are append-only")
+
+    @property
+    def action_label(self) -> str:
+        return str(ACTION_LABELS.get(self.action, self.action))
 
 
 _SYNONYM_SPLIT = re.compile(r"[,，、/;；]+")

@@ -97,6 +97,12 @@ class TextQuery:
         terms = {a.text for c in self.should for a in c.alternatives} | {p.text for p in self.must}
         return sorted((t for t in terms if t), key=len, reverse=True)
 
+    def for_highlighting(self) -> TextQuery:
+        """The same query with only the typed words' bags: a synonym is marked whole or not at all."""
+        should = [TermClause(alternatives=clause.alternatives[:1] + tuple(
+            Alternative(a.text, a.boost, bag=False) for a in clause.alternatives[1:])) for clause in self.should]
+        return TextQuery(should=should, must=list(self.must))
+
 
 @dataclass(frozen=True)
 class Access:

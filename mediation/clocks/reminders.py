@@ -39,7 +39,7 @@ _PLACEHOLDER = 2147483647
 KIND = {ReminderStage.WARNING: "warning", ReminderStage.DUE: "due", ReminderStage.OVERDUE: "overdue"}
 _FIELDS = (
     "id", "rule_code", "due_on", "warn_on", "reminder_stage", "owner_id", "agency_id", "case_id", "county",
-    "calendar_missing_years", "case__agency_id", "case__case_no", "rule__title", "rule__unit",
+    "calendar_missing_years", "next_reminder_on", "case__agency_id", "case__case_no", "rule__title", "rule__unit",
 )
 
 
@@ -89,7 +89,8 @@ def stage_on(today: datetime.date, warn_on: datetime.date, due_on: datetime.date
     return ReminderStage.NONE
 
 
-def _next_on(stage: ReminderStage, warn_on, due_on) -> datetime.date | None:
+def next_reminder_day(stage: int, warn_on: datetime.date, due_on: datetime.date) -> datetime.date | None:
+    """The day the stage after `stage` becomes due; None once the overdue reminder went out."""
     return {ReminderStage.NONE: warn_on, ReminderStage.WARNING: due_on,
             ReminderStage.DUE: due_on + workdays.ONE_DAY}.get(stage)
 
@@ -167,7 +168,7 @@ def clocks_sweep(*, today: datetime.date | None = None, batch_size: int = 1000) 
                 Clock.objects.select_for_update(skip_locked=True, of=("self",))
                 .filter(after, status=ClockStatus.RUNNING, next_reminder_on__lte=today)
                 .order_by("next_reminder_on", "id")
-                .values(*_FIELDS, "next_reminder_on")[:batch_size]
+                .values(*_FIELDS)[:batch_size]
             )
             if not rows:
                 return stats
@@ -187,7 +188,7 @@ def clocks_sweep(*, today: datetime.date | None = None, batch_size: int = 1000) 
                     )
                 else:
                     stage = ReminderStage(row["reminder_stage"])
-                updates.append((row["id"], int(stage), _next_on(stage, row["warn_on"], row["due_on"])))
+                updates.append((row["id"], int(stage), next_reminder_day(stage, row["warn_on"], row["due_on"])))
             stats.notifications += len(notify_many(messages=messages, email=True))
             _save_cursor(updates)
         stats.clocks += len(rows)

@@ -35,24 +35,10 @@ from .models import (
     DeadlineRule,
     ReminderStage,
 )
+from .reminders import next_reminder_day
 from .selectors import rule_current
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
-
-# The day a reminder stage becomes due, from the clock's dates.
-_STAGE_DATE = {
-    ReminderStage.NONE: lambda c: c.warn_on,
-    ReminderStage.WARNING: lambda c: c.due_on,
-    ReminderStage.DUE: lambda c: c.due_on + workdays.ONE_DAY,
-    ReminderStage.OVERDUE: lambda c: None,
-}
-
-
-def next_reminder_on(clock: Clock) -> datetime.date | None:
-    if clock.status != ClockStatus.RUNNING:
-        return None
-    return _STAGE_DATE[ReminderStage(clock.reminder_stage)](clock)
-
 
 def clock_due_at(clock: Clock) -> datetime.datetime:
     """The moment the clock has run out: 00:00 Asia/Shanghai of the day after the due day.
@@ -106,7 +92,10 @@ def _reschedule(clock: Clock, cal: workdays.WorkCalendar | None = None) -> bool:
     clock.calendar_missing_years = sorted(result.missing_years)
     if changed:
         clock.reminder_stage = ReminderStage.NONE
-    clock.next_reminder_on = next_reminder_on(clock)
+    clock.next_reminder_on = (
+        next_reminder_day(clock.reminder_stage, clock.warn_on, clock.due_on)
+        if clock.status == ClockStatus.RUNNING else None
+    )
     if newly_missing:
         _alert_missing_calendar(newly_missing)
     return changed

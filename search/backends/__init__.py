@@ -105,11 +105,8 @@ def _make_backend() -> SearchBackend:
 
 
 def reset_backends(**kwargs) -> None:
+    """Forget the built backends (their clients close when no longer referenced)."""
     with _lock:
-        for backend in _backends.values():
-            close = getattr(backend, "close", None)
-            if close:
-                close()
         _backends.clear()
 
 

@@ -27,6 +27,7 @@ from collections.abc import Callable, Iterable
 from elasticsearch import ApiError, Elasticsearch, NotFoundError, TransportError, dsl, helpers
 
 from .. import highlight as hl
+from ..analysis import bigram_tokens
 from ..documents import DISPLAY_FIELDS
 from ..query import (
     BAG_BOOST,
@@ -298,7 +299,7 @@ class ElasticsearchBackend(SearchBackend):
 
     def _alternative(self, alt: Alternative) -> dsl.Q:
         parts = [self._phrase(alt.text, PHRASE_BOOST)]
-        if alt.bag:
+        if alt.bag and len(set(bigram_tokens(alt.text))) > 1:  # the tokens of concord_cjk
             parts.append(self._bag(alt.text, BAG_BOOST, alt.percent))
         return dsl.Q("bool", should=parts, minimum_should_match=1, boost=alt.boost)
 
@@ -359,7 +360,11 @@ class ElasticsearchBackend(SearchBackend):
         s = s.extra(from_=request.offset, size=request.page_size, track_total_hits=True)
         s = s.source(list(DISPLAY_FIELDS))
         if request.highlight:
-            s = s.highlight_options(pre_tags=[hl.OPEN], post_tags=[hl.CLOSE], encoder="default")
+            options = {"pre_tags": [hl.OPEN], "post_tags": [hl.CLOSE], "encoder": "default"}
+            marked = self._text(request.text.for_highlighting())["must"]
+            if marked:  # mark synonyms whole, and partial matches of the typed words only
+                options["highlight_query"] = dsl.Q("bool", should=marked).to_dict()
+            s = s.highlight_options(**options)
             s = s.highlight("title", number_of_fragments=0)
             s = s.highlight("body", fragment_size=hl.FRAGMENT_CHARS, number_of_fragments=hl.MAX_FRAGMENTS)
         if request.facets:

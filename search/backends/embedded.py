@@ -307,7 +307,8 @@ class EmbeddedBackend(SearchBackend):
         if not toks:
             return None
         parts = [(tantivy.Occur.Should, self._phrase(gen, toks, PHRASE_BOOST))]
-        bag = self._bag(gen, toks, BAG_BOOST, alt) if alt.bag else None
+        # A single token's bag is the phrase itself: only longer wordings get partial credit.
+        bag = self._bag(gen, toks, BAG_BOOST, alt) if alt.bag and len(set(toks)) > 1 else None
         if bag is not None:
             parts.append((tantivy.Occur.Should, bag))
         return tantivy.Query.boost_query(tantivy.Query.boolean_query(parts), alt.boost)
@@ -423,6 +424,7 @@ class EmbeddedBackend(SearchBackend):
         return out
 
     def _highlight(self, gen: _Generation, hits: list[SearchHit], text: TextQuery) -> None:
+        text = text.for_highlighting()
         terms = text.highlight_terms()
         for clause in text.should:
             for alt in clause.alternatives:

@@ -215,3 +215,11 @@ def test_similar_cases_for_an_open_mediation_case(search_backend, ankang, people
     hits = similar_precedents_for_case(case, limit=5)
     assert [h.id for h in hits][:1] == [wages.pk]
     assert all(h.source["status"] == TypicalCaseStatus.PUBLISHED for h in hits)  # drafts never leak
+
+
+def test_a_synonym_is_highlighted_whole_not_by_its_pieces(search_backend, people):
+    indexed(title="某县采茶工劳动报酬调解案", summary="茶园拖欠采茶工劳动报酬，且未签劳动合同。")
+    hit = search(people["mediator"], "欠薪").hits[0]
+    assert "<mark>劳动报酬</mark>" in hit.highlight["title"]
+    text = "".join(hit.highlight["fragments"])
+    assert "<mark>劳动报酬</mark>" in text and "<mark>劳动</mark>合同" not in text
