@@ -4,10 +4,16 @@ DATABASE_URL and CELERY_BROKER_URL still come from the environment, so the
 suite runs on SQLite by default and on PostgreSQL + Redis in CI's second pass.
 """
 
+import atexit
 import os
+import shutil
 import tempfile
 
-os.environ.setdefault("CONCORD_VAR_DIR", tempfile.mkdtemp(prefix="concord-test-"))
+if "CONCORD_VAR_DIR" not in os.environ:
+    # Each test process gets its own media, index and queue folder, removed at exit.
+    _tmp = tempfile.mkdtemp(prefix="concord-test-")
+    os.environ["CONCORD_VAR_DIR"] = _tmp
+    atexit.register(shutil.rmtree, _tmp, True)
 
 from .base import *  # noqa: E402,F403
 
