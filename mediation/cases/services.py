@@ -453,7 +453,7 @@ def case_extend(*, case: Case, actor, days: int, applicant_consent: str, respond
     if days is None or days <= 0:
         raise ValidationError(_("延长天数必须为正数。"), code="days")
     used = sum(e.days for e in case.extensions.all())
-    # The cap is the D3a rule's (configurable per locality); the clock enforces it.
+    # The cap is set on the D3 rule (D3a, configurable per locality); the clock enforces it.
     clocks.clock_extend(subject=case, rule_code="D3", days=days, applicant_consent=applicant_consent,
                         respondent_consent=respondent_consent, actor=actor)
     ext = Extension.objects.create(case=case, days=days, applicant_consent=applicant_consent,

@@ -259,18 +259,24 @@ def _month_before(day: datetime.date, n: int) -> int:
 # ---------------------------------------------------------------- the six matters
 
 
-def festival_factory(d: _Demo) -> SupervisionMatter:
-    """1. Before the last Spring Festival that fits: risk of unpaid wages → 提示函 → paid, closed."""
+def festival_dates(d: _Demo) -> tuple[datetime.date, ...]:
+    """(Spring Festival, investigated, issued, replied, verified) for the last Spring Festival
+    whose story, about four to six weeks before it, is over by today."""
     year = d.today.year + 1
-    while True:  # the last Spring Festival whose story (about four weeks before it) is over by today
+    while True:
         sf = spring_festival(year)
         checked = d.on_or_before(sf - datetime.timedelta(days=40))
         issued = d.after(checked, 1)
         replied = d.after(issued, 6)
         verified = d.after(replied, 1)
         if verified < d.today:
-            break
+            return sf, checked, issued, replied, verified
         year -= 1
+
+
+def festival_factory(d: _Demo) -> SupervisionMatter:
+    """1. Before the last Spring Festival that fits: risk of unpaid wages → 提示函 → paid, closed."""
+    sf, checked, issued, replied, verified = festival_dates(d)
     late, last = _month_before(checked, 2), _month_before(checked, 1)
     employer = employer_ensure(TOY_FACTORY)
     matter = matter_open(
@@ -282,9 +288,9 @@ def festival_factory(d: _Demo) -> SupervisionMatter:
     )
     d.investigate(
         matter, on=checked, conclusion=Conclusion.RISK,
-        method="实地走访社区工厂，调阅工资发放台账和订单回款记录，座谈询问职工代表8人",
+        method="实地走访、调阅工资发放台账和订单回款记录、与职工代表座谈",
         place="汉滨区张滩镇易地扶贫搬迁安置社区社区工厂",
-        findings=(f"该厂{late}月工资已于上月底补发，{last}月工资约13.5万元尚未发放，须待两笔外贸订单回款后支付，"
+        findings=(f"与职工代表8人座谈。该厂{late}月工资已于上月底补发，{last}月工资约13.5万元尚未发放，须待两笔外贸订单回款后支付，"
                   "年终计件奖金约5万元未作安排；工资发放日未在车间公示。目前尚未形成拖欠，但春节前存在集中欠薪风险。"),
     )
     letter = d.issue(
@@ -323,9 +329,9 @@ def coach_ladder(d: _Demo) -> SupervisionMatter:
     )
     d.investigate(
         matter, on=d.ago(62), conclusion=Conclusion.RISK,
-        method="到公司和汽车北站发车现场走访，询问驾驶员、乘务员9人，约谈公司分管负责人",
+        method="实地走访、询问职工和约谈企业负责人",
         place="安康汽车北站、公司调度室",
-        findings=("公司以车辆承包为由，未与班线驾驶员、乘务员签订劳动合同；驾驶员工作时间普遍超过法定标准，"
+        findings=("在汽车北站发车现场询问驾驶员、乘务员9人，约谈公司分管负责人。公司以车辆承包为由，未与班线驾驶员、乘务员签订劳动合同；驾驶员工作时间普遍超过法定标准，"
                   "存在疲劳驾驶安全隐患和加班工资、社会保险争议风险。公司称承包驾驶员不属于本单位职工，"
                   "未能提供考勤和工资记录。"),
     )
@@ -356,8 +362,8 @@ def coach_ladder(d: _Demo) -> SupervisionMatter:
     opinion = d.issue(
         matter, "issue_opinion", LetterKind.OPINION, issued_on=issued,
         subject="班线驾驶员超时加班、未签劳动合同和未缴社会保险",
-        facts=("本会提示函送达后，贵单位逾期未书面反馈。本会劳动法律监督员调取了公司近三个月的发班记录和车辆GPS运行数据，"
-               "询问驾驶员、乘务员21人，查明以下问题。"),
+        facts=("提示函逾期未获反馈后，本会劳动法律监督员再次到公司调取了近三个月的发班记录和车辆GPS运行数据，"
+               "询问驾驶员、乘务员21人。"),
         legal_basis=("《中华人民共和国劳动法》第三十六条、第四十一条、第四十四条；《中华人民共和国劳动合同法》第十条、第八十二条；"
                      "《中华人民共和国社会保险法》第五十八条、第六十条"),
         requirements="请对下列问题逐项整改，按实际加班时长补发加班工资，依法签订劳动合同并办理社会保险登记。",
@@ -430,9 +436,9 @@ def supermarket_opinion(d: _Demo) -> SupervisionMatter:
     )
     d.investigate(
         matter, on=d.ago(16), conclusion=Conclusion.VIOLATION,
-        method="到公司总部和江北、新城两家门店实地检查，调阅近一年排班表、考勤记录和工资表，个别询问收银员、理货员12人",
+        method="实地检查、调阅排班表、考勤记录和工资表、个别询问职工",
         place="公司总部人力资源部、江北店、新城店",
-        findings=("该公司8家门店共有一线员工186人。近一年法定节假日安排上班的，均按日常工资标准计发；"
+        findings=("检查了公司总部和江北、新城两家门店，个别询问收银员、理货员12人。该公司8家门店共有一线员工186人。近一年法定节假日安排上班的，均按日常工资标准计发；"
                   "连续工作满一年的员工均未安排带薪年休假，也未支付未休年休假工资；"
                   "江北、高新两店9名新招收银员入职超过一个月未签订书面劳动合同。"),
     )
@@ -441,7 +447,8 @@ def supermarket_opinion(d: _Demo) -> SupervisionMatter:
     letter = d.issue(
         matter, "issue_opinion", LetterKind.OPINION, issued_on=issued,
         subject="法定节假日加班工资、带薪年休假和劳动合同签订",
-        facts="经调查核实，贵单位在节假日加班工资支付、带薪年休假和劳动合同签订方面存在违法行为，涉及一线员工100余人。",
+        facts=("本会接到12351热线职工来电反映后，检查了贵单位总部和江北、新城两家门店，调阅了近一年的排班表、"
+               "考勤记录和工资表。贵单位8家门店共有一线员工186人，以下问题涉及其中100余人。"),
         legal_basis=("《中华人民共和国劳动法》第四十四条；《职工带薪年休假条例》第三条、第五条；"
                      "《中华人民共和国劳动合同法》第十条、第八十二条"),
         requirements="请逐项整改，补发差额工资，制定年休假安排计划，并与未签合同的员工补签书面劳动合同。",
@@ -504,11 +511,11 @@ def tea_referral(d: _Demo) -> SupervisionMatter:
     )
     d.investigate(
         matter, on=d.ago(6), conclusion=Conclusion.VIOLATION,
-        method="到加工车间实地查看，询问职工15人；公司拒绝提供工资台账和参保名单，已制作拒绝配合情况记录",
+        method="实地查看加工车间、个别询问职工",
         place="汉滨区瀛湖镇富硒茶加工园区公司加工车间",
-        findings=("该公司在岗职工95人，其中女职工71人；社会保险仅为12名管理人员缴纳，83名一线职工未参保。"
+        findings=("询问职工15人。该公司在岗职工95人，其中女职工71人；社会保险仅为12名管理人员缴纳，83名一线职工未参保。"
                   "加工旺季实行两班倒，怀孕7个月以上的女职工3人仍被安排夜班。公司负责人以“季节性用工”为由"
-                  "拒绝提供工资台账和参保名单，拒不配合调查。"),
+                  "拒绝提供工资台账和参保名单，拒不配合调查，已制作拒绝配合情况记录。"),
     )
     referral = referral_open(
         actor=d.lsup, matter=matter, agency=d.procuratorate, sent_on=d.ago(4),
@@ -531,12 +538,12 @@ def builders_campaign(d: _Demo) -> SupervisionMatter:
     if festival is not None:
         subject = "元旦春节前保障农民工工资按时足额支付"
         facts = (f"{festival.year}年元旦、春节临近，建筑领域工程款结算和农民工返乡集中，欠薪风险上升。"
-                 "为配合全区根治欠薪冬季专项行动，本会与汉滨区人力资源和社会保障局向全区建筑施工企业集中提示如下。")
+                 "为配合全区根治欠薪冬季专项行动，本会与汉滨区人力资源和社会保障局向全区建筑施工企业联合集中提示。")
         requirements_first = f"一、全面排查在建项目工资支付情况，确保{festival.year}年春节前足额支付农民工工资；"
     else:
         subject = "保障农民工工资按时足额支付"
         facts = ("近期12351热线反映建筑工地拖欠农民工工资的来电有所增加，部分项目未按规定开设农民工工资专用账户、"
-                 "未落实实名制管理。本会与汉滨区人力资源和社会保障局向全区建筑施工企业集中提示如下。")
+                 "未落实实名制管理。本会与汉滨区人力资源和社会保障局向全区建筑施工企业联合集中提示。")
         requirements_first = "一、全面排查在建项目工资支付情况，按月足额支付农民工工资；"
     letter = services.reminder_campaign_issue(
         actor=d.lsup, title=TITLE_CAMPAIGN, county=HB, industry=Industry.CONSTRUCTION, subject=subject,
@@ -581,16 +588,17 @@ class Plan:
     title: str
     build: Callable[[_Demo], SupervisionMatter]
     state: str  # the status the matter rests in
+    starts: Callable[[_Demo], datetime.date]  # the first date of its story (kept in step with `build`)
 
 
-# Oldest story first, so that matter and letter numbers follow the dates.
+# Built oldest story first, so that matter and letter numbers follow the dates.
 PLANS: tuple[Plan, ...] = (
-    Plan(TITLE_FESTIVAL_FACTORY, festival_factory, MatterStatus.CLOSED_RECTIFIED),
-    Plan(TITLE_COACH, coach_ladder, MatterStatus.DEPT_FILED),
-    Plan(TITLE_SUPERMARKET, supermarket_opinion, MatterStatus.OPINION_ISSUED),
-    Plan(TITLE_TEA, tea_referral, MatterStatus.INVESTIGATING),
-    Plan(TITLE_CAMPAIGN, builders_campaign, MatterStatus.REMINDER_ISSUED),
-    Plan(TITLE_CASE_CLUE, case_clue, MatterStatus.CLUE_FOUND),
+    Plan(TITLE_FESTIVAL_FACTORY, festival_factory, MatterStatus.CLOSED_RECTIFIED, lambda d: festival_dates(d)[1]),
+    Plan(TITLE_COACH, coach_ladder, MatterStatus.DEPT_FILED, lambda d: d.ago(64)),
+    Plan(TITLE_SUPERMARKET, supermarket_opinion, MatterStatus.OPINION_ISSUED, lambda d: d.ago(21)),
+    Plan(TITLE_CAMPAIGN, builders_campaign, MatterStatus.REMINDER_ISSUED, lambda d: d.ago(9)),
+    Plan(TITLE_TEA, tea_referral, MatterStatus.INVESTIGATING, lambda d: d.ago(6)),
+    Plan(TITLE_CASE_CLUE, case_clue, MatterStatus.CLUE_FOUND, lambda d: d.ago(0)),
 )
 
 
@@ -622,7 +630,7 @@ def load_demo(*, today: datetime.date | None = None) -> str:
         agencies = agencies_ensure_ankang()
         demo = _Demo(agencies=agencies, users=_demo_users(agencies), today=today or timezone.localdate())
         states: Counter = Counter()
-        for plan in missing:
+        for plan in sorted(missing, key=lambda p: p.starts(demo)):
             matter = plan.build(demo)
             matter.refresh_from_db()
             if matter.status != plan.state:

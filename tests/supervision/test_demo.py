@@ -83,6 +83,11 @@ def test_demo_data_loads_the_supervision_matters_once(only_this_demo, client):
     for letter in Letter.objects.prefetch_related("recipients"):
         assert letter.doc_no in letter.rendered_text
         assert all(r.name in letter.rendered_text for r in letter.recipients.all())
+    # Document numbers follow the issue dates within each series.
+    series = {}
+    for letter in Letter.objects.order_by("number"):
+        series.setdefault((letter.kind, letter.year), []).append(letter.issued_on)
+    assert all(days == sorted(days) for days in series.values()), series
     for employer in Employer.objects.filter(supervision_matters__isnull=False).distinct():
         validate_credit_code(employer.credit_code)
 
