@@ -15,6 +15,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from mediation.cases.models import Channel, ClosingCode, DisputeType, money_validators
+from mediation.lib.audit import AppendOnlyModel
 from parties.models import Agency, County
 
 
@@ -204,15 +205,7 @@ class TypicalCaseVersion(models.Model):
         return str(ACTION_LABELS.get(self.action, self.action))
 
 
-class AppendOnlyQuerySet(models.QuerySet):
-    def update(self, **kwargs):
-        raise PermissionError("Audit events are append-only")
-
-    def delete(self):
-        raise PermissionError("Audit events are append-only")
-
-
-class TypicalCaseEvent(models.Model):
+class TypicalCaseEvent(AppendOnlyModel):
     """Append-only audit trail of the pipeline, written in the transaction of the change."""
 
     typical_case = models.ForeignKey(TypicalCase, on_delete=models.PROTECT, related_name="events")
@@ -227,8 +220,6 @@ class TypicalCaseEvent(models.Model):
     changes = models.JSONField(_("变更"), default=dict, blank=True)
     created_at = models.DateTimeField(_("时间"), auto_now_add=True, db_index=True)
 
-    objects = AppendOnlyQuerySet.as_manager()
-
     class Meta:
         verbose_name = _("典型案例日志")
         verbose_name_plural = _("典型案例日志")
@@ -237,13 +228,6 @@ class TypicalCaseEvent(models.Model):
     def __str__(self) -> str:
         return f"{self.typical_case_id} {self.action}"
 
-    def save(self, *args, **kwargs):
-        if self.pk is not None:
-            raise PermissionError("Audit events are append-only")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise PermissionError("Audit events are append-only")
 
     @property
     def action_label(self) -> str:

@@ -16,6 +16,17 @@ def chinese_first():
     translation.activate(settings.LANGUAGE_CODE)
 
 
+@pytest.fixture(autouse=True)
+def seeded_after_flush(request):
+    """A transactional test may start on a database flushed by the one before it."""
+    marker = request.node.get_closest_marker("django_db")
+    if marker and marker.kwargs.get("transaction"):
+        from tests.factories.seeds import reseed_migration_data
+
+        request.getfixturevalue("transactional_db")
+        reseed_migration_data()
+
+
 @pytest.fixture
 def ankang(db):
     """The agency network of Ankang: keys like "union:610902", "court:city"."""

@@ -29,7 +29,7 @@ from mediation.cases.forms import (
 from mediation.cases.models import CaseStatus, ConfirmationPath, Instalment, RequestKind
 from parties.models import Role
 
-from .engine import TaskConflict, task_execute
+from .task_pages import complete_from_form
 
 
 def case_of(task):
@@ -43,18 +43,8 @@ def _page(request, task, template, **context):
 
 
 def _complete(request, task, form, work, done_message):
-    """Run `work(activation)` as the completion of `task`; errors go back on the form."""
-    try:
-        task_execute(task=task, user=request.user, work=work)
-    except ValidationError as exc:
-        for message in exc.messages:
-            form.add_error(None, message)
-        return None
-    except TaskConflict as exc:
-        messages.error(request, exc.message)
-        return redirect("inbox")
-    messages.success(request, done_message)
-    return redirect("case_detail", case_of(task).pk)
+    return complete_from_form(request, task, form, work, done_message,
+                              reverse("case_detail", args=[case_of(task).pk]))
 
 
 def _side_action(request, form, call):

@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -27,7 +28,7 @@ from mediation.supervision.forms import (
 from mediation.supervision.models import LetterKind
 from mediation.supervision.services import inspection_agency_for, office_for
 
-from .engine import TaskConflict, task_execute
+from .task_pages import complete_from_form
 
 
 def matter_of(task):
@@ -41,18 +42,8 @@ def _page(request, task, template, **context):
 
 
 def _complete(request, task, form, work, done_message):
-    """Run `work(activation)` as the completion of `task`; refusals go back on the form."""
-    try:
-        task_execute(task=task, user=request.user, work=work)
-    except ValidationError as exc:
-        for message in exc.messages:
-            form.add_error(None, message)
-        return None
-    except TaskConflict as exc:
-        messages.error(request, exc.message)
-        return redirect("inbox")
-    messages.success(request, done_message)
-    return redirect("supervision:matter_detail", matter_of(task).pk)
+    return complete_from_form(request, task, form, work, done_message,
+                              reverse("supervision:matter_detail", args=[matter_of(task).pk]))
 
 
 def _letter_kwargs(d: dict) -> dict:

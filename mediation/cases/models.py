@@ -14,6 +14,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
+from mediation.lib.audit import AppendOnlyModel
 from mediation.lib.numbering import DocumentSequence  # noqa: F401  (model lives in this app)
 from parties.models import Agency, County, Employer, Industry, Worker
 
@@ -536,15 +537,7 @@ class Attachment(models.Model):
         return self.title
 
 
-class AppendOnlyQuerySet(models.QuerySet):
-    def update(self, **kwargs):
-        raise PermissionError("Audit events are append-only")
-
-    def delete(self):
-        raise PermissionError("Audit events are append-only")
-
-
-class CaseEvent(models.Model):
+class CaseEvent(AppendOnlyModel):
     """Append-only audit trail, written in the same transaction as the change it records."""
 
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="events")
@@ -559,8 +552,6 @@ class CaseEvent(models.Model):
     visible_to_partners = models.BooleanField(default=False)
     created_at = models.DateTimeField(_("时间"), auto_now_add=True, db_index=True)
 
-    objects = AppendOnlyQuerySet.as_manager()
-
     class Meta:
         verbose_name = _("案件日志")
         verbose_name_plural = _("案件日志")
@@ -570,10 +561,3 @@ class CaseEvent(models.Model):
     def __str__(self) -> str:
         return f"{self.created_at:%Y-%m-%d %H:%M} {self.action}"
 
-    def save(self, *args, **kwargs):
-        if self.pk is not None:
-            raise PermissionError("Audit events are append-only")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise PermissionError("Audit events are append-only")

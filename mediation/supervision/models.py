@@ -18,6 +18,7 @@ from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 from viewflow.workflow.models import Process
 
 from mediation.cases.models import Case
+from mediation.lib.audit import AppendOnlyModel
 from parties.models import Agency, County, Employer, Industry
 
 MAX_AMOUNT = Decimal("100000000.00")
@@ -483,15 +484,7 @@ class MatterCaseLink(models.Model):
         return f"{self.matter_id} ↔ {self.case_id}"
 
 
-class AppendOnlyQuerySet(models.QuerySet):
-    def update(self, **kwargs):
-        raise PermissionError("Audit events are append-only")
-
-    def delete(self):
-        raise PermissionError("Audit events are append-only")
-
-
-class MatterEvent(models.Model):
+class MatterEvent(AppendOnlyModel):
     """Append-only audit trail of a matter, written in the transaction of the change."""
 
     matter = models.ForeignKey(SupervisionMatter, on_delete=models.PROTECT, related_name="events")
@@ -505,8 +498,6 @@ class MatterEvent(models.Model):
     visible_to_partners = models.BooleanField(default=False)
     created_at = models.DateTimeField(_("时间"), auto_now_add=True, db_index=True)
 
-    objects = AppendOnlyQuerySet.as_manager()
-
     class Meta:
         verbose_name = _("监督事项日志")
         verbose_name_plural = _("监督事项日志")
@@ -516,13 +507,6 @@ class MatterEvent(models.Model):
     def __str__(self) -> str:
         return f"{self.created_at:%Y-%m-%d %H:%M} {self.action}"
 
-    def save(self, *args, **kwargs):
-        if self.pk is not None:
-            raise PermissionError("Audit events are append-only")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise PermissionError("Audit events are append-only")
 
 
 class SupervisionProcess(Process):

@@ -1,12 +1,7 @@
 """Building supervision matters the way users do: through the services and SupervisionFlow's tasks."""
 
 import datetime
-import importlib
 
-from django.apps import apps
-from django.contrib.auth.management import create_permissions
-from django.contrib.contenttypes.management import create_contenttypes
-from django.contrib.contenttypes.models import ContentType
 from viewflow.workflow.models import Task
 
 from mediation.supervision import services
@@ -20,6 +15,7 @@ from mediation.supervision.models import (
 )
 from parties.models import County, Industry, Role
 from tests.factories.parties import EmployerFactory, staff_user
+from tests.factories.seeds import reseed_migration_data  # noqa: F401  (used by the journeys)
 from workflows.engine import OPEN_TASK_STATUSES, task_execute
 from workflows.supervision_flow import matter_open
 
@@ -109,15 +105,3 @@ def ignored(matter, step, letter, actor, on):
         verification_note="回访核查，工资仍未发放。"))
 
 
-def reseed_migration_data():
-    """Transactional tests (threads, live_server) may run on a flushed database, without the rows
-    that data migrations seed: put back the letter templates, the deadline rules, and the content
-    types and permissions (guardian's object permissions need the model's view permission).
-    Idempotent, so harmless where tests/conftest.py's serialized rollback already restored them."""
-    ContentType.objects.clear_cache()
-    for config in apps.get_app_configs():
-        create_contenttypes(config, verbosity=0)
-        create_permissions(config, verbosity=0)
-    for module in ("mediation.supervision.migrations.0002_seed_letter_templates",
-                   "mediation.clocks.migrations.0002_seed_rules"):
-        importlib.import_module(module).seed(apps, None)

@@ -1,0 +1,25 @@
+import importlib
+
+from django.apps import apps
+from django.contrib.auth.management import create_permissions
+from django.contrib.contenttypes.management import create_contenttypes
+from django.contrib.contenttypes.models import ContentType
+
+SEED_MIGRATIONS = (
+    "mediation.supervision.migrations.0002_seed_letter_templates",
+    "mediation.clocks.migrations.0002_seed_rules",
+    "search.migrations.0002_seed_synonyms",
+)
+
+
+def reseed_migration_data():
+    """Transactional tests (threads, live_server, a real worker) may run on a flushed database,
+    without the rows that data migrations seed: put back the letter templates, the deadline rules,
+    the synonyms, and the content types and permissions (guardian's object permissions need the
+    model's view permission). Idempotent."""
+    ContentType.objects.clear_cache()
+    for config in apps.get_app_configs():
+        create_contenttypes(config, verbosity=0)
+        create_permissions(config, verbosity=0)
+    for module in SEED_MIGRATIONS:
+        importlib.import_module(module).seed(apps, None)
