@@ -153,6 +153,18 @@ class Staff(models.Model):
     def has_role(self, *roles: str) -> bool:
         return bool(self.roles.intersection(roles))
 
+    @property
+    def intake_family(self) -> str | None:
+        """Who may open a case (DOMAIN §1.5 "Register intake"): the union's intake officers,
+        mediators and heads; a court liaison (a delegation); an arbitration liaison (a referral)."""
+        if self.agency.is_union and self.has_role(Role.INTAKE, Role.MEDIATOR, Role.COMMITTEE_HEAD):
+            return "union"
+        if self.has_role(Role.LIAISON) and self.agency.kind == AgencyKind.COURT:
+            return "court"
+        if self.has_role(Role.LIAISON) and self.agency.unit == AgencyUnit.ARBITRATION:
+            return "arbitration"
+        return None
+
 
 class StaffRole(models.Model):
     staff = models.ForeignKey(Staff, on_delete=models.CASCADE, related_name="role_rows")

@@ -16,7 +16,6 @@ from mediation.cases import services
 from mediation.cases.forms import RegistrationForm
 from mediation.cases.models import Channel
 from mediation.clocks.selectors import clocks_for_tasks
-from parties.models import AgencyKind, AgencyUnit, Role
 
 from .engine import TaskConflict, task_claim, task_get_for_user
 from .selectors import inbox_for
@@ -64,17 +63,8 @@ def task_take(request, task_id):
 
 
 def _may_register(user) -> str | None:
-    """Which channel family the user may open a case for, or None."""
     staff = getattr(user, "staff", None)
-    if staff is None:
-        return None
-    if staff.agency.is_union and staff.has_role(Role.INTAKE, Role.MEDIATOR, Role.COMMITTEE_HEAD):
-        return "union"
-    if staff.has_role(Role.LIAISON) and staff.agency.kind == AgencyKind.COURT:
-        return "court"
-    if staff.has_role(Role.LIAISON) and staff.agency.unit == AgencyUnit.ARBITRATION:
-        return "arbitration"
-    return None
+    return staff.intake_family if staff else None
 
 
 @login_required
