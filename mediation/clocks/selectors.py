@@ -12,7 +12,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Prefetch, Q, QuerySet
 from django.utils.translation import gettext as _
 
-from .models import Clock, ClockPause, DeadlineRule
+from .models import Clock, ClockPause, ClockStatus, DeadlineRule
 
 
 def rule_current(code: str, county: str = "") -> DeadlineRule:
@@ -78,3 +78,24 @@ def clocks_in_month_for_agency(agency, year: int, month: int, *, viewer=None) ->
     if viewer is not None:
         qs = _visible(qs, viewer)
     return qs.select_related("rule", "case").order_by("due_on", "id")
+
+
+def overdue_clocks_for(user, *, county: str | None = None) -> QuerySet[Clock]:
+    """Running clocks past their due date on cases the user may see (DOMAIN §3.3: the
+    supervisor's list of everything overdue, by county)."""
+    import django.utils.timezone
+
+    from mediation.cases.selectors import cases_visible_to
+
+    qs = Clock.objects.filter(status=ClockStatus.RUNNING, due_on__lt=django.utils.timezone.localdate(),
+                              case__in=cases_visible_to(user))
+    if county:
+        qs = qs.filter(case__county=county)
+    return qs.select_related("rule", "case", "agency", "owner__staff").order_by("due_on", "id")
+
+
+def overdue_counts_by_county(user) -> list[tuple[str, int]]:
+    from django.db.models import Count
+
+    rows = overdue_clocks_for(user).order_by().values("case__county").annotate(n=Count("id")).order_by("-n")
+    return [(r["case__county"], r["n"]) for r in rows]

@@ -5,4 +5,5 @@ from . import views
 app_name = "clocks"
 urlpatterns = [
     path("", views.calendar, name="calendar"),
+    path("overdue/", views.overdue, name="overdue"),
 ]

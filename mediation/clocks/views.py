@@ -17,7 +17,13 @@ from parties.models import Agency, Role
 
 from . import workdays
 from .calendar import calendar_for, missing_years_text
-from .selectors import clocks_in_month_for_agency, clocks_in_month_for_user, month_bounds
+from .selectors import (
+    clocks_in_month_for_agency,
+    clocks_in_month_for_user,
+    month_bounds,
+    overdue_clocks_for,
+    overdue_counts_by_county,
+)
 
 WEEKDAYS = [gettext_lazy("周一"), gettext_lazy("周二"), gettext_lazy("周三"), gettext_lazy("周四"),
             gettext_lazy("周五"), gettext_lazy("周六"), gettext_lazy("周日")]
@@ -100,4 +106,24 @@ def calendar(request):
         "missing": missing_years_text([year] if not cal.is_loaded(year) else []),
         "prev_query": query(prev_first), "next_query": query(next_first),
         "agencies": Agency.objects.order_by("kind", "county", "name") if _may_view_any_agency(request.user) else None,
+    })
+
+
+@login_required
+def overdue(request):
+    """Everything overdue on the cases the user may see, by county (the supervisor's dashboard)."""
+    from django.core.paginator import Paginator
+
+    from parties.models import County
+
+    county = request.GET.get("county") or None
+    labels = {k: str(v) for k, v in County.choices}
+    counts = [(code, labels.get(code, code), n) for code, n in overdue_counts_by_county(request.user)]
+    biggest = max((n for _c, _l, n in counts), default=0)
+    page = Paginator(overdue_clocks_for(request.user, county=county), 50).get_page(request.GET.get("page"))
+    return render(request, "clocks/overdue.html", {
+        "counts": [{"code": c, "label": lbl, "n": n, "width": round(100 * n / biggest) if biggest else 0}
+                   for c, lbl, n in counts],
+        "page": page, "rows": [(c, (timezone.localdate() - c.due_on).days) for c in page], "county": county, "county_label": labels.get(county or "", ""),
+        "today": timezone.localdate(),
     })
