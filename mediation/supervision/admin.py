@@ -2,8 +2,12 @@
 and read-only views of matters, letters and the append-only log."""
 
 from django.contrib import admin
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
+from mediation.lib.documents.sandbox import describe
+
+from .documents import LETTER_SPECIMEN
 from .models import (
     IssuingOffice,
     Letter,
@@ -20,12 +24,12 @@ class LetterTemplateAdmin(admin.ModelAdmin):
     readonly_fields = ("updated_at",)
     fieldsets = (
         (None, {"fields": ("kind", "name", "source", "updated_at"),
-                "description": _(
-                    "Django模板语法。可用变量：letter（文书）、matter（事项）、recipient/recipients（受文单位）、"
-                    "employer、violations、investigations、previous（前一文书）、previous_recipient、"
-                    "recommended_actions、issuer_names、kind_title；过滤器 cn_date、cn_ordinal、yuan。"
-                    "行首“=”居中标题、“#”加粗小标题、“>”右对齐、“|”不缩进。已发出的文书不受模板修改影响。"
-                )}),
+                "description": format_lazy("{}{}", _(
+                    "文书模板在沙箱中渲染：只能使用下列字段，以及 if/for/with/firstof/comment 标签和"
+                    "cn_date、cn_ordinal、yuan、default、length、join 等过滤器；不能使用 include、load、"
+                    "debug 等标签。行首“=”居中标题、“#”加粗小标题、“>”右对齐、“|”不缩进。"
+                    "已发出的文书不受模板修改影响。可用字段："
+                ), "、".join(describe(LETTER_SPECIMEN)))}),
     )
 
 

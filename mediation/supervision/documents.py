@@ -1,190 +1,127 @@
-"""Letters as documents: template rendering, the frozen text, PDF (reportlab) and .docx (python-docx).
+"""Letters as documents: the plain context of a letter, template check, PDF and .docx.
 
-A letter's text is rendered once, when it is issued, from the union-editable
-LetterTemplate; the PDF and .docx are always produced from that frozen text, so
-a later template change never alters an issued letter.
+A letter's text is rendered once, when it is issued, from the union-editable LetterTemplate in
+the shared sandbox (mediation.lib.documents): the template sees only the plain values built by
+``letter_context`` — never a model instance — so it cannot reach users, tokens or other cases.
+The PDF and .docx are always produced from that frozen text, so a later template change never
+alters an issued letter.
 
-The rendered text uses a line markup (see LetterTemplate): "=" centred title,
-"#" bold heading, ">" right-aligned, "|" no indent, otherwise a body paragraph.
+The rendered text uses the line markup of mediation.lib.documents.layout.
 """
 
 from __future__ import annotations
 
 import datetime
-import hashlib
-import io
-from dataclasses import dataclass
-from pathlib import Path
-from xml.sax.saxutils import escape
 
-from django.conf import settings
-from django.core.exceptions import ImproperlyConfigured, ValidationError
-from django.template import Context, Engine, TemplateSyntaxError
-from django.utils.translation import gettext as _
+from django.core.exceptions import ValidationError
+from django.utils import translation
 
-DEFAULT_PDF_FONT = "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc"
+from mediation.lib.documents import layout, sandbox
+from mediation.lib.documents.layout import parse_blocks, pdf_font_path, sha256_text  # noqa: F401
+from mediation.lib.documents.library import cn_date_text  # noqa: F401
+
+LetterRenderError = sandbox.RenderError
+
+# The shape of the context every letter template sees (one element per list). The admin's
+# check walks a template's variables against it; tests hold the real context to the same shape.
+_D = datetime.date(2026, 1, 1)
+_ORG = {"name": "", "credit_code": "", "legal_representative": "", "address": ""}
+LETTER_SPECIMEN = {
+    "letter": {"doc_no": "", "kind": "", "full_title": "", "subject": "", "facts": "", "legal_basis": "",
+               "requirements": "", "reply_due": _D, "rectification_due": _D, "contact_person": "",
+               "contact_phone": "", "cc": "", "signatory": "", "issued_on": _D},
+    "matter": {"matter_no": "", "title": "", "county": "", "scope_industry": ""},
+    "issuer": {"name": "", "committee_name": "", "signatory": ""},
+    "issuer_names": "",
+    "co_issuers": [{"name": ""}],
+    "recipients": [dict(_ORG)],
+    "recipient": dict(_ORG),
+    "employer": dict(_ORG),
+    "violations": [{"category": "", "facts": "", "evidence": "", "legal_basis": "", "rectification": "",
+                    "deadline": _D}],
+    "investigations": [{"conducted_on": _D, "method": "", "place": "", "investigators": [""],
+                        "investigator_names": ""}],
+    "previous": {"doc_no": "", "full_title": "", "issued_on": _D},
+    "previous_recipient": {"delivery_method": "", "delivered_on": _D, "reply_kind": "", "replied_on": _D,
+                           "reply_content": "", "verification": ""},
+    "recommended_actions": [""],
+    "kind_title": "",
+    "issued_on_text": "",
+}
 
 
-def cn_date_text(day: datetime.date | None) -> str:
-    """2026年3月5日, whatever the UI language: documents are always in Chinese."""
-    if not day:
-        return ""
-    return f"{day.year}年{day.month}月{day.day}日"
+def _org(obj) -> dict:
+    if obj is None:
+        return dict(_ORG)
+    return {"name": obj.name, "credit_code": getattr(obj, "credit_code", "") or "",
+            "legal_representative": getattr(obj, "legal_representative", "") or "",
+            "address": getattr(obj, "address", "") or ""}
 
 
-def _engine() -> Engine:
-    # A separate engine: no loaders, no app tags; debug=True so syntax errors carry a line number.
-    return Engine(
-        debug=True,
-        autoescape=False,
-        libraries={},
-        builtins=["mediation.supervision.templatetags.letters"],
-    )
+def letter_context(letter, *, matter, office, recipients, violations, co_issuers, previous,
+                   previous_recipient, recommended_actions, kind_title) -> dict:
+    """The plain values a letter template may print: the letter's fields, the matter's, the
+    employer's, the recipients' and the issuer's name and title. Nothing else."""
+    with translation.override("zh-hans"):
+        return {
+            "letter": {
+                "doc_no": letter.doc_no, "kind": letter.kind, "full_title": str(kind_title),
+                "subject": letter.subject, "facts": letter.facts, "legal_basis": letter.legal_basis,
+                "requirements": letter.requirements, "reply_due": letter.reply_due,
+                "rectification_due": letter.rectification_due, "contact_person": letter.contact_person,
+                "contact_phone": letter.contact_phone, "cc": letter.cc, "signatory": letter.signatory,
+                "issued_on": letter.issued_on,
+            },
+            "matter": {"matter_no": matter.matter_no, "title": matter.title, "county": str(matter.get_county_display()),
+                       "scope_industry": str(matter.get_scope_industry_display() or "")},
+            "issuer": {"name": letter.issuer.name, "committee_name": office.committee_name,
+                       "signatory": letter.signatory},
+            "issuer_names": "、".join([office.committee_name] + [a.name for a in co_issuers]),
+            "co_issuers": [{"name": a.name} for a in co_issuers],
+            "recipients": [_org(r) for r in recipients],
+            "recipient": _org(recipients[0]) if recipients else None,
+            "employer": _org(matter.employer),
+            "violations": [
+                {"category": str(v.get_category_display()), "facts": v.facts, "evidence": v.evidence,
+                 "legal_basis": v.legal_basis, "rectification": v.rectification, "deadline": v.deadline}
+                for v in violations
+            ],
+            "investigations": [
+                {"conducted_on": inv.conducted_on, "method": inv.method, "place": inv.place,
+                 "investigators": names, "investigator_names": "、".join(names)}
+                for inv in matter.investigations.all()
+                for names in [[p.staff.full_name for p in inv.investigators.all()]]
+            ],
+            "previous": ({"doc_no": previous.doc_no, "full_title": previous.full_title,
+                          "issued_on": previous.issued_on} if previous else None),
+            "previous_recipient": ({
+                "delivery_method": str(previous_recipient.get_delivery_method_display() or ""),
+                "delivered_on": previous_recipient.delivered_on, "reply_kind": previous_recipient.reply_kind,
+                "replied_on": previous_recipient.replied_on, "reply_content": previous_recipient.reply_content,
+                "verification": str(previous_recipient.get_verification_display() or ""),
+            } if previous_recipient else None),
+            "recommended_actions": [str(a) for a in recommended_actions],
+            "kind_title": str(kind_title),
+            "issued_on_text": cn_date_text(letter.issued_on),
+        }
 
 
 def validate_template_source(source: str) -> None:
-    """Refuse a template that does not compile, naming the line (shown in the admin)."""
+    """Refuse a template outside the sandbox, naming the line (shown in the admin)."""
     try:
-        _engine().from_string(source)
-    except TemplateSyntaxError as exc:
-        info = getattr(exc, "template_debug", None) or {}
-        line = info.get("line")
-        if line:
-            message = _("模板第 %(line)s 行有语法错误：%(error)s") % {"line": line, "error": exc}
-        else:
-            message = _("模板有语法错误：%(error)s") % {"error": exc}
-        raise ValidationError({"source": message}, code="template_syntax") from exc
-
-
-class LetterRenderError(Exception):
-    pass
+        sandbox.check_source(source, LETTER_SPECIMEN)
+    except ValidationError as exc:
+        raise ValidationError({"source": exc.messages}, code="template") from exc
 
 
 def render_text(source: str, context: dict) -> str:
-    try:
-        text = _engine().from_string(source).render(Context(context))
-    except TemplateSyntaxError as exc:
-        raise LetterRenderError(_("文书模板有语法错误，请在后台修改模板：%(error)s") % {"error": exc}) from exc
-    lines = [line.rstrip() for line in text.replace("\r\n", "\n").split("\n")]
-    return "\n".join(line for line in lines if line.strip())
-
-
-def sha256_text(text: str) -> str:
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
-
-
-@dataclass
-class Block:
-    style: str  # title / heading / right / plain / body
-    text: str
-
-
-def parse_blocks(text: str) -> list[Block]:
-    blocks = []
-    for raw in text.split("\n"):
-        line = raw.strip()
-        if not line:
-            continue
-        marker, rest = line[0], line[1:].strip()
-        style = {"=": "title", "#": "heading", ">": "right", "|": "plain"}.get(marker)
-        blocks.append(Block(style, rest) if style else Block("body", line))
-    return blocks
-
-
-# ---------------------------------------------------------------- PDF
-
-_FONT_NAME = "ConcordCJK"
-
-
-def pdf_font_path() -> Path:
-    path = Path(getattr(settings, "CONCORD_PDF_FONT", "") or DEFAULT_PDF_FONT)
-    if not path.is_file():
-        raise ImproperlyConfigured(
-            _(
-                "找不到生成PDF所需的中文字体文件：%(path)s。请安装 fonts-wqy-microhei"
-                "（apt-get install fonts-wqy-microhei），或用 CONCORD_PDF_FONT 设置 TTF/TTC 字体路径。"
-            )
-            % {"path": path}
-        )
-    return path
-
-
-def _register_font() -> str:
-    from reportlab.pdfbase import pdfmetrics
-    from reportlab.pdfbase.ttfonts import TTFont
-
-    path = pdf_font_path()
-    name = f"{_FONT_NAME}-{abs(hash(str(path)))}"
-    if name not in pdfmetrics.getRegisteredFontNames():
-        kwargs = {"subfontIndex": 0} if path.suffix.lower() == ".ttc" else {}
-        pdfmetrics.registerFont(TTFont(name, str(path), **kwargs))
-    return name
+    with translation.override("zh-hans"):
+        return sandbox.render(source, context)
 
 
 def letter_pdf(text: str, *, title: str = "") -> bytes:
-    """A4 PDF of the frozen text with the CJK font embedded (so text extraction works)."""
-    from reportlab.lib.enums import TA_CENTER, TA_JUSTIFY, TA_RIGHT
-    from reportlab.lib.pagesizes import A4
-    from reportlab.lib.styles import ParagraphStyle
-    from reportlab.lib.units import mm
-    from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer
-
-    font = _register_font()
-    base = ParagraphStyle("body", fontName=font, fontSize=12, leading=21, firstLineIndent=24,
-                          alignment=TA_JUSTIFY, wordWrap="CJK", spaceAfter=2)
-    styles = {
-        "title": ParagraphStyle("title", parent=base, fontSize=18, leading=28, alignment=TA_CENTER,
-                                firstLineIndent=0, spaceAfter=6),
-        "heading": ParagraphStyle("heading", parent=base, fontSize=13, firstLineIndent=0, spaceBefore=4),
-        "right": ParagraphStyle("right", parent=base, alignment=TA_RIGHT, firstLineIndent=0),
-        "plain": ParagraphStyle("plain", parent=base, firstLineIndent=0),
-        "body": base,
-    }
-    buf = io.BytesIO()
-    doc = SimpleDocTemplate(buf, pagesize=A4, leftMargin=28 * mm, rightMargin=26 * mm,
-                            topMargin=30 * mm, bottomMargin=25 * mm, title=title, author=title)
-    story = []
-    for block in parse_blocks(text):
-        content = escape(block.text)
-        if block.style == "heading":
-            content = f"<b>{content}</b>"
-        story.append(Paragraph(content, styles[block.style]))
-        if block.style == "title":
-            story.append(Spacer(1, 2 * mm))
-    doc.build(story)
-    return buf.getvalue()
-
-
-# ---------------------------------------------------------------- DOCX
+    return layout.text_pdf(text, title=title)
 
 
 def letter_docx(text: str, *, title: str = "") -> bytes:
-    from docx import Document
-    from docx.enum.text import WD_ALIGN_PARAGRAPH
-    from docx.oxml.ns import qn
-    from docx.shared import Pt
-
-    document = Document()
-    document.core_properties.title = title
-    normal = document.styles["Normal"]
-    normal.font.name = "仿宋"
-    normal.font.size = Pt(14)
-    normal.element.rPr.rFonts.set(qn("w:eastAsia"), "仿宋")
-    for block in parse_blocks(text):
-        para = document.add_paragraph()
-        run = para.add_run(block.text)
-        run.font.name = "仿宋"
-        run._element.rPr.rFonts.set(qn("w:eastAsia"), "仿宋")
-        if block.style == "title":
-            para.alignment = WD_ALIGN_PARAGRAPH.CENTER
-            run.bold = True
-            run.font.size = Pt(20)
-        elif block.style == "heading":
-            run.bold = True
-        elif block.style == "right":
-            para.alignment = WD_ALIGN_PARAGRAPH.RIGHT
-        elif block.style == "body":
-            para.paragraph_format.first_line_indent = Pt(28)
-    buf = io.BytesIO()
-    document.save(buf)
-    return buf.getvalue()
+    return layout.text_docx(text, title=title)

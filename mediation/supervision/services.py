@@ -349,26 +349,15 @@ def investigation_record(
 
 def _letter_context(letter: Letter, *, matter: SupervisionMatter, office: IssuingOffice,
                     recipients: list[LetterRecipient], violations: list[Violation]) -> dict:
+    """Plain values only (see documents.letter_context): a template never sees a model instance."""
     previous = letter.previous
-    previous_recipient = previous.recipients.first() if previous else None
-    return {
-        "letter": letter,
-        "matter": matter,
-        "office": office,
-        "issuer": letter.issuer,
-        "issuer_names": "、".join([office.committee_name] + [a.name for a in letter._co_issuers]),
-        "co_issuers": letter._co_issuers,
-        "recipients": recipients,
-        "recipient": recipients[0] if recipients else None,
-        "employer": matter.employer,
-        "violations": violations,
-        "investigations": list(matter.investigations.all()),
-        "previous": previous,
-        "previous_recipient": previous_recipient,
-        "recommended_actions": [str(DepartmentAction(a).label) for a in letter.recommended_actions],
-        "kind_title": str(KIND_FULL_TITLE[letter.kind]),
-        "issued_on_text": documents.cn_date_text(letter.issued_on),
-    }
+    return documents.letter_context(
+        letter, matter=matter, office=office, recipients=recipients, violations=violations,
+        co_issuers=list(letter._co_issuers), previous=previous,
+        previous_recipient=previous.recipients.first() if previous else None,
+        recommended_actions=[DepartmentAction(a).label for a in letter.recommended_actions],
+        kind_title=KIND_FULL_TITLE[letter.kind],
+    )
 
 
 def _recipient_from_employer(employer: Employer) -> LetterRecipient:
