@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from mediation.cases import services
+from mediation.cases.document_selectors import documents_panel
 from mediation.cases.forms import (
     AssignForm,
     CloseForm,
@@ -38,7 +39,8 @@ def case_of(task):
 
 def _page(request, task, template, **context):
     case = case_of(task)
-    context.update(task=task, case=case, today=timezone.localdate())
+    context.update(task=task, case=case, today=timezone.localdate(),
+                   doc_panel=documents_panel(request.user, case, step=task.flow_task.name))
     return render(request, f"workflows/case/{template}", context)
 
 

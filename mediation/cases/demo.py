@@ -1210,6 +1210,9 @@ class _Driver:
             note="卷宗材料齐全，准予结案。"))
 
     def step_archive(self) -> None:
+        from mediation.cases.document_services import case_file_generate
+
+        case_file_generate(case=self.case, actor=self.head)  # archiving needs the bound case file
         self.do("archive", self.head, lambda a: services.case_archive(case=self.case, actor=self.head))
 
     # ------------------------------------------------ the paths of PLANS

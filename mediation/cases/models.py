@@ -561,3 +561,84 @@ class CaseEvent(AppendOnlyModel):
     def __str__(self) -> str:
         return f"{self.created_at:%Y-%m-%d %H:%M} {self.action}"
 
+
+
+# ---------------------------------------------------------------- paperwork (文书) and the case file (卷宗)
+
+
+class DocumentKind(models.TextChoices):
+    """The documents of each step (issue 10), rendered from admin-editable templates."""
+
+    ACCEPTANCE_NOTICE = "ACCEPTANCE_NOTICE", _("受理通知书")
+    NON_ACCEPTANCE_NOTICE = "NON_ACCEPTANCE_NOTICE", _("不予受理通知书")
+    SESSION_RECORD = "SESSION_RECORD", _("调解笔录")
+    AGREEMENT = "AGREEMENT", _("调解协议书")
+    SERVICE_RECEIPT = "SERVICE_RECEIPT", _("送达回证")
+    CONFIRMATION_APPLICATION = "CONFIRMATION_APPLICATION", _("司法确认申请书")
+    TERMINATION_NOTICE = "TERMINATION_NOTICE", _("调解终止告知书")
+    CLOSING_REPORT = "CLOSING_REPORT", _("结案报告")
+    CASE_FILE = "CASE_FILE", _("卷宗")
+
+
+class CaseDocumentTemplate(models.Model):
+    """The template a case document is rendered from; editable in the admin, checked by the sandbox."""
+
+    kind = models.CharField(_("文书类型"), max_length=30, choices=DocumentKind.choices, unique=True)
+    name = models.CharField(_("模板名称"), max_length=100)
+    source = models.TextField(_("模板内容"))
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("案件文书模板")
+        verbose_name_plural = _("案件文书模板")
+        ordering = ["kind"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self):
+        from .paperwork import validate_template_source
+
+        validate_template_source(self.source)
+
+
+def document_path(instance: CaseDocument, filename: str) -> str:
+    return f"cases/{instance.case_id}/documents/{filename}"
+
+
+class CaseDocument(models.Model):
+    """A document printed for signing (or the bound case file), frozen with its SHA-256.
+
+    Never changed once stored; only the signed scan is attached later."""
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="documents")
+    kind = models.CharField(_("文书类型"), max_length=30, choices=DocumentKind.choices)
+    session = models.ForeignKey(
+        MediationSession, verbose_name=_("调解记录"), null=True, blank=True, on_delete=models.PROTECT,
+        related_name="documents",
+    )
+    served = models.ForeignKey(
+        "self", verbose_name=_("送达的文书"), null=True, blank=True, on_delete=models.PROTECT, related_name="receipts"
+    )
+    doc_no = models.CharField(_("文号"), max_length=80, blank=True)
+    title = models.CharField(_("标题"), max_length=200)
+    rendered_text = models.TextField(_("文书正文（定稿）"), blank=True)
+    pdf = models.FileField(_("PDF"), upload_to=document_path)
+    pages = models.PositiveIntegerField(_("页数"), default=0)
+    sha256 = models.CharField(_("PDF SHA-256"), max_length=64)
+    case_status = models.CharField(_("生成时案件状态"), max_length=30, choices=CaseStatus.choices)
+    signed_scan = models.OneToOneField(
+        Attachment, verbose_name=_("签字件扫描"), null=True, blank=True, on_delete=models.PROTECT,
+        related_name="signed_document",
+    )
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(_("生成时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("案件文书")
+        verbose_name_plural = _("案件文书")
+        ordering = ["created_at", "id"]
+        indexes = [models.Index(fields=["case", "kind"])]
+
+    def __str__(self) -> str:
+        return f"{self.doc_no or self.title}"

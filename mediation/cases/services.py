@@ -30,6 +30,7 @@ from .models import (
     Attachment,
     Case,
     CaseAgent,
+    CaseDocument,
     CaseRespondent,
     CaseStatus,
     CaseWorker,
@@ -38,6 +39,7 @@ from .models import (
     ClosingCode,
     ConfirmationPath,
     ConfirmationRequest,
+    DocumentKind,
     Extension,
     FollowUpVisit,
     Instalment,
@@ -802,6 +804,11 @@ def case_archive(*, case: Case, actor) -> Case:
     """T23: the file is frozen; every later write is refused."""
     case = _lock(case)
     _check(case, "archive")
+    if not CaseDocument.objects.filter(case=case, kind=DocumentKind.CASE_FILE, case_status=S.CLOSED).exists():
+        raise ValidationError(
+            _("归档前须先生成卷宗（卷宗封面、卷内目录及全部文书材料）。请在本环节或案件页点击“生成卷宗”。"),
+            code="case_file_missing",
+        )
     case.archived_at = timezone.now()
     _move(case, "archive", actor=actor, summary=_("归档，卷宗只读"))
     return case

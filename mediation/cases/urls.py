@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from . import views
+from . import document_views, views
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -14,4 +14,10 @@ urlpatterns = [
          name="case_attachment_download"),
     path("cases/<int:case_id>/extend/", views.case_extend, name="case_extend"),
     path("cases/<int:case_id>/agents/", views.agent_add, name="case_agent_add"),
+    path("cases/<int:case_id>/documents/", document_views.document_make, name="case_document_make"),
+    path("cases/<int:case_id>/documents/<int:document_id>.<str:fmt>", document_views.document_download,
+         name="case_document_download"),
+    path("cases/<int:case_id>/documents/<int:document_id>/scan/", document_views.document_scan,
+         name="case_document_scan"),
+    path("cases/<int:case_id>/case-file/", document_views.case_file_make, name="case_file_make"),
 ]

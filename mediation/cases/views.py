@@ -16,7 +16,7 @@ from mediation.lib.masking import mask_id_number, mask_phone
 from parties.models import County, Role
 from workflows import services as flows
 
-from . import selectors, services
+from . import document_selectors, selectors, services
 from .forms import AgentForm, AttachmentForm, ExtensionForm
 from .models import CaseStatus, Channel
 
@@ -84,6 +84,7 @@ def case_detail(request, case_id):
         and case.is_open and not hasattr(case, "agreement"),
         "amount_claimed": sum((c.amount_claimed for c in case.claims.all()), 0),
         "progress": selectors.case_progress(case),
+        "documents_panel": document_selectors.documents_panel(request.user, case),
     }
     return render(request, "cases/case_detail.html", context)
 

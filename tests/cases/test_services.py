@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from mediation.cases import services
+from mediation.cases.document_services import case_file_generate
 from mediation.cases.models import Case, CaseEvent, CaseStatus, ClosingCode, RequestKind, Worker
 from tests.factories.cases import do, open_case, worker_rows
 from tests.factories.parties import make_credit_code
@@ -189,6 +190,7 @@ def test_close_requires_matching_code_and_head(people, ankang):
     with pytest.raises(ValidationError, match="结案方式应为"):
         services.case_close(case=case, actor=people["head"], closing_code=ClosingCode.SUCCESS_PAID_ON_SPOT, on=TODAY)
     services.case_close(case=case, actor=people["head"], closing_code=ClosingCode.NOT_ACCEPTED, on=TODAY)
+    case_file_generate(case=case, actor=people["head"])
     services.case_archive(case=case, actor=people["head"])
     with pytest.raises(ValidationError, match="归档"):
         services.visit_record(case=case, actor=people["head"], visited_on=TODAY, method="电话", findings="x")

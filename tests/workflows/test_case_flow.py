@@ -8,6 +8,7 @@ import time_machine
 from django.core.exceptions import ValidationError
 
 from mediation.cases import services
+from mediation.cases.document_services import case_file_generate
 from mediation.cases.models import (
     CaseStatus,
     ClosingCode,
@@ -92,6 +93,7 @@ def test_agreement_confirmed_by_court_then_paid_and_closed(people, ankang):
     do(case, "close", people["head"], lambda a: services.case_close(
         case=case, actor=people["head"], closing_code=ClosingCode.SUCCESS_JUDICIAL_CONFIRMED, on=TODAY,
         follow_up_done=True))
+    case_file_generate(case=case, actor=people["head"])
     do(case, "archive", people["head"], lambda a: services.case_archive(case=case, actor=people["head"]))
     case.refresh_from_db()
     assert case.status == CaseStatus.ARCHIVED
