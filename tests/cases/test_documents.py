@@ -689,3 +689,26 @@ def test_the_court_sees_the_agreement_and_application_but_not_the_session_record
 
     page = client.get(f"/tasks/{open_task(case, 'judicial_confirmation').pk}/").content.decode()
     assert agreement.doc_no in page and "司法确认申请书" in page and "打印签署" not in page
+
+
+def test_the_archive_step_page_asks_for_the_case_file_first(client, people, ankang):
+    from tests.factories.cases import open_task
+
+    case = closed_case(people, ankang)
+    task = open_task(case, "archive")
+    client.force_login(people["head"])
+    page = client.get(f"/tasks/{task.pk}/").content.decode()
+    assert "生成卷宗" in page and 'value="CLOSING_REPORT"' in page
+    response = client.post(f"/tasks/{task.pk}/", {"confirm": "1"})
+    assert (
+        response.status_code == 200
+        and "请在本环节或案件页点击“生成卷宗”" in response.content.decode()
+    )
+    case.refresh_from_db()
+    assert case.status == CaseStatus.CLOSED
+    response = client.post(f"/cases/{case.pk}/case-file/", {"next": f"/tasks/{task.pk}/"})
+    assert response.status_code == 302 and response["Location"] == f"/tasks/{task.pk}/"
+    assert "下载卷宗PDF" in client.get(f"/tasks/{task.pk}/").content.decode()
+    assert client.post(f"/tasks/{task.pk}/", {"confirm": "1"}).status_code == 302
+    case.refresh_from_db()
+    assert case.status == CaseStatus.ARCHIVED
