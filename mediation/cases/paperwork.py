@@ -14,9 +14,11 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from mediation.clocks.selectors import rule_current
 from mediation.lib.documents import sandbox
 from mediation.lib.documents.library import cn_date_text, yuan_text
 from mediation.lib.masking import mask_id_number, mask_phone
+from parties.models import AgencyKind, AgencyUnit, Role
 
 from .models import (
     Case,
@@ -27,6 +29,7 @@ from .models import (
     DocumentKind,
     MediationSession,
 )
+from .services import agency_for
 
 K = DocumentKind
 
@@ -198,8 +201,6 @@ def _session_dict(session: MediationSession, number: int) -> dict:
 
 def _rule_text(code: str, county: str) -> tuple[str, str, str, int, str]:
     """(period text, legal basis, start event, period, unit) of the current rule `code`."""
-    from mediation.clocks.selectors import rule_current
-
     rule = rule_current(code, county)
     unit = {"calendar": "日", "working": "个工作日", "month": "个月", "year": "年"}.get(
         rule.unit, str(rule.get_unit_display())
@@ -231,16 +232,10 @@ def build_context(
     served: CaseDocument | None = None,
 ) -> dict:
     """Everything a case template may print, as plain values. `full`: the printer may see full ID numbers."""
-    from parties.models import AgencyKind, AgencyUnit
-
-    from .services import agency_for
-
     with translation.override("zh-hans"):
         today = timezone.localdate()
         staff = getattr(actor, "staff", None)
         roles = sorted(staff.roles) if staff else []
-        from parties.models import Role
-
         title = str(Role(roles[0]).label) if roles else ""
         if staff and staff.has_role(Role.COMMITTEE_HEAD):
             title = str(Role.COMMITTEE_HEAD.label)
@@ -450,7 +445,7 @@ def availability(case: Case, kind: str, *, session=None, served=None) -> str | N
         return _("案件未作出不予受理决定，不能制作不予受理通知书。")
     if kind == K.SESSION_RECORD and (session is None or session.case_id != case.pk):
         return _("请选择一次调解记录。")
-    if kind in (K.AGREEMENT,) and agreement is None:
+    if kind == K.AGREEMENT and agreement is None:
         return _("尚未签订调解协议。")
     if kind == K.CONFIRMATION_APPLICATION and (
         agreement is None or agreement.confirmation_path != ConfirmationPath.JUDICIAL
