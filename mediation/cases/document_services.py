@@ -9,7 +9,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from mediation.lib.documents import layout, sandbox
@@ -100,7 +100,10 @@ def document_generate(
         )
     previous = _stored(case, kind, session, served)
     doc_no = _doc_no(case, kind, previous)
-    title = _title(kind, session, served)
+    with translation.override(
+        "zh-hans"
+    ):  # a document is always in Chinese, whatever the UI language
+        title = _title(kind, session, served)
     context = paperwork.build_context(
         case,
         actor=actor,
@@ -304,8 +307,11 @@ def case_file_generate(*, case: Case, actor) -> CaseDocument:
     for row in paperwork.offered(case):
         if _stored(case, row["kind"], row["session"]) is None:
             document_generate(case=case, actor=actor, kind=row["kind"], session=row["session"])
-    heading = _("%(no)s 卷宗") % {"no": case.case_no}
-    pdf = bundle_pdf(cover_text=_cover_text(case), parts=_parts(case), heading=heading)
+    with translation.override(
+        "zh-hans"
+    ):  # a document is always in Chinese, whatever the UI language
+        heading = _("%(no)s 卷宗") % {"no": case.case_no}
+        pdf = bundle_pdf(cover_text=_cover_text(case), parts=_parts(case), heading=heading)
     digest = layout.sha256_bytes(pdf)
     document = CaseDocument(
         case=case,
