@@ -3,6 +3,7 @@ bind the case file (卷宗). Each in one transaction with its audit event."""
 
 from __future__ import annotations
 
+import io
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -11,6 +12,7 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from pypdf import PdfReader
 
 from mediation.lib.documents import layout, sandbox
 from mediation.lib.documents.bundle import Part, bundle_pdf
@@ -100,9 +102,8 @@ def document_generate(
         )
     previous = _stored(case, kind, session, served)
     doc_no = _doc_no(case, kind, previous)
-    with translation.override(
-        "zh-hans"
-    ):  # a document is always in Chinese, whatever the UI language
+    # A document is always in Chinese, whatever the UI language.
+    with translation.override("zh-hans"):
         title = _title(kind, session, served)
     context = paperwork.build_context(
         case,
@@ -133,23 +134,23 @@ def document_generate(
         created_by=actor,
     )
     document.pdf.save(f"{kind.lower()}-{digest[:16]}.pdf", ContentFile(pdf), save=False)
-    document.save()
-    record_event(
-        case,
-        actor=actor,
-        action="case.document",
-        summary=_("打印文书：%(t)s%(no)s") % {"t": title, "no": f" {doc_no}" if doc_no else ""},
-        changes={"document": [None, title], "doc_no": [None, doc_no], "sha256": [None, digest]},
-        visible_to_partners=kind in paperwork.PARTNER_KINDS,
-    )
+    try:
+        document.save()
+        record_event(
+            case,
+            actor=actor,
+            action="case.document",
+            summary=_("打印文书：%(t)s%(no)s") % {"t": title, "no": f" {doc_no}" if doc_no else ""},
+            changes={"document": [None, title], "doc_no": [None, doc_no], "sha256": [None, digest]},
+            visible_to_partners=kind in paperwork.PARTNER_KINDS,
+        )
+    except BaseException:
+        document.pdf.storage.delete(document.pdf.name)  # nothing half-saved
+        raise
     return document
 
 
 def _page_count(pdf: bytes) -> int:
-    import io
-
-    from pypdf import PdfReader
-
     return len(PdfReader(io.BytesIO(pdf)).pages)
 
 
@@ -295,10 +296,22 @@ def _cover_text(case: Case) -> str:
     return "\n".join(lines)
 
 
-@transaction.atomic
 def case_file_generate(*, case: Case, actor) -> CaseDocument:
     """Bind the case file as one PDF: cover, catalogue with page numbers, every document (printing
-    those not yet printed) and attachment in procedural order. Kept with the case, with its hash."""
+    those not yet printed) and attachment in procedural order. Kept with the case, with its hash.
+
+    All or nothing: if binding fails, the documents printed for it are rolled back with their files."""
+    printed: list[CaseDocument] = []
+    try:
+        return _case_file_generate(case=case, actor=actor, printed=printed)
+    except BaseException:
+        for document in printed:
+            document.pdf.storage.delete(document.pdf.name)
+        raise
+
+
+@transaction.atomic
+def _case_file_generate(*, case: Case, actor, printed: list[CaseDocument]) -> CaseDocument:
     case = _lock(case)
     _refuse_unless_workable(case, actor)
     reason = paperwork.availability(case, K.CASE_FILE)
@@ -306,10 +319,11 @@ def case_file_generate(*, case: Case, actor) -> CaseDocument:
         raise ValidationError(reason, code="not_available")
     for row in paperwork.offered(case):
         if _stored(case, row["kind"], row["session"]) is None:
-            document_generate(case=case, actor=actor, kind=row["kind"], session=row["session"])
-    with translation.override(
-        "zh-hans"
-    ):  # a document is always in Chinese, whatever the UI language
+            printed.append(
+                document_generate(case=case, actor=actor, kind=row["kind"], session=row["session"])
+            )
+    # A document is always in Chinese, whatever the UI language.
+    with translation.override("zh-hans"):
         heading = _("%(no)s 卷宗") % {"no": case.case_no}
         pdf = bundle_pdf(cover_text=_cover_text(case), parts=_parts(case), heading=heading)
     digest = layout.sha256_bytes(pdf)
@@ -323,6 +337,7 @@ def case_file_generate(*, case: Case, actor) -> CaseDocument:
         created_by=actor,
     )
     document.pdf.save(f"case-file-{digest[:16]}.pdf", ContentFile(pdf), save=False)
+    printed.append(document)
     document.save()
     record_event(
         case,

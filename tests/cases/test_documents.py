@@ -712,3 +712,22 @@ def test_the_archive_step_page_asks_for_the_case_file_first(client, people, anka
     assert client.post(f"/tasks/{task.pk}/", {"confirm": "1"}).status_code == 302
     case.refresh_from_db()
     assert case.status == CaseStatus.ARCHIVED
+
+
+def test_a_failed_binding_leaves_no_document_and_no_file(people, ankang, monkeypatch):
+    from django.core.files.storage import default_storage
+
+    case = closed_case(people, ankang)
+    folder = f"cases/{case.pk}/documents"
+    files_before = set(default_storage.listdir(folder)[1])
+    rows_before = CaseDocument.objects.filter(case=case).count()
+
+    def broken(**kwargs):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(document_services, "bundle_pdf", broken)
+    with pytest.raises(RuntimeError):
+        document_services.case_file_generate(case=case, actor=people["head"])
+    assert CaseDocument.objects.filter(case=case).count() == rows_before
+    assert set(default_storage.listdir(folder)[1]) == files_before
+    assert not CaseEvent.objects.filter(case=case, action__in=["case.case_file"]).exists()
