@@ -25,8 +25,10 @@ ROW_KINDS = (("current", "本年"), ("previous", "上年"), ("change", "同比")
 
 
 def title(table: dict) -> str:
-    return f"{settings.CONCORD_CITY}{'' if table['county'] is None else table['scope_label']}" \
-           f"{table['year']}年劳动争议调解工作统计表"
+    return (
+        f"{settings.CONCORD_CITY}{'' if table['county'] is None else table['scope_label']}"
+        f"{table['year']}年劳动争议调解工作统计表"
+    )
 
 
 def filename(table: dict, fmt: str) -> str:
@@ -57,7 +59,13 @@ def _triples(pair: dict):
     cur, prev = pair["current"], pair["previous"]
     yield "本年", [(value_of(cur, k), kind) for k, _l, kind in REPORT_COLUMNS]
     yield "上年", [(value_of(prev, k), kind) for k, _l, kind in REPORT_COLUMNS]
-    yield "同比", [(change(value_of(cur, k), value_of(prev, k)), "change") for k, _l, _kind in REPORT_COLUMNS]
+    yield (
+        "同比",
+        [
+            (change(value_of(cur, k), value_of(prev, k)), "change")
+            for k, _l, _kind in REPORT_COLUMNS
+        ],
+    )
 
 
 def rows(table: dict) -> list[tuple[str, str, list]]:
@@ -73,8 +81,15 @@ def rows(table: dict) -> list[tuple[str, str, list]]:
 
 def summary(table: dict) -> list[tuple[str, str, str, str]]:
     cur, prev = table["total"]["current"], table["total"]["previous"]
-    return [(label, text(value_of(cur, k), kind), text(value_of(prev, k), kind),
-             change_text(change(value_of(cur, k), value_of(prev, k)))) for k, label, kind in REPORT_COLUMNS]
+    return [
+        (
+            label,
+            text(value_of(cur, k), kind),
+            text(value_of(prev, k), kind),
+            change_text(change(value_of(cur, k), value_of(prev, k))),
+        )
+        for k, label, kind in REPORT_COLUMNS
+    ]
 
 
 def _cell_text(value, kind) -> str:
@@ -86,6 +101,7 @@ def render(table: dict, fmt: str) -> bytes:
 
 
 # ---------------------------------------------------------------- .xlsx
+
 
 def xlsx(table: dict) -> bytes:
     """Two sheets: 主要指标 (indicator × 本年/上年/同比) and 分县区 (the per-county block).
@@ -112,11 +128,16 @@ def xlsx(table: dict) -> bytes:
     wc["A1"].font = Font(bold=True, size=14)
     wc.append(["县区", "项目"] + [label for _k, label, _kind in REPORT_COLUMNS])
     for scope, label, cells in rows(table):
-        wc.append([scope, label] + [v if kind == "change" else _number(v, kind) for v, kind in cells])
+        wc.append(
+            [scope, label] + [v if kind == "change" else _number(v, kind) for v, kind in cells]
+        )
         r = wc.max_row
         for i, (_v, kind) in enumerate(cells, start=3):
-            wc.cell(r, i).number_format = {"money": "#,##0.00", "rate": "0.0%", "change": "+0.0%;-0.0%;0.0%"}.get(
-                kind, "0")
+            wc.cell(r, i).number_format = {
+                "money": "#,##0.00",
+                "rate": "0.0%",
+                "change": "+0.0%;-0.0%;0.0%",
+            }.get(kind, "0")
     for row in wc.iter_rows(min_row=2, max_row=2):
         for cell in row:
             cell.alignment = Alignment(wrap_text=True)
@@ -141,6 +162,7 @@ def _format_row(ws, row, kind, *, first_col, last_col):
 
 
 # ---------------------------------------------------------------- .docx
+
 
 def docx(table: dict) -> bytes:
     from docx import Document
@@ -187,14 +209,17 @@ def docx(table: dict) -> bytes:
         out[0].text, out[1].text = scope, label
         for cell, (value, kind) in zip(out[2:], cells, strict=True):
             cell.text = _cell_text(value, kind)
-    document.add_paragraph("统计口径见平台“数据驾驶舱”页脚注及 docs/statistics.md：受理以收件日期计，办结以结案日期计，"
-                           "追回金额为实际履行（已付分期款及当场履行）金额，集体争议计为一件、人数按实际劳动者计。")
+    document.add_paragraph(
+        "统计口径见平台“数据驾驶舱”页脚注及 docs/statistics.md：受理以收件日期计，办结以结案日期计，"
+        "追回金额为实际履行（已付分期款及当场履行）金额，集体争议计为一件、人数按实际劳动者计。"
+    )
     buf = io.BytesIO()
     document.save(buf)
     return buf.getvalue()
 
 
 # ---------------------------------------------------------------- PDF
+
 
 def pdf(table: dict) -> bytes:
     """A4 landscape with the CJK font embedded (text extraction works: pdftotext)."""
@@ -209,17 +234,48 @@ def pdf(table: dict) -> bytes:
     head = ParagraphStyle("h", parent=base, fontSize=16, leading=22, alignment=1)
     cell = ParagraphStyle("c", parent=base, fontSize=7, leading=9)
     buf = io.BytesIO()
-    doc = SimpleDocTemplate(buf, pagesize=landscape(A4), leftMargin=12 * mm, rightMargin=12 * mm,
-                            topMargin=15 * mm, bottomMargin=15 * mm, title=title(table), author=settings.CONCORD_CITY)
-    style = TableStyle([("FONTNAME", (0, 0), (-1, -1), font), ("FONTSIZE", (0, 0), (-1, -1), 8),
-                        ("GRID", (0, 0), (-1, -1), 0.4, colors.black), ("ALIGN", (1, 1), (-1, -1), "RIGHT"),
-                        ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#eeeeee"))])
-    story = [Paragraph(title(table), head), Spacer(1, 4 * mm), Paragraph("一、主要指标", base), Spacer(1, 2 * mm)]
-    story.append(Table([["指标", "本年", "上年", "同比"], *summary(table)], colWidths=[50 * mm, 40 * mm, 40 * mm, 30 * mm],
-                       style=style, repeatRows=1))
+    doc = SimpleDocTemplate(
+        buf,
+        pagesize=landscape(A4),
+        leftMargin=12 * mm,
+        rightMargin=12 * mm,
+        topMargin=15 * mm,
+        bottomMargin=15 * mm,
+        title=title(table),
+        author=settings.CONCORD_CITY,
+    )
+    style = TableStyle(
+        [
+            ("FONTNAME", (0, 0), (-1, -1), font),
+            ("FONTSIZE", (0, 0), (-1, -1), 8),
+            ("GRID", (0, 0), (-1, -1), 0.4, colors.black),
+            ("ALIGN", (1, 1), (-1, -1), "RIGHT"),
+            ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#eeeeee")),
+        ]
+    )
+    story = [
+        Paragraph(title(table), head),
+        Spacer(1, 4 * mm),
+        Paragraph("一、主要指标", base),
+        Spacer(1, 2 * mm),
+    ]
+    story.append(
+        Table(
+            [["指标", "本年", "上年", "同比"], *summary(table)],
+            colWidths=[50 * mm, 40 * mm, 40 * mm, 30 * mm],
+            style=style,
+            repeatRows=1,
+        )
+    )
     story += [Spacer(1, 5 * mm), Paragraph("二、分县区统计", base), Spacer(1, 2 * mm)]
-    header = [Paragraph(x, cell) for x in ["县区", "项目"] + [label for _k, label, _kind in REPORT_COLUMNS]]
-    data = [header] + [[scope, label] + [_cell_text(v, kind) for v, kind in cells] for scope, label, cells in rows(table)]
+    header = [
+        Paragraph(x, cell)
+        for x in ["县区", "项目"] + [label for _k, label, _kind in REPORT_COLUMNS]
+    ]
+    data = [header] + [
+        [scope, label] + [_cell_text(v, kind) for v, kind in cells]
+        for scope, label, cells in rows(table)
+    ]
     widths = [20 * mm, 12 * mm] + [(273 - 32) / len(REPORT_COLUMNS) * mm] * len(REPORT_COLUMNS)
     story.append(Table(data, colWidths=widths, style=style, repeatRows=1))
     doc.build(story)

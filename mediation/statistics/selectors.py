@@ -54,6 +54,7 @@ FIRST_YEAR, LAST_YEAR = 2000, 2100
 
 # ---------------------------------------------------------------- who may look, and at what
 
+
 def _staff(user):
     if user is None or not user.is_authenticated:
         return None
@@ -62,7 +63,12 @@ def _staff(user):
 
 def sees_city(user) -> bool:
     staff = _staff(user)
-    return bool(staff and staff.agency.is_union and staff.agency.is_city and staff.has_role(Role.UNION_SUPERVISOR))
+    return bool(
+        staff
+        and staff.agency.is_union
+        and staff.agency.is_city
+        and staff.has_role(Role.UNION_SUPERVISOR)
+    )
 
 
 def may_view_cockpit(user) -> bool:
@@ -96,6 +102,7 @@ def visible_agencies(user) -> QuerySet[Agency]:
 
 
 # ---------------------------------------------------------------- filters
+
 
 @dataclass(frozen=True)
 class Filters:
@@ -157,9 +164,13 @@ def _int(value, name, low, high) -> int:
     try:
         number = int(value)
     except (TypeError, ValueError):
-        raise ValidationError(_("%(name)s无效：%(value)s") % {"name": name, "value": value}) from None
+        raise ValidationError(
+            _("%(name)s无效：%(value)s") % {"name": name, "value": value}
+        ) from None
     if not low <= number <= high:
-        raise ValidationError(_("%(name)s须在%(low)s至%(high)s之间。") % {"name": name, "low": low, "high": high})
+        raise ValidationError(
+            _("%(name)s须在%(low)s至%(high)s之间。") % {"name": name, "low": low, "high": high}
+        )
     return number
 
 
@@ -180,7 +191,10 @@ def filters_parse(user, params, *, today: datetime.date | None = None) -> Filter
         end = datetime.date(year, 3 * quarter, calendar.monthrange(year, 3 * quarter)[1])
     elif period == "month":
         month = _int(params.get("month") or today.month, _("月份"), 1, 12)
-        start, end = datetime.date(year, month, 1), datetime.date(year, month, calendar.monthrange(year, month)[1])
+        start, end = (
+            datetime.date(year, month, 1),
+            datetime.date(year, month, calendar.monthrange(year, month)[1]),
+        )
     else:
         try:
             start = datetime.date.fromisoformat(params.get("from") or "")
@@ -203,8 +217,17 @@ def filters_parse(user, params, *, today: datetime.date | None = None) -> Filter
     dispute_type = params.get("dispute_type") or None
     if dispute_type and dispute_type not in DisputeType.values:
         raise ValidationError(_("争议类型无效。"))
-    return Filters(period=period, year=year, start=start, end=end, quarter=quarter, month=month,
-                   county=county, agency=agency, dispute_type=dispute_type)
+    return Filters(
+        period=period,
+        year=year,
+        start=start,
+        end=end,
+        quarter=quarter,
+        month=month,
+        county=county,
+        agency=agency,
+        dispute_type=dispute_type,
+    )
 
 
 def default_filters(user, *, today: datetime.date | None = None) -> Filters:
@@ -228,6 +251,7 @@ def case_list_url(filters: Filters, **extra) -> str:
 
 
 # ---------------------------------------------------------------- the headline figures
+
 
 def _rate(numerator, denominator) -> float | None:
     return round(numerator / denominator, 4) if denominator else None
@@ -274,8 +298,9 @@ class Headline:
         return out
 
 
-def headlines(user, filters: Filters, start: datetime.date, end: datetime.date, *,
-              by_county: bool = False) -> dict[str | None, Headline]:
+def headlines(
+    user, filters: Filters, start: datetime.date, end: datetime.date, *, by_county: bool = False
+) -> dict[str | None, Headline]:
     """The headline figures for start..end; keyed by county code when `by_county`, else by None.
     The page, the report and the API all come through here."""
     from mediation.supervision.models import LetterKind
@@ -307,18 +332,31 @@ def headlines(user, filters: Filters, start: datetime.date, end: datetime.date, 
 
     # Recovered = money actually paid: instalments with a payment date in the span, plus agreements
     # paid in full on the spot (signed in the span). Never the agreed total.
-    paid = Instalment.objects.filter(agreement__case__in=scope.values("pk"), paid_on__range=(start, end))
+    paid = Instalment.objects.filter(
+        agreement__case__in=scope.values("pk"), paid_on__range=(start, end)
+    )
     for row in grouped(paid, "agreement__case__", s=Sum("amount")):
-        out[_key({"county": row.get("agreement__case__county")}, g)].amount_recovered += row["s"] or ZERO
-    spot = Agreement.objects.filter(case__in=scope.values("pk"), paid_on_spot=True, signed_on__range=(start, end))
+        out[_key({"county": row.get("agreement__case__county")}, g)].amount_recovered += (
+            row["s"] or ZERO
+        )
+    spot = Agreement.objects.filter(
+        case__in=scope.values("pk"), paid_on_spot=True, signed_on__range=(start, end)
+    )
     for row in grouped(spot, "case__", s=Sum("amount_total")):
         out[_key({"county": row.get("case__county")}, g)].amount_recovered += row["s"] or ZERO
 
     # Workers: one per worker on each case received in the span (a collective case of 38 is 38).
     links = CaseWorker.objects.filter(case__in=received.values("pk"))
-    for row in grouped(links, "case__", n=Count("id"), migrant=Count("id", filter=Q(worker__is_migrant=True)),
-                       nef=Count("id", filter=Q(worker__is_new_employment_form=True)
-                                 | Q(case__employment_form__in=NEF_FORMS))):
+    for row in grouped(
+        links,
+        "case__",
+        n=Count("id"),
+        migrant=Count("id", filter=Q(worker__is_migrant=True)),
+        nef=Count(
+            "id",
+            filter=Q(worker__is_new_employment_form=True) | Q(case__employment_form__in=NEF_FORMS),
+        ),
+    ):
         h = out[_key({"county": row.get("case__county")}, g)]
         h.workers, h.workers_migrant, h.workers_nef = row["n"], row["migrant"], row["nef"]
 
@@ -358,10 +396,14 @@ def _letters(user, filters, start, end, by_county) -> dict[tuple, int]:
     """一函两书 issued in the span, by kind (the issuing date counts)."""
     from mediation.supervision.models import Letter
 
-    letters = Letter.objects.filter(matter__in=_matters(user, filters).values("pk"), issued_on__range=(start, end))
+    letters = Letter.objects.filter(
+        matter__in=_matters(user, filters).values("pk"), issued_on__range=(start, end)
+    )
     fields = ["kind"] + (["matter__county"] if by_county else [])
-    return {(r.get("matter__county"), r["kind"]): r["n"]
-            for r in letters.values(*fields).annotate(n=Count("id")).order_by()}
+    return {
+        (r.get("matter__county"), r["kind"]): r["n"]
+        for r in letters.values(*fields).annotate(n=Count("id")).order_by()
+    }
 
 
 def _rectification(user, filters, start, end, by_county) -> dict:
@@ -370,13 +412,20 @@ def _rectification(user, filters, start, end, by_county) -> dict:
     from mediation.supervision.models import LetterRecipient, Verification
 
     rows = LetterRecipient.objects.filter(
-        letter__matter__in=_matters(user, filters).values("pk"), letter__issued_on__range=(start, end),
-        employer__isnull=False, delivered_on__isnull=False,
+        letter__matter__in=_matters(user, filters).values("pk"),
+        letter__issued_on__range=(start, end),
+        employer__isnull=False,
+        delivered_on__isnull=False,
     ).exclude(reply_kind="")
-    aggregates = {"answered": Count("id"), "rectified": Count("id", filter=Q(verification=Verification.RECTIFIED))}
+    aggregates = {
+        "answered": Count("id"),
+        "rectified": Count("id", filter=Q(verification=Verification.RECTIFIED)),
+    }
     if by_county:
-        return {r["letter__matter__county"]: (r["answered"], r["rectified"])
-                for r in rows.values("letter__matter__county").annotate(**aggregates).order_by()}
+        return {
+            r["letter__matter__county"]: (r["answered"], r["rectified"])
+            for r in rows.values("letter__matter__county").annotate(**aggregates).order_by()
+        }
     r = rows.aggregate(**aggregates)
     return {None: (r["answered"], r["rectified"])}
 
@@ -385,9 +434,14 @@ def _typical(user, filters, start, end, by_county) -> dict:
     """Typical cases published in the span (publication date), by county of the typical case."""
     from search.models import TypicalCase, TypicalCaseStatus
 
-    qs = TypicalCase.objects.filter(status=TypicalCaseStatus.PUBLISHED, published_at__date__range=(start, end))
-    counties = filters.county and [filters.county] or (None if sees_city(user) else
-                                                       [c for c, _l in visible_counties(user)])
+    qs = TypicalCase.objects.filter(
+        status=TypicalCaseStatus.PUBLISHED, published_at__date__range=(start, end)
+    )
+    counties = (
+        filters.county
+        and [filters.county]
+        or (None if sees_city(user) else [c for c, _l in visible_counties(user)])
+    )
     if counties is not None:
         qs = qs.filter(county__in=counties)
     if filters.dispute_type:
@@ -399,12 +453,26 @@ def _typical(user, filters, start, end, by_county) -> dict:
 
 # ---------------------------------------------------------------- the charts
 
+
 def open_by_stage(user, filters: Filters) -> list[dict]:
     """Open cases today by status (a snapshot: the period does not apply)."""
-    counts = dict(cases_in_scope(user, filters).filter(status__in=OPEN_STAGES)
-                  .values_list("status").annotate(n=Count("id")).order_by())
-    return [{"code": s, "label": str(CaseStatus(s).label), "n": counts.get(s, 0),
-             "url": case_list_url(filters, status=s)} for s in OPEN_STAGES if counts.get(s)]
+    counts = dict(
+        cases_in_scope(user, filters)
+        .filter(status__in=OPEN_STAGES)
+        .values_list("status")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    return [
+        {
+            "code": s,
+            "label": str(CaseStatus(s).label),
+            "n": counts.get(s, 0),
+            "url": case_list_url(filters, status=s),
+        }
+        for s in OPEN_STAGES
+        if counts.get(s)
+    ]
 
 
 def monthly(user, filters: Filters) -> dict:
@@ -413,24 +481,45 @@ def monthly(user, filters: Filters) -> dict:
     year = filters.year
     series = {}
     for name, field_name in (("received", "received_on"), ("closed", "closed_on")):
-        rows = (scope.filter(**{f"{field_name}__year__in": [year - 1, year]})
-                .annotate(y=ExtractYear(field_name), m=ExtractMonth(field_name))
-                .values("y", "m").annotate(n=Count("id")).order_by())
+        rows = (
+            scope.filter(**{f"{field_name}__year__in": [year - 1, year]})
+            .annotate(y=ExtractYear(field_name), m=ExtractMonth(field_name))
+            .values("y", "m")
+            .annotate(n=Count("id"))
+            .order_by()
+        )
         grid = {(r["y"], r["m"]): r["n"] for r in rows}
         for y, label in ((year, "this"), (year - 1, "last")):
-            series[f"{name}_{label}"] = [{
-                "month": m, "n": grid.get((y, m), 0),
-                "url": case_list_url(filters, **{
-                    f"{name}_from": datetime.date(y, m, 1),
-                    f"{name}_to": datetime.date(y, m, calendar.monthrange(y, m)[1])}),
-            } for m in range(1, 13)]
+            series[f"{name}_{label}"] = [
+                {
+                    "month": m,
+                    "n": grid.get((y, m), 0),
+                    "url": case_list_url(
+                        filters,
+                        **{
+                            f"{name}_from": datetime.date(y, m, 1),
+                            f"{name}_to": datetime.date(y, m, calendar.monthrange(y, m)[1]),
+                        },
+                    ),
+                }
+                for m in range(1, 13)
+            ]
     return {"year": year, **series}
 
 
 def outcome_mix(filters: Filters, headline: Headline) -> list[dict]:
-    return [{"code": code, "label": str(label), "n": headline.outcomes.get(code, 0),
-             "url": case_list_url(filters, closing_code=code, closed_from=filters.start, closed_to=filters.end)}
-            for code, label in ClosingCode.choices if headline.outcomes.get(code)]
+    return [
+        {
+            "code": code,
+            "label": str(label),
+            "n": headline.outcomes.get(code, 0),
+            "url": case_list_url(
+                filters, closing_code=code, closed_from=filters.start, closed_to=filters.end
+            ),
+        }
+        for code, label in ClosingCode.choices
+        if headline.outcomes.get(code)
+    ]
 
 
 def clocks_by_county(user, filters: Filters, *, today: datetime.date | None = None) -> list[dict]:
@@ -440,19 +529,30 @@ def clocks_by_county(user, filters: Filters, *, today: datetime.date | None = No
     today = today or timezone.localdate()
     scope = cases_in_scope(user, filters)
     running = Clock.objects.filter(status=ClockStatus.RUNNING, case__in=scope.values("pk"))
-    rows = running.values("case__county").annotate(
-        overdue=Count("case", filter=Q(due_on__lt=today), distinct=True),
-        at_risk=Count("case", filter=Q(warn_on__lte=today, due_on__gte=today), distinct=True),
-    ).order_by()
+    rows = (
+        running.values("case__county")
+        .annotate(
+            overdue=Count("case", filter=Q(due_on__lt=today), distinct=True),
+            at_risk=Count("case", filter=Q(warn_on__lte=today, due_on__gte=today), distinct=True),
+        )
+        .order_by()
+    )
     labels = dict(County.choices)
     out = []
     for r in sorted(rows, key=lambda r: r["case__county"]):
         if not (r["overdue"] or r["at_risk"]):
             continue
         code = r["case__county"]
-        out.append({"code": code, "label": str(labels.get(code, code)), "overdue": r["overdue"], "at_risk": r["at_risk"],
-                    "overdue_url": case_list_url(filters, county=code, clock="overdue"),
-                    "at_risk_url": case_list_url(filters, county=code, clock="at_risk")})
+        out.append(
+            {
+                "code": code,
+                "label": str(labels.get(code, code)),
+                "overdue": r["overdue"],
+                "at_risk": r["at_risk"],
+                "overdue_url": case_list_url(filters, county=code, clock="overdue"),
+                "at_risk_url": case_list_url(filters, county=code, clock="at_risk"),
+            }
+        )
     return out
 
 
@@ -463,11 +563,18 @@ class DaysBetween(Func):
     arity = 2
 
     def as_sql(self, compiler, conn, **extra):
-        return super().as_sql(compiler, conn, template="(%(expressions)s)", arg_joiner=" - ", **extra)
+        return super().as_sql(
+            compiler, conn, template="(%(expressions)s)", arg_joiner=" - ", **extra
+        )
 
     def as_sqlite(self, compiler, conn, **extra):
-        return super().as_sql(compiler, conn, template="CAST(julianday(%(expressions)s) AS INTEGER)",
-                              arg_joiner=") - julianday(", **extra)
+        return super().as_sql(
+            compiler,
+            conn,
+            template="CAST(julianday(%(expressions)s) AS INTEGER)",
+            arg_joiner=") - julianday(",
+            **extra,
+        )
 
 
 class Median(Aggregate):
@@ -482,26 +589,49 @@ def referrals_by_agency(user, filters: Filters) -> list[dict]:
     """Referrals sent in the period, by receiving agency, with how many it answered (a decision
     recorded) and the median days from sending to the decision."""
     scope = cases_in_scope(user, filters)
-    referrals = Referral.objects.filter(case__in=scope.values("pk"), sent_on__range=(filters.start, filters.end))
-    rows = list(referrals.values("target_agency", "target_agency__name").annotate(
-        n=Count("id"), answered=Count("id", filter=Q(decided_on__isnull=False))).order_by("target_agency__name"))
-    answered = referrals.filter(decided_on__isnull=False).annotate(days=DaysBetween(F("decided_on"), F("sent_on")))
+    referrals = Referral.objects.filter(
+        case__in=scope.values("pk"), sent_on__range=(filters.start, filters.end)
+    )
+    rows = list(
+        referrals.values("target_agency", "target_agency__name")
+        .annotate(n=Count("id"), answered=Count("id", filter=Q(decided_on__isnull=False)))
+        .order_by("target_agency__name")
+    )
+    answered = referrals.filter(decided_on__isnull=False).annotate(
+        days=DaysBetween(F("decided_on"), F("sent_on"))
+    )
     if connection.vendor == "postgresql":
-        medians = {r["target_agency"]: r["m"] for r in answered.values("target_agency")
-                   .annotate(m=Median("days")).order_by()}
+        medians = {
+            r["target_agency"]: r["m"]
+            for r in answered.values("target_agency").annotate(m=Median("days")).order_by()
+        }
     else:  # SQLite (development, tests) has no percentile aggregate: the durations, one column
         durations = defaultdict(list)
         for agency_id, days in answered.values_list("target_agency", "days"):
             durations[agency_id].append(days)
         medians = {k: pystats.median(v) for k, v in durations.items()}
-    return [{"agency": r["target_agency"], "name": r["target_agency__name"], "n": r["n"], "answered": r["answered"],
-             "median_days": None if medians.get(r["target_agency"]) is None else float(medians[r["target_agency"]]),
-             "url": case_list_url(filters, referral_agency=r["target_agency"], referred_from=filters.start,
-                                  referred_to=filters.end)}
-            for r in rows]
+    return [
+        {
+            "agency": r["target_agency"],
+            "name": r["target_agency__name"],
+            "n": r["n"],
+            "answered": r["answered"],
+            "median_days": None
+            if medians.get(r["target_agency"]) is None
+            else float(medians[r["target_agency"]]),
+            "url": case_list_url(
+                filters,
+                referral_agency=r["target_agency"],
+                referred_from=filters.start,
+                referred_to=filters.end,
+            ),
+        }
+        for r in rows
+    ]
 
 
 # ---------------------------------------------------------------- the whole page
+
 
 def cockpit(user, filters: Filters, *, today: datetime.date | None = None) -> dict:
     """Everything the cockpit shows, as plain data (the API returns it as JSON)."""
@@ -524,19 +654,41 @@ def cockpit(user, filters: Filters, *, today: datetime.date | None = None) -> di
         "workers_nef": case_list_url(filters, worker_group="nef", **period_range),
         "open": case_list_url(filters, open="1"),
         "letters": f"{reverse('supervision:statistics')}?"
-                   + urlencode({"year": filters.year, **({"county": filters.county} if filters.county else {})}),
+        + urlencode(
+            {"year": filters.year, **({"county": filters.county} if filters.county else {})}
+        ),
         "typical": f"{reverse('search:search')}?"
-                   + urlencode([("year", y) for y in range(filters.start.year, filters.end.year + 1)]
-                               + ([("county", filters.county)] if filters.county else [])),
+        + urlencode(
+            [("year", y) for y in range(filters.start.year, filters.end.year + 1)]
+            + ([("county", filters.county)] if filters.county else [])
+        ),
     }
-    compare = {k: change(getattr(current, k), getattr(previous, k)) for k in (
-        "received", "closed", "settled", "settlement_rate", "amount_claimed", "amount_recovered", "workers",
-        "workers_migrant", "workers_nef", "letters_total", "typical_published")}
+    compare = {
+        k: change(getattr(current, k), getattr(previous, k))
+        for k in (
+            "received",
+            "closed",
+            "settled",
+            "settlement_rate",
+            "amount_claimed",
+            "amount_recovered",
+            "workers",
+            "workers_migrant",
+            "workers_nef",
+            "letters_total",
+            "typical_published",
+        )
+    }
     stages = open_by_stage(user, filters)
     return {
         "filters": filters.params(),
-        "period": {"label": filters.label(), "start": filters.start.isoformat(), "end": filters.end.isoformat(),
-                   "previous_start": prev_start.isoformat(), "previous_end": prev_end.isoformat()},
+        "period": {
+            "label": filters.label(),
+            "start": filters.start.isoformat(),
+            "end": filters.end.isoformat(),
+            "previous_start": prev_start.isoformat(),
+            "previous_end": prev_end.isoformat(),
+        },
         "current": current.as_dict(),
         "previous": previous.as_dict(),
         "change": compare,
@@ -547,32 +699,56 @@ def cockpit(user, filters: Filters, *, today: datetime.date | None = None) -> di
         "outcomes": outcome_mix(filters, current),
         "clocks_by_county": clocks_by_county(user, filters, today=today),
         "referrals": referrals_by_agency(user, filters),
-        "letter_kinds": [{"code": k, "label": str(v), "n": current.letters.get(k, 0)} for k, v in LetterKind.choices],
+        "letter_kinds": [
+            {"code": k, "label": str(v), "n": current.letters.get(k, 0)}
+            for k, v in LetterKind.choices
+        ],
     }
 
 
 # ---------------------------------------------------------------- the annual report
 
+
 def annual_table(user, *, year: int, county: str | None = None) -> dict:
     """The year's figures per county and in total, with last year's and the 同比 change.
     The total row is computed by the same query without grouping, so it equals the page."""
-    filters = filters_parse(user, {"period": "year", "year": year, **({"county": county} if county else {})})
+    filters = filters_parse(
+        user, {"period": "year", "year": year, **({"county": county} if county else {})}
+    )
     prev_start, prev_end = filters.previous()
     this_year = headlines(user, filters, filters.start, filters.end, by_county=True)
     last_year = headlines(user, filters, prev_start, prev_end, by_county=True)
     total = headlines(user, filters, filters.start, filters.end)[None]
     total_last = headlines(user, filters, prev_start, prev_end)[None]
     codes = [c for c, _l in visible_counties(user) if not county or c == county]
-    rows = [{"code": c, "label": str(County(c).label), "current": this_year.get(c, Headline()),
-             "previous": last_year.get(c, Headline())} for c in codes]
+    rows = [
+        {
+            "code": c,
+            "label": str(County(c).label),
+            "current": this_year.get(c, Headline()),
+            "previous": last_year.get(c, Headline()),
+        }
+        for c in codes
+    ]
     rows = [r for r in rows if _has_data(r["current"]) or _has_data(r["previous"]) or county]
-    return {"year": year, "county": county, "scope_label": str(County(county).label) if county else _("全市"),
-            "rows": rows, "total": {"current": total, "previous": total_last}}
+    return {
+        "year": year,
+        "county": county,
+        "scope_label": str(County(county).label) if county else _("全市"),
+        "rows": rows,
+        "total": {"current": total, "previous": total_last},
+    }
 
 
 def _has_data(h: Headline) -> bool:
-    return bool(h.received or h.closed or h.amount_recovered or h.letters_total or h.typical_published
-                or h.letters_answered)
+    return bool(
+        h.received
+        or h.closed
+        or h.amount_recovered
+        or h.letters_total
+        or h.typical_published
+        or h.letters_answered
+    )
 
 
 # The columns of the 工作报告 table: (key, label, kind). kind: int / money / rate.

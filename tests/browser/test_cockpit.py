@@ -20,7 +20,14 @@ CANVAS_INK = """(sel) => {
   for (let i = 3; i < data.length; i += 4) { if (data[i] > 0) ink++; }
   return ink;
 }"""
-CHARTS = ["#chart-stages", "#chart-monthly", "#chart-outcomes", "#chart-clocks", "#chart-referrals", "#chart-letters"]
+CHARTS = [
+    "#chart-stages",
+    "#chart-monthly",
+    "#chart-outcomes",
+    "#chart-clocks",
+    "#chart-referrals",
+    "#chart-letters",
+]
 
 
 @pytest.fixture
@@ -30,8 +37,13 @@ def frozen():
         yield
 
 
-def test_supervisor_clicks_a_chart_segment_and_lands_on_the_case_list(page, live_server, login, dataset,  # noqa: F811
-                                                                     tmp_path):
+def test_supervisor_clicks_a_chart_segment_and_lands_on_the_case_list(
+    page,
+    live_server,
+    login,
+    dataset,  # noqa: F811
+    tmp_path,
+):
     requests = []
     page.on("request", lambda r: requests.append(r.url))
     login("city_supervisor", to_inbox=False)
@@ -72,7 +84,9 @@ def test_supervisor_clicks_a_chart_segment_and_lands_on_the_case_list(page, live
     page.goto(f"{live_server.url}/statistics/?year=2026")
     for chart in CHARTS:
         assert page.evaluate(CANVAS_INK, chart) > 500, chart
-    width = page.evaluate("document.querySelector('#chart-outcomes canvas').getBoundingClientRect().width")
+    width = page.evaluate(
+        "document.querySelector('#chart-outcomes canvas').getBoundingClientRect().width"
+    )
     assert 250 < width <= 390
     page.screenshot(path=str(tmp_path / "cockpit-390.png"), full_page=True)
     assert (tmp_path / "cockpit-390.png").stat().st_size > 20_000

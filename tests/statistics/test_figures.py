@@ -24,8 +24,12 @@ def test_city_figures_for_the_year(dataset, people):
     cur = data["current"]
     assert cur["received"] == 7  # drafts have no receipt date: not counted
     assert cur["closed"] == 4
-    assert cur["outcomes"] == {"SUCCESS_PAID_ON_SPOT": 1, "FAILED_TO_ARBITRATION": 1, "NOT_ACCEPTED": 1,
-                               "SUCCESS_INSTALMENTS_DONE": 1}
+    assert cur["outcomes"] == {
+        "SUCCESS_PAID_ON_SPOT": 1,
+        "FAILED_TO_ARBITRATION": 1,
+        "NOT_ACCEPTED": 1,
+        "SUCCESS_INSTALMENTS_DONE": 1,
+    }
     assert (cur["settled"], cur["failed"], cur["mediated"]) == (2, 1, 3)
     assert cur["settlement_rate"] == 0.6667
     assert cur["amount_claimed"] == "538000.00"
@@ -55,7 +59,10 @@ def test_city_last_year_and_change(dataset, people):
 
 def test_city_charts(dataset, people):
     data = figures(people["supervisor"])
-    assert [(s["code"], s["n"]) for s in data["open_by_stage"]] == [("IN_MEDIATION", 2), ("PERFORMING", 1)]
+    assert [(s["code"], s["n"]) for s in data["open_by_stage"]] == [
+        ("IN_MEDIATION", 2),
+        ("PERFORMING", 1),
+    ]
     assert data["open_total"] == 3
     m = data["monthly"]
     assert [r["n"] for r in m["received_this"]] == [1, 2, 1, 1, 2, 0, 0, 0, 0, 0, 0, 0]
@@ -63,14 +70,26 @@ def test_city_charts(dataset, people):
     assert [r["n"] for r in m["closed_this"]] == [0, 1, 1, 2, 0, 0, 0, 0, 0, 0, 0, 0]
     assert [r["n"] for r in m["closed_last"]] == [0, 0, 0, 1, 0, 1, 0, 0, 0, 0, 0, 0]
     assert [(o["code"], o["n"]) for o in data["outcomes"]] == [
-        ("SUCCESS_PAID_ON_SPOT", 1), ("SUCCESS_INSTALMENTS_DONE", 1), ("FAILED_TO_ARBITRATION", 1),
-        ("NOT_ACCEPTED", 1)]
-    assert [(c["code"], c["overdue"], c["at_risk"]) for c in data["clocks_by_county"]] == [(HB, 1, 0), (HY, 0, 1)]
+        ("SUCCESS_PAID_ON_SPOT", 1),
+        ("SUCCESS_INSTALMENTS_DONE", 1),
+        ("FAILED_TO_ARBITRATION", 1),
+        ("NOT_ACCEPTED", 1),
+    ]
+    assert [(c["code"], c["overdue"], c["at_risk"]) for c in data["clocks_by_county"]] == [
+        (HB, 1, 0),
+        (HY, 0, 1),
+    ]
     refs = {r["name"]: (r["n"], r["answered"], r["median_days"]) for r in data["referrals"]}
-    assert refs == {"汉滨区劳动人事争议仲裁院": (3, 3, 5.0), "汉滨区法律援助中心": (1, 0, None),
-                    "汉阴县劳动人事争议仲裁院": (1, 1, 10.0)}
-    assert [(k["code"], k["n"]) for k in data["letter_kinds"]] == [("REMINDER", 1), ("OPINION", 1),
-                                                                  ("RECOMMENDATION", 1)]
+    assert refs == {
+        "汉滨区劳动人事争议仲裁院": (3, 3, 5.0),
+        "汉滨区法律援助中心": (1, 0, None),
+        "汉阴县劳动人事争议仲裁院": (1, 1, 10.0),
+    }
+    assert [(k["code"], k["n"]) for k in data["letter_kinds"]] == [
+        ("REMINDER", 1),
+        ("OPINION", 1),
+        ("RECOMMENDATION", 1),
+    ]
 
 
 def test_county_head_sees_only_the_county(dataset, people):
@@ -83,9 +102,15 @@ def test_county_head_sees_only_the_county(dataset, people):
     assert (cur["workers"], cur["workers_migrant"], cur["workers_nef"]) == (43, 31, 3)
     assert (cur["letters_total"], cur["letters_answered"], cur["letters_rectified"]) == (2, 2, 1)
     assert cur["typical_published"] == 1
-    assert [(s["code"], s["n"]) for s in data["open_by_stage"]] == [("IN_MEDIATION", 1), ("PERFORMING", 1)]
+    assert [(s["code"], s["n"]) for s in data["open_by_stage"]] == [
+        ("IN_MEDIATION", 1),
+        ("PERFORMING", 1),
+    ]
     assert [c["code"] for c in data["clocks_by_county"]] == [HB]
-    assert {r["name"] for r in data["referrals"]} == {"汉滨区劳动人事争议仲裁院", "汉滨区法律援助中心"}
+    assert {r["name"] for r in data["referrals"]} == {
+        "汉滨区劳动人事争议仲裁院",
+        "汉滨区法律援助中心",
+    }
     assert data["previous"]["received"] == 2
 
 
@@ -93,7 +118,11 @@ def test_hanyin_head_and_city_filtered_by_county_agree(dataset, people):
     by_head = figures(dataset["hy_head"])["current"]
     by_city = figures(people["supervisor"], county=HY)["current"]
     assert by_head == by_city
-    assert (by_head["received"], by_head["amount_recovered"], by_head["workers_migrant"]) == (2, "120000.00", 12)
+    assert (by_head["received"], by_head["amount_recovered"], by_head["workers_migrant"]) == (
+        2,
+        "120000.00",
+        12,
+    )
 
 
 def test_a_county_head_cannot_ask_for_another_county(dataset, people):
@@ -113,18 +142,27 @@ def test_period_quarter_month_custom_and_type_filters(dataset, people):
     assert (custom["received"], custom["closed"], custom["amount_recovered"]) == (2, 3, "132000.00")
     severance = figures(sup, dispute_type="SEVERANCE")["current"]
     assert (severance["received"], severance["amount_claimed"], severance["amount_recovered"]) == (
-        1, "20000.00", "12000.00")
+        1,
+        "20000.00",
+        "12000.00",
+    )
     by_agency = figures(sup, agency=str(dataset["hy_head"].staff.agency_id))["current"]
     assert by_agency["received"] == 2
 
 
-@pytest.mark.parametrize("params, message", [
-    ({"period": "week"}, "统计周期无效"),
-    ({"period": "custom", "from": "2026-05-01", "to": "2026-04-01"}, "结束日期不能早于开始日期"),
-    ({"period": "month", "month": "13"}, "月份须在1至12之间"),
-    ({"year": "abc"}, "年度无效"),
-    ({"dispute_type": "NOPE"}, "争议类型无效"),
-])
+@pytest.mark.parametrize(
+    "params, message",
+    [
+        ({"period": "week"}, "统计周期无效"),
+        (
+            {"period": "custom", "from": "2026-05-01", "to": "2026-04-01"},
+            "结束日期不能早于开始日期",
+        ),
+        ({"period": "month", "month": "13"}, "月份须在1至12之间"),
+        ({"year": "abc"}, "年度无效"),
+        ({"dispute_type": "NOPE"}, "争议类型无效"),
+    ],
+)
 def test_bad_filters_are_refused_in_chinese(dataset, people, params, message):
     with pytest.raises(ValidationError) as exc:
         st.filters_parse(people["supervisor"], params)
@@ -168,8 +206,12 @@ def test_worker_and_money_links_list_the_cases_behind_them(dataset, people):
     data = figures(people["supervisor"])
     links = data["links"]
     assert _list_count(people["supervisor"], links["workers_migrant"]) == 3  # A, C, H
-    assert _list_count(people["supervisor"], links["workers_nef"]) == 2  # B (workers), E (employment form)
-    assert _list_count(people["supervisor"], links["amount_recovered"]) == 3  # A on the spot, B, H instalments
+    assert (
+        _list_count(people["supervisor"], links["workers_nef"]) == 2
+    )  # B (workers), E (employment form)
+    assert (
+        _list_count(people["supervisor"], links["amount_recovered"]) == 3
+    )  # A on the spot, B, H instalments
 
 
 def test_annual_table_total_equals_the_page_and_rows_add_up(dataset, people):
@@ -179,8 +221,18 @@ def test_annual_table_total_equals_the_page_and_rows_add_up(dataset, people):
     assert table["total"]["current"].as_dict() == page["current"]
     assert table["total"]["previous"].as_dict() == page["previous"]
     assert [r["code"] for r in table["rows"]] == [HB, HY]
-    for key in ("received", "closed", "settled", "workers", "workers_migrant", "letters_total", "typical_published"):
-        assert sum(getattr(r["current"], key) for r in table["rows"]) == getattr(table["total"]["current"], key)
+    for key in (
+        "received",
+        "closed",
+        "settled",
+        "workers",
+        "workers_migrant",
+        "letters_total",
+        "typical_published",
+    ):
+        assert sum(getattr(r["current"], key) for r in table["rows"]) == getattr(
+            table["total"]["current"], key
+        )
     assert sum(r["current"].amount_recovered for r in table["rows"]) == Decimal("432000.00")
     hb = table["rows"][0]
     assert (hb["current"].received, hb["previous"].received) == (5, 2)

@@ -10,8 +10,16 @@ from tests.statistics.conftest import HB, HY
 pytestmark = pytest.mark.django_db
 
 
-@pytest.mark.parametrize("who, home", [("supervisor", "/statistics/"), ("head", "/statistics/"),
-                                       ("mediator", "/inbox/"), ("intake", "/inbox/"), ("court", "/inbox/")])
+@pytest.mark.parametrize(
+    "who, home",
+    [
+        ("supervisor", "/statistics/"),
+        ("head", "/statistics/"),
+        ("mediator", "/inbox/"),
+        ("intake", "/inbox/"),
+        ("court", "/inbox/"),
+    ],
+)
 def test_home_page_per_role(client, people, who, home):
     client.force_login(people[who])
     response = client.get("/")
@@ -20,7 +28,9 @@ def test_home_page_per_role(client, people, who, home):
 
 
 def test_login_lands_the_supervisor_on_the_cockpit(client, people):
-    response = client.post("/login/", {"username": "city_supervisor", "password": "pass-Concord-2026"}, follow=True)
+    response = client.post(
+        "/login/", {"username": "city_supervisor", "password": "pass-Concord-2026"}, follow=True
+    )
     assert response.redirect_chain[-1][0] == "/statistics/"
     assert "数据驾驶舱" in response.content.decode()
 
@@ -43,8 +53,11 @@ def test_cockpit_page_shows_the_figures_with_links_and_chart_data(client, datase
     listing = client.get(kpi.group(1).replace("&amp;", "&")).content.decode()
     assert "共 7 件" in listing
     assert "统计口径筛选" in listing
-    data = json.loads(re.search(r'<script id="cockpit-data" type="application/json">(.*?)</script>', html, re.S)
-                      .group(1))
+    data = json.loads(
+        re.search(
+            r'<script id="cockpit-data" type="application/json">(.*?)</script>', html, re.S
+        ).group(1)
+    )
     assert data["current"]["received"] == 7
     assert "432,000.00" in html  # recovered, in yuan with two decimals
     assert "同比 +250.0%" in html
@@ -60,9 +73,14 @@ def test_cockpit_page_shows_the_figures_with_links_and_chart_data(client, datase
 
 def test_filters_are_kept_in_the_url_and_applied(client, dataset, people):
     client.force_login(people["supervisor"])
-    html = client.get(f"/statistics/?year=2026&period=quarter&quarter=1&county={HY}&dispute_type=WAGES").content.decode()
-    assert re.search(r'id="kpi-received" href="[^"]*county=' + HY + r'[^"]*dispute_type=WAGES[^"]*">'
-                     r'<span class="stat">1</span>', html)
+    html = client.get(
+        f"/statistics/?year=2026&period=quarter&quarter=1&county={HY}&dispute_type=WAGES"
+    ).content.decode()
+    assert re.search(
+        r'id="kpi-received" href="[^"]*county=' + HY + r'[^"]*dispute_type=WAGES[^"]*">'
+        r'<span class="stat">1</span>',
+        html,
+    )
     assert '<option value="1" selected>第1季度</option>' in html
     assert "2026年第1季度" in html
 
@@ -96,10 +114,14 @@ def test_api_returns_the_same_figures_scoped(client, dataset, people):
     refused = client.get(f"/api/v1/statistics/?year=2026&county={HY}")
     assert refused.status_code == 400
     assert refused.json()["detail"] == "县区无效或不在您的查看范围内。"
-    assert client.get(f"/api/v1/statistics/?year=2026&county={HB}").json()["current"]["received"] == 5
+    assert (
+        client.get(f"/api/v1/statistics/?year=2026&county={HB}").json()["current"]["received"] == 5
+    )
 
 
 def test_case_list_ignores_bad_drilldown_values(client, dataset, people):
     client.force_login(people["supervisor"])
-    html = client.get("/cases/?received_from=not-a-date&outcome=bogus&clock=overdue").content.decode()
+    html = client.get(
+        "/cases/?received_from=not-a-date&outcome=bogus&clock=overdue"
+    ).content.decode()
     assert "共 1 件" in html  # only the clock filter applies

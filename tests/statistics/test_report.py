@@ -30,7 +30,9 @@ def page_figures(user, **params):
 
 def test_xlsx_equals_the_page_for_the_city(client, dataset, people):
     response = download(client, people["supervisor"], year=2026, format="xlsx")
-    assert response["Content-Type"].startswith("application/vnd.openxmlformats-officedocument.spreadsheetml")
+    assert response["Content-Type"].startswith(
+        "application/vnd.openxmlformats-officedocument.spreadsheetml"
+    )
     wb = load_workbook(io.BytesIO(response.content))
     page = page_figures(people["supervisor"])
     main = wb["主要指标"]
@@ -40,7 +42,9 @@ def test_xlsx_equals_the_page_for_the_city(client, dataset, people):
         this_year, last_year, change = rows[label]
         expected, expected_last = page["current"][key], page["previous"][key]
         if kind == "money":
-            assert this_year == pytest.approx(float(expected)) and last_year == pytest.approx(float(expected_last))
+            assert this_year == pytest.approx(float(expected)) and last_year == pytest.approx(
+                float(expected_last)
+            )
         else:
             assert (this_year, last_year) == (expected, expected_last), label
         assert change == page["change"].get(key, st.change(expected, expected_last)), label
@@ -86,28 +90,54 @@ def test_docx_contains_the_figures_on_a4(client, dataset, people):
     assert (round(section.page_width.mm), round(section.page_height.mm)) == (297, 210)
     text = "\n".join(p.text for p in document.paragraphs)
     assert "安康市2026年劳动争议调解工作统计表" in text
-    summary = {row.cells[0].text: [c.text for c in row.cells[1:]] for row in document.tables[0].rows}
+    summary = {
+        row.cells[0].text: [c.text for c in row.cells[1:]] for row in document.tables[0].rows
+    }
     assert summary["受理案件（件）"] == ["7", "2", "+250.0%"]
     assert summary["追回金额（元）"] == ["432,000.00", "10,000.00", "+4220.0%"]
     assert summary["调解成功率"] == ["66.7%", "50.0%", "+33.3%"]
     assert summary["其中新就业形态（人）"] == ["3", "0", "—"]
     counties = [[c.text for c in row.cells] for row in document.tables[1].rows]
-    assert ["汉滨区", "本年", "5", "3", "1", "50.0%", "416,000.00", "312,000.00", "43", "31", "3", "2", "50.0%", "1"] \
-        in counties
+    assert [
+        "汉滨区",
+        "本年",
+        "5",
+        "3",
+        "1",
+        "50.0%",
+        "416,000.00",
+        "312,000.00",
+        "43",
+        "31",
+        "3",
+        "2",
+        "50.0%",
+        "1",
+    ] in counties
 
 
 def test_pdf_contains_the_figures(client, dataset, people):
     response = download(client, people["supervisor"], year=2026, format="pdf")
     assert response["Content-Type"] == "application/pdf"
-    text = subprocess.run(["pdftotext", "-layout", "-enc", "UTF-8", "-", "-"], input=response.content,
-                          capture_output=True, check=True).stdout.decode()
+    text = subprocess.run(
+        ["pdftotext", "-layout", "-enc", "UTF-8", "-", "-"],
+        input=response.content,
+        capture_output=True,
+        check=True,
+    ).stdout.decode()
     assert "安康市2026年劳动争议调解工作统计表" in text
     for figure in ("432,000.00", "538,000.00", "66.7%", "+250.0%", "汉阴县"):
         assert figure in text
-    info = subprocess.run(["pdfinfo", "-"], input=response.content, capture_output=True, check=True).stdout.decode()
+    info = subprocess.run(
+        ["pdfinfo", "-"], input=response.content, capture_output=True, check=True
+    ).stdout.decode()
     assert "841.89 x 595.276 pts (A4)" in info  # A4 landscape
-    fonts = subprocess.run(["pdffonts", "-"], input=response.content, capture_output=True, check=True).stdout.decode()
-    assert re.search(r"\+WenQuanYiMicroHei\S* +TrueType +\S+ +yes", fonts)  # the CJK font is embedded
+    fonts = subprocess.run(
+        ["pdffonts", "-"], input=response.content, capture_output=True, check=True
+    ).stdout.decode()
+    assert re.search(
+        r"\+WenQuanYiMicroHei\S* +TrueType +\S+ +yes", fonts
+    )  # the CJK font is embedded
 
 
 def test_bad_format_is_refused_with_a_message(client, dataset, people):
