@@ -27,16 +27,11 @@ from django.utils.translation import gettext as _
 
 from mediation.cases.models import (
     OPEN_STATUSES,
-    Agreement,
     Case,
     CaseStatus,
-    CaseWorker,
-    Claim,
     ClosingCode,
     DisputeType,
     EmploymentForm,
-    Instalment,
-    Referral,
 )
 from mediation.cases.selectors import case_filter, cases_visible_to
 from parties.models import Agency, AgencyKind, County, Role
@@ -298,86 +293,120 @@ class Headline:
         return out
 
 
-def headlines(
-    user, filters: Filters, start: datetime.date, end: datetime.date, *, by_county: bool = False
-) -> dict[str | None, Headline]:
-    """The headline figures for start..end; keyed by county code when `by_county`, else by None.
+Span = tuple[datetime.date, datetime.date]
+
+
+def _any(field_name: str, spans: dict[str, Span]) -> Q:
+    q = Q()
+    for start, end in spans.values():
+        q |= Q(**{f"{field_name}__range": (start, end)})
+    return q
+
+
+def _rows(qs, by_county: bool, county_field: str, **aggregates) -> list[dict]:
+    """One row per county (key "county") or a single row (county None), in one query."""
+    if by_county:
+        rows = qs.values(county_field).annotate(**aggregates).order_by()
+        return [{**r, "county": r[county_field]} for r in rows]
+    return [{**qs.aggregate(**aggregates), "county": None}]
+
+
+def headlines_for_spans(
+    user, filters: Filters, spans: dict[str, Span], *, by_county: bool = False
+) -> dict[str, dict[str | None, Headline]]:
+    """The headline figures for each named span (e.g. this year and last year), keyed by county
+    code when `by_county`, else by None. Each figure is one query for all spans together
+    (conditional aggregation), rooted at the visible cases so that no IN (subquery) is needed.
     The page, the report and the API all come through here."""
     from mediation.supervision.models import LetterKind
 
     scope = cases_in_scope(user, filters)
-    g = "county" if by_county else None
-    out: dict[str | None, Headline] = defaultdict(Headline)
+    out: dict[str, dict[str | None, Headline]] = {name: defaultdict(Headline) for name in spans}
+    received_in = {name: Q(received_on__range=span) for name, span in spans.items()}
 
-    def grouped(qs, prefix: str, **aggregates):
-        if by_county:
-            return qs.values(f"{prefix}county").annotate(**aggregates).order_by()
-        return [qs.aggregate(**aggregates)]
+    received = scope.filter(_any("received_on", spans))
+    counts = {n: Count("id", filter=q) for n, q in received_in.items()}
+    for row in _rows(received, by_county, "county", **counts):
+        for name in spans:
+            out[name][row["county"]].received = row[name] or 0
 
-    received = scope.filter(received_on__range=(start, end))
-    for row in grouped(received, "", n=Count("id")):
-        out[_key(row, g)].received = row["n"]
+    claimed = {n: Sum("claims__amount_claimed", filter=q) for n, q in received_in.items()}
+    for row in _rows(received, by_county, "county", **claimed):
+        for name in spans:
+            out[name][row["county"]].amount_claimed = row[name] or ZERO
 
-    closed = scope.filter(closed_on__range=(start, end))
+    # Workers: one per worker on each case received in the span (a collective case of 38 is 38).
+    migrant = Q(case_workers__worker__is_migrant=True)
+    nef = Q(case_workers__worker__is_new_employment_form=True) | Q(employment_form__in=NEF_FORMS)
+    aggregates = {}
+    for n, q in received_in.items():
+        aggregates[f"{n}_n"] = Count("case_workers", filter=q)
+        aggregates[f"{n}_m"] = Count("case_workers", filter=q & migrant)
+        aggregates[f"{n}_e"] = Count("case_workers", filter=q & nef)
+    for row in _rows(received, by_county, "county", **aggregates):
+        for name in spans:
+            h = out[name][row["county"]]
+            h.workers = row[f"{name}_n"]
+            h.workers_migrant, h.workers_nef = row[f"{name}_m"], row[f"{name}_e"]
+
+    closed = scope.filter(_any("closed_on", spans))
     fields = ["closing_code"] + (["county"] if by_county else [])
-    for row in closed.values(*fields).annotate(n=Count("id")).order_by():
-        h = out[_key(row, g)]
-        h.closed += row["n"]
-        if row["closing_code"]:
-            h.outcomes[row["closing_code"]] = row["n"]
-
-    claims = Claim.objects.filter(case__in=received.values("pk"))
-    for row in grouped(claims, "case__", s=Sum("amount_claimed")):
-        out[_key({"county": row.get("case__county")}, g)].amount_claimed = row["s"] or ZERO
+    by_code = {n: Count("id", filter=Q(closed_on__range=span)) for n, span in spans.items()}
+    for row in closed.values(*fields).annotate(**by_code).order_by():
+        for name in spans:
+            if row[name]:
+                h = out[name][row.get("county")]
+                h.closed += row[name]
+                if row["closing_code"]:
+                    h.outcomes[row["closing_code"]] = row[name]
 
     # Recovered = money actually paid: instalments with a payment date in the span, plus agreements
     # paid in full on the spot (signed in the span). Never the agreed total.
-    paid = Instalment.objects.filter(
-        agreement__case__in=scope.values("pk"), paid_on__range=(start, end)
-    )
-    for row in grouped(paid, "agreement__case__", s=Sum("amount")):
-        out[_key({"county": row.get("agreement__case__county")}, g)].amount_recovered += (
-            row["s"] or ZERO
+    paid = scope.filter(_any("agreement__instalments__paid_on", spans))
+    sums = {
+        n: Sum(
+            "agreement__instalments__amount", filter=Q(agreement__instalments__paid_on__range=span)
         )
-    spot = Agreement.objects.filter(
-        case__in=scope.values("pk"), paid_on_spot=True, signed_on__range=(start, end)
-    )
-    for row in grouped(spot, "case__", s=Sum("amount_total")):
-        out[_key({"county": row.get("case__county")}, g)].amount_recovered += row["s"] or ZERO
+        for n, span in spans.items()
+    }
+    for row in _rows(paid, by_county, "county", **sums):
+        for name in spans:
+            out[name][row["county"]].amount_recovered += row[name] or ZERO
+    spot = scope.filter(Q(agreement__paid_on_spot=True) & _any("agreement__signed_on", spans))
+    sums = {
+        n: Sum("agreement__amount_total", filter=Q(agreement__signed_on__range=span))
+        for n, span in spans.items()
+    }
+    for row in _rows(spot, by_county, "county", **sums):
+        for name in spans:
+            out[name][row["county"]].amount_recovered += row[name] or ZERO
 
-    # Workers: one per worker on each case received in the span (a collective case of 38 is 38).
-    links = CaseWorker.objects.filter(case__in=received.values("pk"))
-    for row in grouped(
-        links,
-        "case__",
-        n=Count("id"),
-        migrant=Count("id", filter=Q(worker__is_migrant=True)),
-        nef=Count(
-            "id",
-            filter=Q(worker__is_new_employment_form=True) | Q(case__employment_form__in=NEF_FORMS),
-        ),
-    ):
-        h = out[_key({"county": row.get("case__county")}, g)]
-        h.workers, h.workers_migrant, h.workers_nef = row["n"], row["migrant"], row["nef"]
+    for (name, county, kind), n in _letters(user, filters, spans, by_county).items():
+        out[name][county].letters[kind] = n
+    for (name, county), pair in _rectification(user, filters, spans, by_county).items():
+        out[name][county].letters_answered, out[name][county].letters_rectified = pair
+    for (name, county), n in _typical(user, filters, spans, by_county).items():
+        out[name][county].typical_published = n
 
-    for key, n in _letters(user, filters, start, end, by_county).items():
-        out[key[0]].letters[key[1]] = n
-    for key, (answered, rectified) in _rectification(user, filters, start, end, by_county).items():
-        out[key].letters_answered, out[key].letters_rectified = answered, rectified
-    for key, n in _typical(user, filters, start, end, by_county).items():
-        out[key].typical_published = n
+    for name in spans:
+        if not by_county:
+            out[name][None]  # noqa: B018  (an empty span still has its row of zeros)
+        for h in out[name].values():
+            h.settled = sum(n for c, n in h.outcomes.items() if c in SETTLED_CODES)
+            h.failed = sum(n for c, n in h.outcomes.items() if c in FAILED_CODES)
+            h.mediated = sum(n for c, n in h.outcomes.items() if c not in NOT_MEDIATED_CODES)
+            h.settlement_rate = _rate(h.settled, h.mediated)
+            h.letters = {k: h.letters.get(k, 0) for k in LetterKind.values}
+            h.letters_total = sum(h.letters.values())
+            h.rectification_rate = _rate(h.letters_rectified, h.letters_answered)
+    return {name: dict(rows) for name, rows in out.items()}
 
-    if not by_county:
-        out[None]  # noqa: B018  (an empty span still has its row of zeros)
-    for h in out.values():
-        h.settled = sum(n for c, n in h.outcomes.items() if c in SETTLED_CODES)
-        h.failed = sum(n for c, n in h.outcomes.items() if c in FAILED_CODES)
-        h.mediated = sum(n for c, n in h.outcomes.items() if c not in NOT_MEDIATED_CODES)
-        h.settlement_rate = _rate(h.settled, h.mediated)
-        h.letters = {k: h.letters.get(k, 0) for k in LetterKind.values}
-        h.letters_total = sum(h.letters.values())
-        h.rectification_rate = _rate(h.letters_rectified, h.letters_answered)
-    return dict(out)
+
+def headlines(
+    user, filters: Filters, start: datetime.date, end: datetime.date, *, by_county: bool = False
+) -> dict[str | None, Headline]:
+    """The headline figures for one span (see headlines_for_spans)."""
+    return headlines_for_spans(user, filters, {"span": (start, end)}, by_county=by_county)["span"]
 
 
 def _matters(user, filters: Filters):
@@ -392,63 +421,63 @@ def _matters(user, filters: Filters):
     return matters
 
 
-def _letters(user, filters, start, end, by_county) -> dict[tuple, int]:
-    """一函两书 issued in the span, by kind (the issuing date counts)."""
+def _letters(user, filters, spans, by_county) -> dict[tuple, int]:
+    """一函两书 issued in each span, by kind (the issuing date counts)."""
     from mediation.supervision.models import Letter
 
-    letters = Letter.objects.filter(
-        matter__in=_matters(user, filters).values("pk"), issued_on__range=(start, end)
-    )
+    letters = Letter.objects.filter(matter__in=_matters(user, filters).values("pk"))
+    letters = letters.filter(_any("issued_on", spans))
     fields = ["kind"] + (["matter__county"] if by_county else [])
-    return {
-        (r.get("matter__county"), r["kind"]): r["n"]
-        for r in letters.values(*fields).annotate(n=Count("id")).order_by()
-    }
+    counts = {n: Count("id", filter=Q(issued_on__range=span)) for n, span in spans.items()}
+    out = {}
+    for r in letters.values(*fields).annotate(**counts).order_by():
+        for name in spans:
+            if r[name]:
+                out[(name, r.get("matter__county"), r["kind"])] = r[name]
+    return out
 
 
-def _rectification(user, filters, start, end, by_county) -> dict:
-    """Employer recipients of letters issued in the span that answered (replied or not, once the
-    reply period was recorded) and of those, the ones the union verified as rectified."""
+def _rectification(user, filters, spans, by_county) -> dict:
+    """Employer recipients of letters issued in the span that were delivered and whose reply was
+    recorded (answered), and of those the ones the union verified as rectified."""
     from mediation.supervision.models import LetterRecipient, Verification
 
     rows = LetterRecipient.objects.filter(
         letter__matter__in=_matters(user, filters).values("pk"),
-        letter__issued_on__range=(start, end),
         employer__isnull=False,
         delivered_on__isnull=False,
-    ).exclude(reply_kind="")
-    aggregates = {
-        "answered": Count("id"),
-        "rectified": Count("id", filter=Q(verification=Verification.RECTIFIED)),
+    )
+    rows = rows.exclude(reply_kind="").filter(_any("letter__issued_on", spans))
+    aggregates = {}
+    for n, span in spans.items():
+        q = Q(letter__issued_on__range=span)
+        aggregates[f"{n}_a"] = Count("id", filter=q)
+        aggregates[f"{n}_r"] = Count("id", filter=q & Q(verification=Verification.RECTIFIED))
+    return {
+        (name, r["county"]): (r[f"{name}_a"], r[f"{name}_r"])
+        for r in _rows(rows, by_county, "letter__matter__county", **aggregates)
+        for name in spans
     }
-    if by_county:
-        return {
-            r["letter__matter__county"]: (r["answered"], r["rectified"])
-            for r in rows.values("letter__matter__county").annotate(**aggregates).order_by()
-        }
-    r = rows.aggregate(**aggregates)
-    return {None: (r["answered"], r["rectified"])}
 
 
-def _typical(user, filters, start, end, by_county) -> dict:
+def _typical(user, filters, spans, by_county) -> dict:
     """Typical cases published in the span (publication date), by county of the typical case."""
     from search.models import TypicalCase, TypicalCaseStatus
 
-    qs = TypicalCase.objects.filter(
-        status=TypicalCaseStatus.PUBLISHED, published_at__date__range=(start, end)
-    )
-    counties = (
-        filters.county
-        and [filters.county]
-        or (None if sees_city(user) else [c for c, _l in visible_counties(user)])
-    )
-    if counties is not None:
-        qs = qs.filter(county__in=counties)
+    qs = TypicalCase.objects.filter(status=TypicalCaseStatus.PUBLISHED)
+    qs = qs.filter(_any("published_at__date", spans))
+    if filters.county:
+        qs = qs.filter(county=filters.county)
+    elif not sees_city(user):
+        qs = qs.filter(county__in=[c for c, _l in visible_counties(user)])
     if filters.dispute_type:
         qs = qs.filter(dispute_type=filters.dispute_type)
-    if by_county:
-        return {r["county"]: r["n"] for r in qs.values("county").annotate(n=Count("id")).order_by()}
-    return {None: qs.count()}
+    counts = {n: Count("id", filter=Q(published_at__date__range=span)) for n, span in spans.items()}
+    return {
+        (name, r["county"]): r[name]
+        for r in _rows(qs, by_county, "county", **counts)
+        for name in spans
+    }
 
 
 # ---------------------------------------------------------------- the charts
@@ -482,7 +511,14 @@ def monthly(user, filters: Filters) -> dict:
     series = {}
     for name, field_name in (("received", "received_on"), ("closed", "closed_on")):
         rows = (
-            scope.filter(**{f"{field_name}__year__in": [year - 1, year]})
+            scope.filter(
+                **{
+                    f"{field_name}__range": (
+                        datetime.date(year - 1, 1, 1),
+                        datetime.date(year, 12, 31),
+                    )
+                }
+            )
             .annotate(y=ExtractYear(field_name), m=ExtractMonth(field_name))
             .values("y", "m")
             .annotate(n=Count("id"))
@@ -524,25 +560,27 @@ def outcome_mix(filters: Filters, headline: Headline) -> list[dict]:
 
 def clocks_by_county(user, filters: Filters, *, today: datetime.date | None = None) -> list[dict]:
     """Cases with an overdue / at-risk running clock today, by county (a snapshot)."""
-    from mediation.clocks.models import Clock, ClockStatus
+    from mediation.clocks.models import ClockStatus
 
     today = today or timezone.localdate()
     scope = cases_in_scope(user, filters)
-    running = Clock.objects.filter(status=ClockStatus.RUNNING, case__in=scope.values("pk"))
     rows = (
-        running.values("case__county")
+        scope.filter(clocks__status=ClockStatus.RUNNING)
+        .values("county")
         .annotate(
-            overdue=Count("case", filter=Q(due_on__lt=today), distinct=True),
-            at_risk=Count("case", filter=Q(warn_on__lte=today, due_on__gte=today), distinct=True),
+            overdue=Count("id", filter=Q(clocks__due_on__lt=today), distinct=True),
+            at_risk=Count(
+                "id", filter=Q(clocks__warn_on__lte=today, clocks__due_on__gte=today), distinct=True
+            ),
         )
         .order_by()
     )
     labels = dict(County.choices)
     out = []
-    for r in sorted(rows, key=lambda r: r["case__county"]):
+    for r in sorted(rows, key=lambda r: r["county"]):
         if not (r["overdue"] or r["at_risk"]):
             continue
-        code = r["case__county"]
+        code = r["county"]
         out.append(
             {
                 "code": code,
@@ -589,26 +627,34 @@ def referrals_by_agency(user, filters: Filters) -> list[dict]:
     """Referrals sent in the period, by receiving agency, with how many it answered (a decision
     recorded) and the median days from sending to the decision."""
     scope = cases_in_scope(user, filters)
-    referrals = Referral.objects.filter(
-        case__in=scope.values("pk"), sent_on__range=(filters.start, filters.end)
-    )
-    rows = list(
-        referrals.values("target_agency", "target_agency__name")
-        .annotate(n=Count("id"), answered=Count("id", filter=Q(decided_on__isnull=False)))
-        .order_by("target_agency__name")
-    )
-    answered = referrals.filter(decided_on__isnull=False).annotate(
-        days=DaysBetween(F("decided_on"), F("sent_on"))
-    )
+    referrals = scope.filter(referrals__sent_on__range=(filters.start, filters.end))
+    days = DaysBetween(F("referrals__decided_on"), F("referrals__sent_on"))
+    aggregates = {
+        "n": Count("referrals"),
+        "answered": Count("referrals", filter=Q(referrals__decided_on__isnull=False)),
+    }
     if connection.vendor == "postgresql":
-        medians = {
-            r["target_agency"]: r["m"]
-            for r in answered.values("target_agency").annotate(m=Median("days")).order_by()
+        aggregates["m"] = Median(days)  # NULL durations (not answered) are ignored
+    rows = [
+        {
+            **r,
+            "target_agency": r["referrals__target_agency"],
+            "target_agency__name": r["referrals__target_agency__name"],
         }
+        for r in referrals.values("referrals__target_agency", "referrals__target_agency__name")
+        .annotate(**aggregates)
+        .order_by("referrals__target_agency__name")
+    ]
+    if connection.vendor == "postgresql":
+        medians = {r["target_agency"]: r["m"] for r in rows}
     else:  # SQLite (development, tests) has no percentile aggregate: the durations, one column
         durations = defaultdict(list)
-        for agency_id, days in answered.values_list("target_agency", "days"):
-            durations[agency_id].append(days)
+        answered = scope.filter(  # one filter() call: one join to the referrals
+            referrals__sent_on__range=(filters.start, filters.end),
+            referrals__decided_on__isnull=False,
+        ).annotate(days=days)
+        for agency_id, n in answered.values_list("referrals__target_agency", "days"):
+            durations[agency_id].append(n)
         medians = {k: pystats.median(v) for k, v in durations.items()}
     return [
         {
@@ -638,8 +684,10 @@ def cockpit(user, filters: Filters, *, today: datetime.date | None = None) -> di
     from mediation.supervision.models import LetterKind
 
     prev_start, prev_end = filters.previous()
-    current = headlines(user, filters, filters.start, filters.end)[None]
-    previous = headlines(user, filters, prev_start, prev_end)[None]
+    both = headlines_for_spans(
+        user, filters, {"current": (filters.start, filters.end), "previous": (prev_start, prev_end)}
+    )
+    current, previous = both["current"][None], both["previous"][None]
     period_range = {"received_from": filters.start, "received_to": filters.end}
     closed_range = {"closed_from": filters.start, "closed_to": filters.end}
     links = {
@@ -715,11 +763,11 @@ def annual_table(user, *, year: int, county: str | None = None) -> dict:
     filters = filters_parse(
         user, {"period": "year", "year": year, **({"county": county} if county else {})}
     )
-    prev_start, prev_end = filters.previous()
-    this_year = headlines(user, filters, filters.start, filters.end, by_county=True)
-    last_year = headlines(user, filters, prev_start, prev_end, by_county=True)
-    total = headlines(user, filters, filters.start, filters.end)[None]
-    total_last = headlines(user, filters, prev_start, prev_end)[None]
+    spans = {"current": (filters.start, filters.end), "previous": filters.previous()}
+    grouped = headlines_for_spans(user, filters, spans, by_county=True)
+    this_year, last_year = grouped["current"], grouped["previous"]
+    totals = headlines_for_spans(user, filters, spans)
+    total, total_last = totals["current"][None], totals["previous"][None]
     codes = [c for c, _l in visible_counties(user) if not county or c == county]
     rows = [
         {
