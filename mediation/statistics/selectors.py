@@ -259,10 +259,6 @@ def change(current, previous) -> float | None:
     return round((float(current) - float(previous)) / float(previous), 4)
 
 
-def _key(row: dict, field: str | None):
-    return row[field] if field else None
-
-
 @dataclass
 class Headline:
     """The figures a 工作报告 cites, for one span (and one county when grouped)."""
@@ -400,13 +396,6 @@ def headlines_for_spans(
             h.letters_total = sum(h.letters.values())
             h.rectification_rate = _rate(h.letters_rectified, h.letters_answered)
     return {name: dict(rows) for name, rows in out.items()}
-
-
-def headlines(
-    user, filters: Filters, start: datetime.date, end: datetime.date, *, by_county: bool = False
-) -> dict[str | None, Headline]:
-    """The headline figures for one span (see headlines_for_spans)."""
-    return headlines_for_spans(user, filters, {"span": (start, end)}, by_county=by_county)["span"]
 
 
 def _matters(user, filters: Filters):
