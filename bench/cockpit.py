@@ -396,6 +396,19 @@ def measure(requests: int) -> bool:
     supervisor = User.objects.get(username="city_supervisor")
     head = User.objects.get(username="hb_head")
     ok = True
+    # Calibration: the machine is shared; a plain count of all cases shows how loaded it is
+    # (a few ms on an idle machine). Read the figures below against it.
+    samples = []
+    for _ in range(10):
+        t = time.perf_counter()
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT count(*) FROM cases_case")
+        samples.append((time.perf_counter() - t) * 1000)
+    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
+    print(
+        f"calibration: SELECT count(*) FROM cases_case median {statistics.median(samples):.1f} ms; "
+        f"load average {load:.1f} on {os.cpu_count()} cores"
+    )
     print(f"\n{'request':<62} {'median':>8} {'p95':>8} {'queries':>8}")
     for user, url in [
         (supervisor, f"/statistics/?year={year}"),
