@@ -9,7 +9,7 @@ partner permissions are therefore exactly what the application itself writes.
 
 Dates: the services refuse only future dates, so the dates *in* the file (receipt,
 acceptance, sessions, agreement, rulings, payments, referrals, closing) are spread over the
-last two months. Timestamps the database sets itself (audit `created_at`, task
+last two months, plus a few closed cases of the year before (for the cockpit's 同比). Timestamps the database sets itself (audit `created_at`, task
 `created`/`finished`) carry the time of the run.
 
 The password of every demo login is DEMO_PASSWORD. It is for demonstrations only.
@@ -665,6 +665,11 @@ PLANS: tuple[Plan, ...] = (
     P(HB, COURT, "caregiver", "archived_judicial", 60),
     P(HB, WALK, "construction_site", "archived_arbitration", 57, workers=14),
     P(XY, WALK, "hydropower", "archived_paid_on_spot", 45, workers=10),
+    # Last year's cases, so that the cockpit's 同比 has something to compare with (mediation/statistics).
+    P(HB, WALK, "construction_site", "archived_paid_on_spot", 400, workers=38),
+    P(HB, WALK, "over_age_injury", "closed_arbitration", 430),
+    P(HY, WALK, "garment_relocation", "closed_withdrawn", 450),
+    P(ZY, WALK, "tea_pickers", "closed_paid_on_spot", 520),
 )
 
 

@@ -189,6 +189,9 @@ class Case(models.Model):
             models.Index(fields=["-created_at", "-id"]),
             models.Index(fields=["agency", "-created_at"]),
             models.Index(fields=["lead_mediator", "status"]),
+            # The cockpit's period filters (mediation/statistics).
+            models.Index(fields=["received_on"], name="case_received_on_idx"),
+            models.Index(fields=["closed_on"], name="case_closed_on_idx"),
         ]
 
     def __str__(self) -> str:
@@ -416,6 +419,7 @@ class Instalment(models.Model):
         verbose_name = _("分期付款")
         verbose_name_plural = _("分期付款")
         ordering = ["due_on", "id"]
+        indexes = [models.Index(fields=["paid_on"], name="instalment_paid_on_idx")]
 
     def __str__(self) -> str:
         return f"{self.due_on} {self.amount}"
@@ -506,6 +510,7 @@ class Referral(models.Model):
         verbose_name = _("转出移送")
         verbose_name_plural = _("转出移送")
         ordering = ["sent_on", "id"]
+        indexes = [models.Index(fields=["sent_on"], name="referral_sent_on_idx")]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} → {self.target_agency_id}"

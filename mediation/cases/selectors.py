@@ -79,7 +79,85 @@ def is_partner_view(user) -> bool:
     return bool(staff and not staff.agency.is_union)
 
 
-def case_list_for_user(user, *, status=None, county=None, channel=None, q=None) -> QuerySet[Case]:
+# The case list's filters beyond status/county/channel/q. The cockpit (mediation/statistics)
+# counts with the same function, so the list behind a figure holds exactly the cases counted.
+EXTRA_CASE_FILTERS = (
+    "open", "agency", "dispute_type", "received_from", "received_to", "closed_from", "closed_to",
+    "closing_code", "outcome", "clock", "referral_agency", "referred_from", "referred_to", "worker_group",
+    "paid_from", "paid_to",
+)
+
+
+def case_filter(qs: QuerySet[Case], **filters) -> QuerySet[Case]:
+    """Narrow `qs` by the case list's filters (each optional; dates are datetime.date).
+
+    Counting rules (docs/statistics.md): received = `received_on` in range; closed = `closed_on`
+    in range; outcome "settled" = a closing code starting SUCCESS_, "failed" = FAILED_*;
+    clock "overdue" = a running clock past its due date, "at_risk" = running, warning date
+    reached, not yet due; "paid" = an instalment paid, or an agreement paid on the spot, in range.
+    """
+    import django.utils.timezone
+
+    from mediation.clocks.models import Clock, ClockStatus
+
+    from .models import OPEN_STATUSES, Agreement, CaseStatus, EmploymentForm, Instalment, Referral
+
+    f = {k: v for k, v in filters.items() if v not in (None, "", [])}
+    if f.get("open"):
+        qs = qs.filter(status__in=[s for s in OPEN_STATUSES if s != CaseStatus.DRAFT])
+    if "agency" in f:
+        qs = qs.filter(agency_id=f["agency"])
+    if "dispute_type" in f:
+        qs = qs.filter(Exists(Claim.objects.filter(case=OuterRef("pk"), dispute_type=f["dispute_type"])))
+    if "received_from" in f:
+        qs = qs.filter(received_on__gte=f["received_from"])
+    if "received_to" in f:
+        qs = qs.filter(received_on__lte=f["received_to"])
+    if "closed_from" in f:
+        qs = qs.filter(closed_on__gte=f["closed_from"])
+    if "closed_to" in f:
+        qs = qs.filter(closed_on__lte=f["closed_to"])
+    if "closing_code" in f:
+        qs = qs.filter(closing_code=f["closing_code"])
+    if f.get("outcome") == "settled":
+        qs = qs.filter(closing_code__startswith="SUCCESS_")
+    elif f.get("outcome") == "failed":
+        qs = qs.filter(closing_code__startswith="FAILED_")
+    if f.get("clock") in ("overdue", "at_risk"):
+        today = django.utils.timezone.localdate()
+        clocks = Clock.objects.filter(case=OuterRef("pk"), status=ClockStatus.RUNNING)
+        if f["clock"] == "overdue":
+            clocks = clocks.filter(due_on__lt=today)
+        else:
+            clocks = clocks.filter(warn_on__lte=today, due_on__gte=today)
+        qs = qs.filter(Exists(clocks))
+    if {"referral_agency", "referred_from", "referred_to"} & f.keys():
+        referrals = Referral.objects.filter(case=OuterRef("pk"))
+        if "referral_agency" in f:
+            referrals = referrals.filter(target_agency_id=f["referral_agency"])
+        if "referred_from" in f:
+            referrals = referrals.filter(sent_on__gte=f["referred_from"])
+        if "referred_to" in f:
+            referrals = referrals.filter(sent_on__lte=f["referred_to"])
+        qs = qs.filter(Exists(referrals))
+    if f.get("worker_group") == "migrant":
+        qs = qs.filter(Exists(CaseWorker.objects.filter(case=OuterRef("pk"), worker__is_migrant=True)))
+    elif f.get("worker_group") == "nef":
+        nef_forms = [EmploymentForm.NEF_LABOR, EmploymentForm.NEF_INCOMPLETE, EmploymentForm.NEF_CIVIL]
+        qs = qs.filter(Q(employment_form__in=nef_forms) | Exists(
+            CaseWorker.objects.filter(case=OuterRef("pk"), worker__is_new_employment_form=True)))
+    if {"paid_from", "paid_to"} & f.keys():
+        paid = Instalment.objects.filter(agreement__case=OuterRef("pk"), paid_on__isnull=False)
+        spot = Agreement.objects.filter(case=OuterRef("pk"), paid_on_spot=True)
+        if "paid_from" in f:
+            paid, spot = paid.filter(paid_on__gte=f["paid_from"]), spot.filter(signed_on__gte=f["paid_from"])
+        if "paid_to" in f:
+            paid, spot = paid.filter(paid_on__lte=f["paid_to"]), spot.filter(signed_on__lte=f["paid_to"])
+        qs = qs.filter(Exists(paid) | Exists(spot))
+    return qs
+
+
+def case_list_for_user(user, *, status=None, county=None, channel=None, q=None, **filters) -> QuerySet[Case]:
     qs = cases_visible_to(user)
     if status:
         qs = qs.filter(status=status)
@@ -89,6 +167,8 @@ def case_list_for_user(user, *, status=None, county=None, channel=None, q=None) 
         qs = qs.filter(channel=channel)
     if q:
         qs = qs.filter(Q(case_no__icontains=q) | Q(title__icontains=q))
+    if filters:
+        qs = case_filter(qs, **filters)
     # A correlated subquery: only the rows shown are summed, and counting needs no join.
     claimed = (
         Claim.objects.filter(case=OuterRef("pk")).order_by().values("case")

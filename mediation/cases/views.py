@@ -23,6 +23,11 @@ from .models import CaseStatus, Channel
 
 @login_required
 def home(request):
+    """The city supervisor and the county committee heads land on the cockpit; everyone else on the inbox."""
+    from mediation.statistics.selectors import lands_on_cockpit
+
+    if lands_on_cockpit(request.user):
+        return redirect("statistics:cockpit")
     return redirect("inbox")
 
 
@@ -32,7 +37,8 @@ def case_list(request):
     county = request.GET.get("county") or None
     channel = request.GET.get("channel") or None
     q = (request.GET.get("q") or "").strip() or None
-    qs = selectors.case_list_for_user(request.user, status=status, county=county, channel=channel, q=q)
+    extra, extra_labels = _extra_filters(request.GET)
+    qs = selectors.case_list_for_user(request.user, status=status, county=county, channel=channel, q=q, **extra)
     page = Paginator(qs, 25).get_page(request.GET.get("page"))
     counts = selectors.status_counts_for_user(request.user)
     params = request.GET.copy()
@@ -41,11 +47,60 @@ def case_list(request):
         "page": page, "counts": counts, "statuses": CaseStatus.choices, "counties": County.choices,
         "channels": Channel.choices, "filters": {"status": status, "county": county, "channel": channel, "q": q},
         "querystring": params.urlencode(),
+        "extra_filters": extra_labels,
+        "extra_hidden": [(k, request.GET[k]) for k in extra],
         # Labels resolved once per page, not once per row (lazy choices are costly to rebuild).
         "labels": {"status": {k: str(v) for k, v in CaseStatus.choices},
                    "county": {k: str(v) for k, v in County.choices},
                    "channel": {k: str(v) for k, v in Channel.choices}},
     })
+
+
+def _extra_filters(params) -> tuple[dict, list[tuple[str, str]]]:
+    """The cockpit's drill-down filters (selectors.EXTRA_CASE_FILTERS): values that do not parse are
+    ignored; returns the parsed filters and (label, value) pairs to show above the list."""
+    import datetime
+
+    from parties.models import Agency
+
+    from .models import ClosingCode, DisputeType
+
+    names = {
+        "open": _("未结案件"), "agency": _("承办机构"), "dispute_type": _("争议类型"), "received_from": _("收件日期自"),
+        "received_to": _("收件日期至"), "closed_from": _("结案日期自"), "closed_to": _("结案日期至"),
+        "closing_code": _("结案方式"), "outcome": _("结果"), "clock": _("时限"), "referral_agency": _("移送机构"),
+        "referred_from": _("移送日期自"), "referred_to": _("移送日期至"), "worker_group": _("劳动者群体"),
+        "paid_from": _("履行日期自"), "paid_to": _("履行日期至"),
+    }
+    choices = {
+        "open": {"1": _("是")}, "dispute_type": dict(DisputeType.choices), "closing_code": dict(ClosingCode.choices),
+        "outcome": {"settled": _("调解成功"), "failed": _("调解不成")},
+        "clock": {"overdue": _("已逾期"), "at_risk": _("临近届满")},
+        "worker_group": {"migrant": _("农民工"), "nef": _("新就业形态劳动者")},
+    }
+    parsed, labels = {}, []
+    for key in selectors.EXTRA_CASE_FILTERS:
+        raw = (params.get(key) or "").strip()
+        if not raw:
+            continue
+        if key.endswith(("_from", "_to")):
+            try:
+                value = datetime.date.fromisoformat(raw)
+            except ValueError:
+                continue
+            shown = f"{value.year}年{value.month}月{value.day}日"
+        elif key in ("agency", "referral_agency"):
+            agency = Agency.objects.filter(pk=int(raw)).only("name").first() if raw.isdigit() else None
+            if agency is None:
+                continue
+            value, shown = agency.pk, agency.name
+        elif raw in choices[key]:
+            value, shown = raw, str(choices[key][raw])
+        else:
+            continue
+        parsed[key] = value
+        labels.append((str(names[key]), shown))
+    return parsed, labels
 
 
 def _people(case, full: bool):

@@ -28,13 +28,16 @@ def browser_context_args(browser_context_args):
 def login(page, live_server):
     """login(username) — log out whoever is logged in, then log in through the real form."""
 
-    def do_login(username, password="pass-Concord-2026"):
+    def do_login(username, password="pass-Concord-2026", *, to_inbox=True):
         page.context.clear_cookies()
         page.goto(f"{live_server.url}/login/")
         page.get_by_label("用户名").fill(username)
         page.get_by_label("密码").fill(password)
         page.get_by_role("button", name="登录").click()
-        page.wait_for_url(f"{live_server.url}/inbox/")
+        # Supervisors and committee heads land on the cockpit, everyone else on the inbox.
+        page.wait_for_url(lambda url: url in (f"{live_server.url}/inbox/", f"{live_server.url}/statistics/"))
+        if to_inbox and page.url != f"{live_server.url}/inbox/":
+            page.goto(f"{live_server.url}/inbox/")  # the journeys start from the inbox
         return page
 
     return do_login
