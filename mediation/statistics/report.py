@@ -12,7 +12,7 @@ from urllib.parse import quote
 
 from django.conf import settings
 
-from mediation.supervision.documents import _register_font
+from mediation.lib.documents.layout import register_font
 
 from .selectors import REPORT_COLUMNS, Headline, change
 
@@ -229,7 +229,7 @@ def pdf(table: dict) -> bytes:
     from reportlab.lib.units import mm
     from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
-    font = _register_font()
+    font = register_font()
     base = ParagraphStyle("b", fontName=font, fontSize=9, leading=12, wordWrap="CJK")
     head = ParagraphStyle("h", parent=base, fontSize=16, leading=22, alignment=1)
     cell = ParagraphStyle("c", parent=base, fontSize=7, leading=9)
