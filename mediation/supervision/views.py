@@ -12,12 +12,15 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ImproperlyConfigured, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from mediation.cases.selectors import case_get_for_user, cases_visible_to
 from mediation.clocks.selectors import clocks_for_subject
+from mediation.lib.queries import BadQuery, bad_request, year_param
+from mediation.lib.security import no_store
 from parties.models import AgencyLevel, County, Employer
 
 from . import documents, selectors, services
@@ -98,6 +101,7 @@ def matter_new(request):
 
 
 @login_required
+@no_store
 def matter_detail(request, matter_id):
     from workflows.engine import user_may_act
 
@@ -284,6 +288,7 @@ def campaign_new(request):
 
 
 @login_required
+@no_store
 def letter_detail(request, matter_id, letter_id):
     letter = selectors.letter_get_for_user(request.user, matter_id, letter_id)
     return render(request, "supervision/letter_detail.html", {
@@ -302,6 +307,7 @@ def _download(letter, content: bytes, ext: str, content_type: str) -> HttpRespon
 
 
 @login_required
+@no_store
 def letter_pdf(request, matter_id, letter_id):
     letter = selectors.letter_get_for_user(request.user, matter_id, letter_id)
     try:
@@ -312,6 +318,7 @@ def letter_pdf(request, matter_id, letter_id):
 
 
 @login_required
+@no_store
 def letter_docx(request, matter_id, letter_id):
     letter = selectors.letter_get_for_user(request.user, matter_id, letter_id)
     content = documents.letter_docx(letter.rendered_text, title=f"{letter.doc_no} {letter.full_title}")
@@ -324,9 +331,9 @@ def statistics(request):
     if not _may_write_any(request.user):
         raise Http404
     try:
-        year = int(request.GET.get("year") or timezone.localdate().year)
-    except ValueError:
-        year = timezone.localdate().year
+        year = year_param(request.GET.get("year"), default=timezone.localdate().year)
+    except BadQuery as exc:
+        return bad_request(request, exc.message, back_url=reverse("supervision:statistics"))
     county = request.GET.get("county") or ""
     if county not in County.values:
         county = ""
