@@ -110,11 +110,13 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
+# Django's validators with Chinese messages (mediation/lib/passwords.py): 10 characters at
+# least, not all digits, not a common password, not like the user's name.
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
-    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
-    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "mediation.lib.passwords.UserAttributeSimilarityValidator"},
+    {"NAME": "mediation.lib.passwords.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
+    {"NAME": "mediation.lib.passwords.CommonPasswordValidator"},
+    {"NAME": "mediation.lib.passwords.NumericPasswordValidator"},
 ]
 
 # Chinese first, English switchable.
