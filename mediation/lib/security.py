@@ -88,16 +88,18 @@ class SessionIdleMiddleware:
 
 
 class ContentSecurityPolicyMiddleware:
-    """Sends CONCORD_CONTENT_SECURITY_POLICY (production settings): scripts only from our
-    own static files, never inline; nothing from another origin."""
+    """Sends CONCORD_CONTENT_SECURITY_POLICY when CONCORD_SEND_CSP is on (production
+    settings): scripts only from our own static files, never inline; nothing from another
+    origin. Off in development and tests, read per request so a test can switch it on."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
         self.get_response = get_response
-        self.policy = "; ".join(f"{k} {v}".strip() for k, v in settings.CONCORD_CONTENT_SECURITY_POLICY.items())
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)
-        response.headers.setdefault("Content-Security-Policy", self.policy)
+        if settings.CONCORD_SEND_CSP:
+            policy = "; ".join(f"{k} {v}".strip() for k, v in settings.CONCORD_CONTENT_SECURITY_POLICY.items())
+            response.headers.setdefault("Content-Security-Policy", policy)
         return response
 
 

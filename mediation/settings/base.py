@@ -54,6 +54,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "mediation.lib.security.ContentSecurityPolicyMiddleware",  # sends CSP when CONCORD_SEND_CSP
     "django.contrib.sessions.middleware.SessionMiddleware",
     "mediation.lib.middleware.ChineseFirstLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -197,6 +198,7 @@ CONCORD_SESSION_REFRESH_SECONDS = 300  # the idle clock restarts at most every 5
 CONCORD_API_TOKEN_DAYS = int(os.environ.get("CONCORD_API_TOKEN_DAYS", "90"))
 # Content-Security-Policy: scripts only from our static files, never inline (templates carry
 # no <script> body and no on…= handlers: tests/settings_tests/test_security_headers.py).
+CONCORD_SEND_CSP = False  # production.py turns it on
 CONCORD_CONTENT_SECURITY_POLICY = {
     "default-src": "'self'",
     "script-src": "'self'",

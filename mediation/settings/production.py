@@ -35,4 +35,4 @@ SECURE_REFERRER_POLICY = "same-origin"
 SESSION_COOKIE_HTTPONLY = True
 
 # Content-Security-Policy (CONCORD_CONTENT_SECURITY_POLICY in base): no inline script.
-MIDDLEWARE = [*MIDDLEWARE[:1], "mediation.lib.security.ContentSecurityPolicyMiddleware", *MIDDLEWARE[1:]]  # noqa: F405
+CONCORD_SEND_CSP = True

@@ -59,14 +59,14 @@ def test_demo_data_refuses_under_production_settings(tmp_path):
 
 
 SHOW = ("import json; from django.conf import settings as s; print(json.dumps({"
-        "'mw': s.MIDDLEWARE, 'ssl': s.SECURE_SSL_REDIRECT, 'hsts': s.SECURE_HSTS_SECONDS, "
+        "'csp': s.CONCORD_SEND_CSP, 'mw': s.MIDDLEWARE, 'ssl': s.SECURE_SSL_REDIRECT, 'hsts': s.SECURE_HSTS_SECONDS, "
         "'sub': s.SECURE_HSTS_INCLUDE_SUBDOMAINS, 'proxy': s.SECURE_PROXY_SSL_HEADER}))")
 
 
 def test_production_sends_csp_hsts_and_redirects_to_https(tmp_path):
     result = run(["manage.py", "shell", "-c", SHOW], production(tmp_path))
     values = json.loads(result.stdout.strip().splitlines()[-1])
-    assert "mediation.lib.security.ContentSecurityPolicyMiddleware" in values["mw"]
+    assert "mediation.lib.security.ContentSecurityPolicyMiddleware" in values["mw"] and values["csp"] is True
     assert values["ssl"] is True and values["hsts"] == 365 * 24 * 3600 and values["sub"] is True
     assert values["proxy"] is None
 
@@ -78,8 +78,13 @@ def test_behind_a_proxy_the_ssl_header_is_configurable(tmp_path):
 
 
 @pytest.mark.django_db
-def test_csp_header_allows_no_inline_script(client, settings):
-    with override_settings(MIDDLEWARE=["mediation.lib.security.ContentSecurityPolicyMiddleware", *settings.MIDDLEWARE]):
+def test_no_csp_header_in_development_and_tests(client):
+    assert "Content-Security-Policy" not in client.get("/login/")
+
+
+@pytest.mark.django_db
+def test_csp_header_allows_no_inline_script(client):
+    with override_settings(CONCORD_SEND_CSP=True):
         response = client.get("/login/")
     policy = response["Content-Security-Policy"]
     directives = dict(d.strip().split(" ", 1) for d in policy.split(";"))
