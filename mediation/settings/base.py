@@ -190,6 +190,7 @@ AXES_COOLOFF_TIME = float(os.environ.get("CONCORD_LOGIN_COOLOFF_HOURS", "1"))  #
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]  # either one locks: per account, per address
 AXES_LOCKOUT_CALLABLE = "mediation.lib.security.lockout_response"  # the login page, with the reason
 AXES_RESET_ON_SUCCESS = True
+AXES_ENABLE_ACCESS_FAILURE_LOG = True  # every failure kept for the sign-in log (admin › Axes)
 AXES_CLIENT_IP_CALLABLE = "mediation.lib.security.client_ip"
 # Behind a reverse proxy: how many proxies append to X-Forwarded-For (0: use the peer address).
 CONCORD_TRUSTED_PROXY_COUNT = int(os.environ.get("CONCORD_TRUSTED_PROXY_COUNT", "0"))

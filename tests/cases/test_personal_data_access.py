@@ -63,3 +63,16 @@ def test_attachment_download_is_no_store(people, court_case):  # noqa: F811
     client.force_login(people["mediator"])
     response = client.get(f"/cases/{court_case.pk}/attachments/{attachment.pk}/")
     assert response.status_code == 200 and "no-store" in response["Cache-Control"]
+
+
+def test_operator_reads_the_access_log_in_the_admin(people, court_case):  # noqa: F811
+    from django.contrib.auth import get_user_model
+
+    token_client(people["court"]).get(f"/api/v1/cases/{court_case.pk}/")
+    root = get_user_model().objects.create_superuser("root", "root@example.org", "Root-Concord-2026")
+    admin = Client()
+    admin.force_login(root)
+    response = admin.get("/admin/cases/caseevent/", {"action": VIEWED})
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert court_case.case_no in html and "协作机构查阅当事人个人信息" in html

@@ -143,3 +143,21 @@ class TestIdleSession:
         with time_machine.travel(start + datetime.timedelta(hours=12 + 9, minutes=1), tick=False):
             response = client.get(reverse("inbox"))
             assert response.status_code == 302 and response["Location"].startswith(reverse("login"))
+
+
+def test_behind_a_proxy_addresses_come_from_x_forwarded_for(client, people, settings):
+    settings.CONCORD_TRUSTED_PROXY_COUNT = 1
+    proxy = "10.0.0.254"
+    for username in ["hb_intake", "hb_head", "hb_court", "nobody", "hb_lsup"]:
+        client.post(reverse("login"), {"username": username, "password": "wrong-password"},
+                    REMOTE_ADDR=proxy, HTTP_X_FORWARDED_FOR="198.51.100.7")
+    locked = client.post(reverse("login"), {"username": "hb_mediator", "password": PASSWORD},
+                         REMOTE_ADDR=proxy, HTTP_X_FORWARDED_FOR="198.51.100.7")
+    assert locked.status_code == 429
+    # Another office behind the same proxy signs in; a forged left-most address changes nothing.
+    other = client.post(reverse("login"), {"username": "hb_mediator", "password": PASSWORD},
+                        REMOTE_ADDR=proxy, HTTP_X_FORWARDED_FOR="1.2.3.4, 203.0.113.9")
+    assert other.status_code == 302
+    forged = client.__class__().post(reverse("login"), {"username": "hb_head", "password": PASSWORD},
+                                      REMOTE_ADDR=proxy, HTTP_X_FORWARDED_FOR="203.0.113.50, 198.51.100.7")
+    assert forged.status_code == 429
