@@ -142,6 +142,12 @@ def _writable(request, matter_id):
     return matter
 
 
+def _refused(form) -> ValidationError:
+    """Every reason a form was refused, each with its field's label (nothing fails silently)."""
+    return ValidationError([f"{form.fields[k].label}：{'；'.join(v)}" if k in form.fields else "；".join(v)
+                            for k, v in form.errors.items()])
+
+
 def _back_with_errors(request, matter, exc: ValidationError):
     for message in exc.messages:
         messages.error(request, message)
@@ -156,8 +162,7 @@ def matter_refer(request, matter_id):
     matter = _writable(request, matter_id)
     form = ReferralForm(request.POST, county=matter.county, prefix="ref")
     if not form.is_valid():
-        return _back_with_errors(request, matter, ValidationError([f"{form.fields[k].label}：{'；'.join(v)}"
-                                                                   for k, v in form.errors.items()]))
+        return _back_with_errors(request, matter, _refused(form))
     d = form.cleaned_data
     try:
         referral_open(actor=request.user, matter=matter, agency=d["agency"], sent_on=d["sent_on"],
@@ -195,8 +200,7 @@ def matter_spawn_case(request, matter_id):
     matter = _writable(request, matter_id)
     form = SpawnCaseForm(request.POST, prefix="spawn")
     if not form.is_valid():
-        return _back_with_errors(request, matter, ValidationError(
-            [f"{form.fields[k].label}：{'；'.join(v)}" for k, v in form.errors.items()]))
+        return _back_with_errors(request, matter, _refused(form))
     d = form.cleaned_data
     try:
         case = services.matter_spawn_case(
@@ -231,7 +235,7 @@ def recipient_deliver(request, matter_id, recipient_id):
     matter, recipient = _campaign_recipient(request, matter_id, recipient_id)
     form = DeliveryForm(request.POST, prefix="d")
     if not form.is_valid():
-        return _back_with_errors(request, matter, ValidationError(_("请完整填写送达方式、日期和回执。")))
+        return _back_with_errors(request, matter, _refused(form))
     d = form.cleaned_data
     try:
         services.letter_delivery_record(actor=request.user, recipient=recipient, method=d["method"],
@@ -248,7 +252,7 @@ def recipient_reply(request, matter_id, recipient_id):
     matter, recipient = _campaign_recipient(request, matter_id, recipient_id)
     form = ReplyForm(request.POST, prefix="r")
     if not form.is_valid():
-        return _back_with_errors(request, matter, ValidationError(_("请完整填写回复情况和核查结果。")))
+        return _back_with_errors(request, matter, _refused(form))
     d = form.cleaned_data
     try:
         services.letter_reply_record(
