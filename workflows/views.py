@@ -18,7 +18,6 @@ from mediation.cases import services
 from mediation.cases.forms import RegistrationForm
 from mediation.cases.models import Channel
 from mediation.clocks.selectors import clocks_for_tasks
-from mediation.lib.security import no_store
 
 from .engine import (
     OPEN_TASK_STATUSES,
@@ -52,7 +51,6 @@ def inbox(request):
 
 
 @login_required
-@no_store
 def task_detail(request, task_id):
     try:
         task = task_get_for_user(request.user, task_id)
@@ -83,7 +81,10 @@ def _task_not_actionable(request, task):
 @login_required
 @require_POST
 def task_take(request, task_id):
-    task = task_get_for_user(request.user, task_id)
+    try:
+        task = task_get_for_user(request.user, task_id)
+    except TaskNotActionable:
+        return redirect("task_detail", task_id)  # says who took or finished it, and when
     try:
         task_claim(task=task, user=request.user)
     except TaskConflict as exc:

@@ -198,7 +198,7 @@ SESSION_COOKIE_AGE = int(os.environ.get("CONCORD_SESSION_IDLE_SECONDS", str(9 * 
 CONCORD_SESSION_REFRESH_SECONDS = 300  # the idle clock restarts at most every 5 minutes
 CONCORD_API_TOKEN_DAYS = int(os.environ.get("CONCORD_API_TOKEN_DAYS", "90"))
 # Content-Security-Policy: scripts only from our static files, never inline (templates carry
-# no <script> body and no on…= handlers: tests/settings_tests/test_security_headers.py).
+# no <script> body and no on…= handlers: tests/settings_tests/test_safe_defaults.py).
 CONCORD_SEND_CSP = False  # production.py turns it on
 CONCORD_CONTENT_SECURITY_POLICY = {
     "default-src": "'self'",

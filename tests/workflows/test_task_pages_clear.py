@@ -98,3 +98,13 @@ def test_case_page_offers_the_step_only_to_who_may_do_it(client, case_and_heads,
     client.post(reverse("task_take", args=[open_task(case, "review").pk]))
     client.force_login(head)
     assert task_url not in client.get(reverse("case_detail", args=[case.pk])).content.decode()
+
+
+def test_taking_a_task_finished_meanwhile_explains_instead_of_404(client, case_and_heads):
+    case, head, head2 = case_and_heads
+    task = open_task(case, "review")
+    accept(case, head2)
+    client.force_login(head)
+    response = client.post(reverse("task_take", args=[task.pk]), follow=True)
+    assert response.status_code == 200
+    assert f"此任务已由{head2.staff.full_name}于2026年3月2日 10:05办理完毕。" in response.content.decode()
