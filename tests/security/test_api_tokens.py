@@ -77,3 +77,37 @@ def test_unknown_user_is_refused(db):
 
     with pytest.raises(CommandError, match="用户不存在"):
         issue("issue", "nobody")
+
+
+class TestAdminIssue:
+    url = "/admin/knox/authtoken/add/"
+
+    @pytest.fixture
+    def admin(self, db):
+        from django.contrib.auth import get_user_model
+        from django.test import Client
+
+        client = Client()
+        client.force_login(get_user_model().objects.create_superuser("root", "root@example.org", "Root-Concord-2026"))
+        return client
+
+    def test_a_token_without_expiry_is_refused(self, admin, people):
+        response = admin.post(self.url, {"user": people["court"].pk, "expiry_0": "", "expiry_1": ""})
+        assert response.status_code == 200 and not AuthToken.objects.exists()
+
+    def test_a_token_beyond_the_lifetime_is_refused(self, admin, people):
+        response = admin.post(self.url, {"user": people["court"].pk, "expiry_0": "2099-01-01", "expiry_1": "00:00:00"})
+        assert response.status_code == 200 and "API 令牌最长有效90天。" in response.content.decode()
+        assert not AuthToken.objects.exists()
+
+    def test_an_expiring_token_is_issued_and_shown_once(self, admin, people):
+        from django.utils import timezone
+
+        expiry = timezone.localtime() + datetime.timedelta(days=30)
+        response = admin.post(self.url, {"user": people["court"].pk, "expiry_0": f"{expiry:%Y-%m-%d}",
+                                         "expiry_1": f"{expiry:%H:%M:%S}"}, follow=True)
+        assert response.status_code == 200
+        raw = next(str(m) for m in response.context["messages"] if str(m).startswith("TOKEN ")).split()[1]
+        assert api(raw).get(ME).status_code == 200
+        assert raw not in admin.get("/admin/knox/authtoken/").content.decode()  # never shown again
+        assert AuthToken.objects.get().expiry is not None
