@@ -1,4 +1,12 @@
+import datetime
+
+from django.conf import settings
 from django.contrib import admin
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from knox.admin import AuthTokenAdmin, AuthTokenCreateForm
+from knox.models import AuthToken
 
 from .models import Agency, Employer, Staff, StaffRole, Worker
 
@@ -35,3 +43,32 @@ class WorkerAdmin(admin.ModelAdmin):
     list_display = ["name", "gender", "is_migrant"]
     search_fields = ["name"]
     exclude = []
+
+
+class ExpiringTokenForm(AuthTokenCreateForm):
+    """An API token issued in the admin expires too: within CONCORD_API_TOKEN_DAYS."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["expiry"].required = True
+        self.fields["expiry"].initial = timezone.now() + datetime.timedelta(days=settings.CONCORD_API_TOKEN_DAYS)
+
+    def clean_expiry(self):
+        expiry = self.cleaned_data["expiry"]
+        now = timezone.now()
+        if expiry <= now:
+            raise ValidationError(_("到期时间应晚于现在。"))
+        if expiry > now + datetime.timedelta(days=settings.CONCORD_API_TOKEN_DAYS, minutes=5):
+            raise ValidationError(_("API 令牌最长有效%(n)d天。") % {"n": settings.CONCORD_API_TOKEN_DAYS})
+        return expiry
+
+
+admin.site.unregister(AuthToken)
+
+
+@admin.register(AuthToken)
+class ExpiringTokenAdmin(AuthTokenAdmin):
+    """knox's token admin, with a required expiry; the list shows the lookup prefix, not the digest."""
+
+    add_form = ExpiringTokenForm
+    list_display = ("token_key", "user", "created", "expiry")

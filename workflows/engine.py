@@ -68,13 +68,37 @@ def user_may_act(user, task: Task) -> bool:
     return bool(address and address.agency_id == staff.agency_id and address.role in staff.roles)
 
 
+class TaskNotActionable(Http404):
+    """The task is one the user could see (addressed to their agency and role, or theirs),
+    but it is no longer theirs to do: finished, or taken by a colleague. Pages that can
+    explain say who and when; everything else treats it as the 404 it subclasses."""
+
+    def __init__(self, task: Task):
+        super().__init__("No task matches the given query.")
+        self.task = task
+
+
+def user_may_see(user, task: Task) -> bool:
+    """Was the task ever addressed to the user (their agency and role) or done by them?"""
+    staff = getattr(user, "staff", None) if user.is_authenticated else None
+    if staff is None:
+        return False
+    if task.owner_id == user.pk:
+        return True
+    address = getattr(task, "address", None)
+    return bool(address and address.agency_id == staff.agency_id and address.role in staff.roles)
+
+
 def task_get_for_user(user, task_id) -> Task:
-    """An open task the user may work on; anything else is 404."""
+    """An open task the user may work on; anything else is 404 (TaskNotActionable when the
+    user could see the task, so the page can say who did it)."""
     try:
-        task = Task.objects.select_related("process", "address__agency", "owner").get(pk=task_id)
+        task = Task.objects.select_related("process", "address__agency", "owner__staff").get(pk=task_id)
     except (Task.DoesNotExist, ValueError, TypeError):
         raise Http404("No task matches the given query.") from None
     if not user_may_act(user, task):
+        if user_may_see(user, task):
+            raise TaskNotActionable(task)
         raise Http404("No task matches the given query.")
     return task
 

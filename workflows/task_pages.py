@@ -5,15 +5,16 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect
+from viewflow.workflow.models import Task
 
-from .engine import TaskConflict, task_execute
+from .engine import TaskConflict, task_execute, user_may_act
 
 
 def complete_from_form(request, task, form, work, done_message, success_url):
     """Run `work(activation)` as the completion of `task`.
 
     A business refusal goes back on the form (returns None, the page is shown again);
-    a task somebody else finished first sends the user back to the inbox with the reason.
+    a task somebody else finished first sends the user back to the task page, which says who and when.
     """
     try:
         task_execute(task=task, user=request.user, work=work)
@@ -22,7 +23,11 @@ def complete_from_form(request, task, form, work, done_message, success_url):
             form.add_error(None, message)
         return None
     except TaskConflict as exc:
-        messages.error(request, exc.message)
-        return redirect("inbox")
+        # Finished or taken meanwhile: the task page says by whom and when, with a link to the
+        # case. Still open (the case was busy): the page is shown again with the reason.
+        task = Task.objects.select_related("address").get(pk=task.pk)
+        if user_may_act(request.user, task):
+            messages.error(request, exc.message)
+        return redirect("task_detail", task.pk)
     messages.success(request, done_message)
     return redirect(success_url)

@@ -9,15 +9,23 @@ from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
+from viewflow.workflow.status import STATUS
 
 from mediation.cases import services
 from mediation.cases.forms import RegistrationForm
 from mediation.cases.models import Channel
 from mediation.clocks.selectors import clocks_for_tasks
 
-from .engine import TaskConflict, task_claim, task_get_for_user
+from .engine import (
+    OPEN_TASK_STATUSES,
+    TaskConflict,
+    TaskNotActionable,
+    task_claim,
+    task_get_for_user,
+)
 from .selectors import inbox_for
 from .services import case_open
 
@@ -44,15 +52,39 @@ def inbox(request):
 
 @login_required
 def task_detail(request, task_id):
-    task = task_get_for_user(request.user, task_id)
+    try:
+        task = task_get_for_user(request.user, task_id)
+    except TaskNotActionable as exc:
+        return _task_not_actionable(request, exc.task)
     view = task.flow_task._view
     return view(request, task)
+
+
+def _task_not_actionable(request, task):
+    """A task of the user's queue that a colleague finished or took meanwhile: say who and
+    when, and link to the case or matter, instead of a bare 404."""
+    process = task.process.coerced
+    subject, subject_url = getattr(process, "case", None), None
+    if subject is not None:
+        subject_url = reverse("case_detail", args=[subject.pk])
+    elif getattr(process, "matter", None) is not None:
+        subject = process.matter
+        subject_url = reverse("supervision:matter_detail", args=[subject.pk])
+    who = task.owner.staff.full_name if task.owner_id and hasattr(task.owner, "staff") else (
+        task.owner.get_username() if task.owner_id else "")
+    return render(request, "workflows/task_unavailable.html", {
+        "task": task, "subject": subject, "who": who, "finished": task.status == STATUS.DONE,
+        "open": task.status in OPEN_TASK_STATUSES, "subject_url": subject_url,
+    })
 
 
 @login_required
 @require_POST
 def task_take(request, task_id):
-    task = task_get_for_user(request.user, task_id)
+    try:
+        task = task_get_for_user(request.user, task_id)
+    except TaskNotActionable:
+        return redirect("task_detail", task_id)  # says who took or finished it, and when
     try:
         task_claim(task=task, user=request.user)
     except TaskConflict as exc:

@@ -7,8 +7,9 @@ from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 
 from mediation.lib.masking import mask_id_number, mask_phone
+from mediation.lib.security import no_store
 
-from . import selectors
+from . import selectors, services
 
 
 class Pagination(PageNumberPagination):
@@ -60,6 +61,7 @@ def _case_row(case, labels=None):
     }
 
 
+@no_store
 @api_view(["GET"])
 def case_list(request):
     qs = selectors.case_list_for_user(request.user, status=request.query_params.get("status") or None)
@@ -69,12 +71,16 @@ def case_list(request):
     return paginator.get_paginated_response([_case_row(c, labels) for c in page])
 
 
+@no_store
 @api_view(["GET"])
 def case_detail(request, case_id):
     from workflows.selectors import open_tasks_for_case
 
     case = selectors.case_detail_for_user(request.user, case_id)
     full = selectors.can_see_personal_data(request.user, case)
+    if full and selectors.is_partner_view(request.user):
+        # DOMAIN §5.1: the same access event as the case page writes.
+        services.personal_data_viewed(case=case, actor=request.user)
     data = _case_row(case)
     data.update({
         "facts": case.facts,
@@ -98,6 +104,7 @@ def case_detail(request, case_id):
     return Response(data)
 
 
+@no_store
 @api_view(["GET"])
 def task_list(request):
     from workflows.selectors import inbox_for

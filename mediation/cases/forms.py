@@ -286,9 +286,13 @@ class FollowUpForm(forms.Form):
 
 
 class PaymentForm(forms.Form):
-    instalment = forms.IntegerField(widget=forms.HiddenInput)
-    paid_on = forms.DateField(label=_("实付日期"), widget=DATE_INPUT)
-    proof = forms.CharField(label=_("付款凭证（转账流水号等）"), max_length=200)
+    instalment = forms.IntegerField(label=_("分期"), widget=forms.HiddenInput,
+                                    error_messages={"required": _("请选择要登记的那一期款项。")})
+    paid_on = forms.DateField(label=_("实付日期"), widget=DATE_INPUT,
+                              error_messages={"required": _("请填写实付日期。"),
+                                              "invalid": _("实付日期格式应为 2026-12-20。")})
+    proof = forms.CharField(label=_("付款凭证（转账流水号等）"), max_length=200,
+                            error_messages={"required": _("请填写付款凭证（转账流水号、收据编号等），未登记付款。")})
 
 
 class VisitForm(forms.Form):

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from mediation.lib.masking import mask_id_number, mask_phone
+from mediation.lib.security import no_store
 from parties.models import County, Role
 from workflows import services as flows
 
@@ -32,6 +33,7 @@ def home(request):
 
 
 @login_required
+@no_store
 def case_list(request):
     status = request.GET.get("status") or None
     county = request.GET.get("county") or None
@@ -117,6 +119,7 @@ def _people(case, full: bool):
 
 
 @login_required
+@no_store
 def case_detail(request, case_id):
     case = selectors.case_detail_for_user(request.user, case_id)
     full = selectors.can_see_personal_data(request.user, case)
@@ -124,12 +127,14 @@ def case_detail(request, case_id):
     if partner and full:
         # DOMAIN §5.1: every view of personal data by a partner agency is logged.
         services.personal_data_viewed(case=case, actor=request.user)
+    from workflows.engine import user_may_act
     from workflows.selectors import open_tasks_for_case
 
     staff = request.user.staff
     context = {
         "case": case, "workers": _people(case, full), "full_personal_data": full, "partner": partner,
-        "open_tasks": open_tasks_for_case(case),
+        # The 办理 button only where the user may do the step (the same rule as the task page).
+        "open_tasks": [{"task": t, "may_act": user_may_act(request.user, t)} for t in open_tasks_for_case(case)],
         "can_edit": not partner and case.status != CaseStatus.ARCHIVED and services.may_work_on(request.user, case),
         "can_extend": (not partner and staff.has_role(Role.COMMITTEE_HEAD) and staff.agency_id == case.agency_id
                        and case.status in (CaseStatus.IN_MEDIATION, CaseStatus.EXTENDED)),
@@ -145,6 +150,7 @@ def case_detail(request, case_id):
 
 
 @login_required
+@no_store
 def attachment_download(request, case_id, attachment_id):
     attachment = selectors.attachment_get_for_user(request.user, case_id, attachment_id)
     response = FileResponse(attachment.file.open("rb"), content_type=attachment.content_type, as_attachment=True,

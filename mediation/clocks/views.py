@@ -9,10 +9,12 @@ from urllib.parse import urlencode
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from mediation.lib.queries import YEAR_MAX, YEAR_MIN, BadQuery, bad_request
 from parties.models import Agency, Role
 
 from . import workdays
@@ -30,13 +32,17 @@ WEEKDAYS = [gettext_lazy("周一"), gettext_lazy("周二"), gettext_lazy("周三
 
 
 def _month(value: str | None, today: datetime.date) -> tuple[int, int]:
+    """`?month=2026-10`; empty means this month, anything else that is not a month is refused."""
+    if not (value or "").strip():
+        return today.year, today.month
     try:
-        year, month = (int(part) for part in (value or "").split("-"))
+        year, month = (int(part) for part in value.strip().split("-"))
         datetime.date(year, month, 1)
     except ValueError:
-        return today.year, today.month
-    if not 2000 <= year <= 2100:
-        return today.year, today.month
+        year = None
+    if year is None or not YEAR_MIN <= year <= YEAR_MAX:
+        raise BadQuery(_("月份“%(v)s”无效：请按“年-月”填写%(lo)d至%(hi)d年间的月份，例如 2026-10。")
+                       % {"v": value[:20], "lo": YEAR_MIN, "hi": YEAR_MAX})
     return year, month
 
 
@@ -68,7 +74,10 @@ def _agency_for(user, agency_id: str | None) -> Agency:
 @login_required
 def calendar(request):
     today = timezone.localdate()
-    year, month = _month(request.GET.get("month"), today)
+    try:
+        year, month = _month(request.GET.get("month"), today)
+    except BadQuery as exc:
+        return bad_request(request, exc.message, back_url=reverse("clocks:calendar"))
     scope = "agency" if request.GET.get("scope") == "agency" else "me"
     staff = getattr(request.user, "staff", None)
     agency = None

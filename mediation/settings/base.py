@@ -6,6 +6,7 @@ instead of a broker server.
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -17,6 +18,11 @@ VAR_DIR.mkdir(parents=True, exist_ok=True)
 DEFAULT_SECRET_KEY = "concord-insecure-development-key-change-me"
 SECRET_KEY = os.environ.get("SECRET_KEY", DEFAULT_SECRET_KEY)
 DEBUG = os.environ.get("DEBUG", "1") == "1"
+if not DEBUG and SECRET_KEY == DEFAULT_SECRET_KEY:
+    # The development key is published in this repository: never serve with it.
+    from django.core.exceptions import ImproperlyConfigured
+
+    raise ImproperlyConfigured("Set SECRET_KEY: with DEBUG off the published development key is refused.")
 ALLOWED_HOSTS = [h for h in os.environ.get("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]").split(",") if h]
 CSRF_TRUSTED_ORIGINS = [o for o in os.environ.get("CSRF_TRUSTED_ORIGINS", "").split(",") if o]
 
@@ -30,7 +36,8 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "guardian",
     "rest_framework",
-    "rest_framework.authtoken",
+    "knox",
+    "axes",
     "django_celery_beat",
     "django_celery_results",
     "viewflow",
@@ -47,6 +54,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "mediation.lib.security.ContentSecurityPolicyMiddleware",  # sends CSP when CONCORD_SEND_CSP
     "django.contrib.sessions.middleware.SessionMiddleware",
     "mediation.lib.middleware.ChineseFirstLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -54,6 +62,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "mediation.lib.security.SessionIdleMiddleware",
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "mediation.urls"
@@ -90,6 +100,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTHENTICATION_BACKENDS = [
+    "mediation.lib.security.LoginThrottleBackend",  # django-axes: refuses locked-out sign-ins first
     "django.contrib.auth.backends.ModelBackend",
     "guardian.backends.ObjectPermissionBackend",
 ]
@@ -100,10 +111,13 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
+# Django's validators with Chinese messages (mediation/lib/passwords.py): 10 characters at
+# least, not all digits, not a common password, not like the user's name.
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
-    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "mediation.lib.passwords.UserAttributeSimilarityValidator"},
+    {"NAME": "mediation.lib.passwords.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
+    {"NAME": "mediation.lib.passwords.CommonPasswordValidator"},
+    {"NAME": "mediation.lib.passwords.NumericPasswordValidator"},
 ]
 
 # Chinese first, English switchable.
@@ -128,7 +142,7 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         # Token first, so a missing or bad token answers 401 with WWW-Authenticate.
-        "rest_framework.authentication.TokenAuthentication",
+        "knox.auth.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
@@ -166,6 +180,42 @@ LOGGING = {
         "elastic_transport": {"level": "WARNING"},
         "jieba": {"level": "WARNING"},
     },
+}
+
+# Sign-in and sessions (docs/security.md): lockout after repeated failures per account and
+# per address (django-axes), sessions that end after a working day of inactivity, API tokens
+# stored hashed that expire (django-rest-knox).
+AXES_FAILURE_LIMIT = int(os.environ.get("CONCORD_LOGIN_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = float(os.environ.get("CONCORD_LOGIN_COOLOFF_HOURS", "1"))  # hours
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]  # either one locks: per account, per address
+AXES_LOCKOUT_CALLABLE = "mediation.lib.security.lockout_response"  # the login page, with the reason
+AXES_RESET_ON_SUCCESS = True
+AXES_ENABLE_ACCESS_FAILURE_LOG = True  # every failure kept for the sign-in log (admin › Axes)
+AXES_CLIENT_IP_CALLABLE = "mediation.lib.security.client_ip"
+# Behind a reverse proxy: how many proxies append to X-Forwarded-For (0: use the peer address).
+CONCORD_TRUSTED_PROXY_COUNT = int(os.environ.get("CONCORD_TRUSTED_PROXY_COUNT", "0"))
+SESSION_COOKIE_AGE = int(os.environ.get("CONCORD_SESSION_IDLE_SECONDS", str(9 * 3600)))
+CONCORD_SESSION_REFRESH_SECONDS = 300  # the idle clock restarts at most every 5 minutes
+CONCORD_API_TOKEN_DAYS = int(os.environ.get("CONCORD_API_TOKEN_DAYS", "90"))
+# Content-Security-Policy: scripts only from our static files, never inline (templates carry
+# no <script> body and no on…= handlers: tests/settings_tests/test_safe_defaults.py).
+CONCORD_SEND_CSP = False  # production.py turns it on
+CONCORD_CONTENT_SECURITY_POLICY = {
+    "default-src": "'self'",
+    "script-src": "'self'",
+    "style-src": "'self' 'unsafe-inline'",  # style="" attributes in templates; no script
+    "img-src": "'self' data:",
+    "font-src": "'self'",
+    "connect-src": "'self'",
+    "object-src": "'none'",
+    "base-uri": "'self'",
+    "form-action": "'self'",
+    "frame-ancestors": "'none'",
+}
+CONCORD_PRODUCTION = False  # production.py sets True: demo_data refuses to run there
+REST_KNOX = {
+    "TOKEN_TTL": timedelta(days=CONCORD_API_TOKEN_DAYS),
+    "AUTH_HEADER_PREFIX": "Token",
 }
 
 from .celery import *  # noqa: E402,F403

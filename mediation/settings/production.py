@@ -21,3 +21,18 @@ SESSION_COOKIE_SECURE = os.environ.get("SESSION_COOKIE_SECURE", "1") == "1"
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
+CONCORD_PRODUCTION = True  # demo_data refuses to run here
+
+# HTTPS only. Behind a TLS-terminating proxy set CONCORD_PROXY_SSL_HEADER to the header it
+# sets (e.g. HTTP_X_FORWARDED_PROTO) so Django knows the request was secure.
+SECURE_SSL_REDIRECT = os.environ.get("SECURE_SSL_REDIRECT", "1") == "1"
+if os.environ.get("CONCORD_PROXY_SSL_HEADER"):
+    SECURE_PROXY_SSL_HEADER = (os.environ["CONCORD_PROXY_SSL_HEADER"], "https")
+SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", str(365 * 24 * 3600)))
+SECURE_HSTS_INCLUDE_SUBDOMAINS = os.environ.get("SECURE_HSTS_INCLUDE_SUBDOMAINS", "1") == "1"
+SECURE_HSTS_PRELOAD = os.environ.get("SECURE_HSTS_PRELOAD", "1") == "1"
+SECURE_REFERRER_POLICY = "same-origin"
+SESSION_COOKIE_HTTPONLY = True
+
+# Content-Security-Policy (CONCORD_CONTENT_SECURITY_POLICY in base): no inline script.
+CONCORD_SEND_CSP = True

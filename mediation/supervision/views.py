@@ -12,12 +12,15 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ImproperlyConfigured, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from mediation.cases.selectors import case_get_for_user, cases_visible_to
 from mediation.clocks.selectors import clocks_for_subject
+from mediation.lib.queries import BadQuery, bad_request, year_param
+from mediation.lib.security import no_store
 from parties.models import AgencyLevel, County, Employer
 
 from . import documents, selectors, services
@@ -98,6 +101,7 @@ def matter_new(request):
 
 
 @login_required
+@no_store
 def matter_detail(request, matter_id):
     from workflows.engine import user_may_act
 
@@ -138,6 +142,12 @@ def _writable(request, matter_id):
     return matter
 
 
+def _refused(form) -> ValidationError:
+    """Every reason a form was refused, each with its field's label (nothing fails silently)."""
+    return ValidationError([f"{form.fields[k].label}：{'；'.join(v)}" if k in form.fields else "；".join(v)
+                            for k, v in form.errors.items()])
+
+
 def _back_with_errors(request, matter, exc: ValidationError):
     for message in exc.messages:
         messages.error(request, message)
@@ -152,8 +162,7 @@ def matter_refer(request, matter_id):
     matter = _writable(request, matter_id)
     form = ReferralForm(request.POST, county=matter.county, prefix="ref")
     if not form.is_valid():
-        return _back_with_errors(request, matter, ValidationError([f"{form.fields[k].label}：{'；'.join(v)}"
-                                                                   for k, v in form.errors.items()]))
+        return _back_with_errors(request, matter, _refused(form))
     d = form.cleaned_data
     try:
         referral_open(actor=request.user, matter=matter, agency=d["agency"], sent_on=d["sent_on"],
@@ -191,8 +200,7 @@ def matter_spawn_case(request, matter_id):
     matter = _writable(request, matter_id)
     form = SpawnCaseForm(request.POST, prefix="spawn")
     if not form.is_valid():
-        return _back_with_errors(request, matter, ValidationError(
-            [f"{form.fields[k].label}：{'；'.join(v)}" for k, v in form.errors.items()]))
+        return _back_with_errors(request, matter, _refused(form))
     d = form.cleaned_data
     try:
         case = services.matter_spawn_case(
@@ -227,7 +235,7 @@ def recipient_deliver(request, matter_id, recipient_id):
     matter, recipient = _campaign_recipient(request, matter_id, recipient_id)
     form = DeliveryForm(request.POST, prefix="d")
     if not form.is_valid():
-        return _back_with_errors(request, matter, ValidationError(_("请完整填写送达方式、日期和回执。")))
+        return _back_with_errors(request, matter, _refused(form))
     d = form.cleaned_data
     try:
         services.letter_delivery_record(actor=request.user, recipient=recipient, method=d["method"],
@@ -244,7 +252,7 @@ def recipient_reply(request, matter_id, recipient_id):
     matter, recipient = _campaign_recipient(request, matter_id, recipient_id)
     form = ReplyForm(request.POST, prefix="r")
     if not form.is_valid():
-        return _back_with_errors(request, matter, ValidationError(_("请完整填写回复情况和核查结果。")))
+        return _back_with_errors(request, matter, _refused(form))
     d = form.cleaned_data
     try:
         services.letter_reply_record(
@@ -284,6 +292,7 @@ def campaign_new(request):
 
 
 @login_required
+@no_store
 def letter_detail(request, matter_id, letter_id):
     letter = selectors.letter_get_for_user(request.user, matter_id, letter_id)
     return render(request, "supervision/letter_detail.html", {
@@ -302,6 +311,7 @@ def _download(letter, content: bytes, ext: str, content_type: str) -> HttpRespon
 
 
 @login_required
+@no_store
 def letter_pdf(request, matter_id, letter_id):
     letter = selectors.letter_get_for_user(request.user, matter_id, letter_id)
     try:
@@ -312,6 +322,7 @@ def letter_pdf(request, matter_id, letter_id):
 
 
 @login_required
+@no_store
 def letter_docx(request, matter_id, letter_id):
     letter = selectors.letter_get_for_user(request.user, matter_id, letter_id)
     content = documents.letter_docx(letter.rendered_text, title=f"{letter.doc_no} {letter.full_title}")
@@ -324,9 +335,9 @@ def statistics(request):
     if not _may_write_any(request.user):
         raise Http404
     try:
-        year = int(request.GET.get("year") or timezone.localdate().year)
-    except ValueError:
-        year = timezone.localdate().year
+        year = year_param(request.GET.get("year"), default=timezone.localdate().year)
+    except BadQuery as exc:
+        return bad_request(request, exc.message, back_url=reverse("supervision:statistics"))
     county = request.GET.get("county") or ""
     if county not in County.values:
         county = ""

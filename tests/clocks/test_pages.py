@@ -143,10 +143,17 @@ class TestCalendarPage:
         html = client.get(self.url, {"month": "2028-02"}).content.decode()
         assert "2028年节假日安排未载入" in html
 
-    def test_bad_month_falls_back_to_this_month(self, client, people):
+    @pytest.mark.parametrize("month", ["2026-13", "0-1", "10000-01", "abc"])
+    def test_bad_month_answers_400_with_the_reason(self, client, people, month):
+        client.force_login(people["mediator"])
+        response = client.get(self.url, {"month": month})
+        assert response.status_code == 400
+        assert f"月份“{month}”无效" in response.content.decode()
+
+    def test_no_month_is_this_month(self, client, people):
         client.force_login(people["mediator"])
         with at(D(2026, 5, 6)):
-            response = client.get(self.url, {"month": "2026-13"})
+            response = client.get(self.url, {"month": ""})
         assert response.status_code == 200 and "2026年5月" in response.content.decode()
 
     def test_login_required(self, client, db):

@@ -4,10 +4,10 @@ from decimal import Decimal
 
 import pytest
 from django.urls import reverse
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from mediation.cases.models import DisputeType
+from mediation.lib.api_tokens import api_token_issue
 from parties.models import County
 from search import indexing
 from search.models import TypicalCaseStatus
@@ -102,9 +102,9 @@ def test_detail_and_similar(api, library, people):
 
 def test_authentication_session_or_token(library, people):
     assert APIClient().get(LIST).status_code in (401, 403)
-    token = Token.objects.create(user=people["supervisor"])
+    _stored, token = api_token_issue(user=people["supervisor"])
     client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    client.credentials(HTTP_AUTHORIZATION=f"Token {token}")
     assert client.get(LIST).status_code == 200
     client = APIClient()
     client.force_login(people["supervisor"])

@@ -9,7 +9,8 @@ import importlib
 import importlib.util
 import sys
 
-from django.core.management.base import BaseCommand
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
 from mediation.cases import demo
@@ -35,6 +36,9 @@ class Command(BaseCommand):
         parser.add_argument("--url", default="http://127.0.0.1:8000/", help="结尾提示中显示的网址。")
 
     def handle(self, *args, **options):
+        if getattr(settings, "CONCORD_PRODUCTION", False):
+            # Demo accounts share a published password: never in a real deployment.
+            raise CommandError("生产环境配置（mediation.settings.production）下拒绝载入演示数据：演示账号的密码是公开的。")
         verbosity = options["verbosity"]
 
         def progress(items, total):
