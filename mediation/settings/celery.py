@@ -53,6 +53,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "mediation.notifications.tasks.deliver_outbox",
         "schedule": timedelta(seconds=CONCORD_OUTBOX_SWEEP_SECONDS),
     },
+    "sweep-orphan-uploads": {
+        "task": "mediation.cases.tasks.sweep_orphan_uploads",
+        "schedule": timedelta(hours=6),
+    },
     "reconcile-search-index": {
         "task": "search.tasks.reconcile_index",
         "schedule": timedelta(minutes=30),
