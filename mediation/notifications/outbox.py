@@ -50,10 +50,21 @@ def outbox_enqueue(*, notification_ids: Sequence[int], email: bool, sms: bool) -
     if not channels or not notification_ids:
         return
     now = timezone.now()
-    Delivery.objects.bulk_create(
-        [Delivery(notification_id=pk, channel=c, next_attempt_at=now) for pk in notification_ids for c in channels],
-        batch_size=1000,
-    )
+    if connection.vendor == "postgresql":  # one statement whatever the number of rows (the reminder sweep)
+        table = Delivery._meta.db_table
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"INSERT INTO {table} (notification_id, channel, status, attempts, next_attempt_at, claim_token, "
+                "last_error, created_at) SELECT n, c, %s, 0, %s, '', '', %s "
+                "FROM unnest(%s::bigint[]) AS n CROSS JOIN unnest(%s::varchar[]) AS c",
+                [DeliveryStatus.PENDING, now, now, list(notification_ids), [str(c) for c in channels]],
+            )
+    else:
+        Delivery.objects.bulk_create(
+            [Delivery(notification_id=pk, channel=c, next_attempt_at=now) for pk in notification_ids
+             for c in channels],
+            batch_size=1000,
+        )
     transaction.on_commit(lambda: outbox_kick(list(notification_ids)))
 
 
