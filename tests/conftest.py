@@ -33,7 +33,9 @@ def flush_past_append_only_triggers():
     row, which the append-only triggers (mediation/lib/dbguard.py) refuse. The flush drops
     the triggers, empties the tables and re-creates the triggers in its own transaction —
     DDL, as an operator would need; the product has no switch to get past them."""
-    from django.db.backends.sqlite3.operations import DatabaseOperations
+    from django.db.backends.sqlite3.base import DatabaseWrapper
+
+    DatabaseOperations = DatabaseWrapper.ops_class
 
     original = DatabaseOperations.execute_sql_flush
 

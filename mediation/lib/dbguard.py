@@ -26,13 +26,15 @@ from __future__ import annotations
 from django.db import migrations
 
 PG_FUNCTION = "concord_refuse_change"
+APPEND_ONLY = "the table is append-only"
+FROZEN = "the row is frozen once issued"
 
 
 def _pg_function() -> str:
     return f"""
 CREATE OR REPLACE FUNCTION {PG_FUNCTION}() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-    RAISE EXCEPTION 'concord: % on % refused: % is append-only', TG_OP, TG_TABLE_NAME, TG_TABLE_NAME
+    RAISE EXCEPTION 'concord: % on % refused: %', TG_OP, TG_TABLE_NAME, TG_ARGV[0]
         USING ERRCODE = 'integrity_constraint_violation';
 END
 $$;"""
@@ -53,28 +55,28 @@ def create_sql(vendor: str, table: str, *, flag: str | None = None, columns: lis
         out = [_pg_function()]
         if flag is None:
             out.append(f"CREATE TRIGGER {table}_append_only BEFORE UPDATE OR DELETE ON {table} "
-                       f"FOR EACH ROW EXECUTE FUNCTION {PG_FUNCTION}();")
+                       f"FOR EACH ROW EXECUTE FUNCTION {PG_FUNCTION}('{APPEND_ONLY}');")
         else:
             out.append(f"CREATE TRIGGER {table}_frozen_update BEFORE UPDATE ON {table} FOR EACH ROW "
                        f"WHEN ({_flag_set(flag)} AND ({_changed(columns, vendor)})) "
-                       f"EXECUTE FUNCTION {PG_FUNCTION}();")
+                       f"EXECUTE FUNCTION {PG_FUNCTION}('{FROZEN}');")
             out.append(f"CREATE TRIGGER {table}_frozen_delete BEFORE DELETE ON {table} FOR EACH ROW "
-                       f"WHEN ({_flag_set(flag)}) EXECUTE FUNCTION {PG_FUNCTION}();")
+                       f"WHEN ({_flag_set(flag)}) EXECUTE FUNCTION {PG_FUNCTION}('{FROZEN}');")
         return out
     if vendor == "sqlite":
         if flag is None:
             return [
                 f"CREATE TRIGGER {table}_append_only_{op.lower()} BEFORE {op} ON {table} FOR EACH ROW "
-                f"BEGIN SELECT RAISE(ABORT, 'concord: {op} on {table} refused: {table} is append-only'); END;"
+                f"BEGIN SELECT RAISE(ABORT, 'concord: {op} on {table} refused: {APPEND_ONLY}'); END;"
                 for op in ("UPDATE", "DELETE")
             ]
         return [
             f"CREATE TRIGGER {table}_frozen_update BEFORE UPDATE ON {table} FOR EACH ROW "
             f"WHEN {_flag_set(flag)} AND ({_changed(columns, vendor)}) "
-            f"BEGIN SELECT RAISE(ABORT, 'concord: UPDATE on {table} refused: the row is frozen'); END;",
+            f"BEGIN SELECT RAISE(ABORT, 'concord: UPDATE on {table} refused: {FROZEN}'); END;",
             f"CREATE TRIGGER {table}_frozen_delete BEFORE DELETE ON {table} FOR EACH ROW "
             f"WHEN {_flag_set(flag)} "
-            f"BEGIN SELECT RAISE(ABORT, 'concord: DELETE on {table} refused: the row is frozen'); END;",
+            f"BEGIN SELECT RAISE(ABORT, 'concord: DELETE on {table} refused: {FROZEN}'); END;",
         ]
     raise NotImplementedError(f"no append-only triggers for the {vendor} backend")
 

@@ -27,8 +27,9 @@ CST = datetime.timezone(datetime.timedelta(hours=8))
 
 
 @pytest.fixture
-def broker_down():
+def broker_down(monkeypatch):
     """Celery as in production (not eager), its broker a port nothing listens on."""
+    monkeypatch.delenv("CELERY_BROKER_URL", raising=False)  # Celery reads it before its settings
     conf = app.conf
     saved = conf.broker_url, conf.task_always_eager
 
