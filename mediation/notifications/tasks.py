@@ -13,7 +13,9 @@ from .outbox import outbox_deliver
 
 
 @shared_task(acks_late=True, ignore_result=True)
-def deliver_notifications(ids: list[int]) -> dict[str, int]:
+def deliver_notifications(ids: list[int], email: bool = True, sms: bool = False) -> dict[str, int]:
+    """`email`/`sms` are accepted for messages queued before the outbox existed; the outbox
+    rows now say which channels each notification goes to."""
     return outbox_deliver(notification_ids=ids)
 
 
