@@ -81,14 +81,64 @@ def create_sql(vendor: str, table: str, *, flag: str | None = None, columns: lis
     raise NotImplementedError(f"no append-only triggers for the {vendor} backend")
 
 
+def trigger_names(vendor: str, table: str, *, flag: str | None = None) -> list[str]:
+    if flag is None:
+        return [f"{table}_append_only"] if vendor == "postgresql" else [
+            f"{table}_append_only_update", f"{table}_append_only_delete"]
+    return [f"{table}_frozen_update", f"{table}_frozen_delete"]
+
+
 def drop_sql(vendor: str, table: str, *, flag: str | None = None, columns: list[str] | None = None) -> list[str]:
     on = f" ON {table}" if vendor == "postgresql" else ""
-    if flag is None:
-        names = [f"{table}_append_only"] if vendor == "postgresql" else [
-            f"{table}_append_only_update", f"{table}_append_only_delete"]
-    else:
-        names = [f"{table}_frozen_update", f"{table}_frozen_delete"]
-    return [f"DROP TRIGGER IF EXISTS {name}{on};" for name in names]
+    return [f"DROP TRIGGER IF EXISTS {name}{on};" for name in trigger_names(vendor, table, flag=flag)]
+
+
+# Every guarded table, as the migrations installed them. `ensure_guards` (post_migrate)
+# re-installs a guard that is missing: on SQLite, a later migration that alters one of these
+# tables rebuilds it (CREATE new, copy, DROP old, RENAME), and the DROP takes its triggers.
+GUARDS: tuple[dict, ...] = (
+    {"table": "cases_caseevent"},
+    {"table": "supervision_matterevent"},
+    {"table": "search_typicalcaseevent"},
+    {"table": "supervision_letter", "flag": "content_sha256",
+     "columns": ["matter_id", "kind", "year", "number", "doc_no", "issuer_id", "issued_on", "issued_by_id",
+                 "rendered_text", "content_sha256"]},
+)
+
+
+def _trigger_names(connection, table: str) -> set[str]:
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SELECT tgname FROM pg_trigger WHERE tgrelid = %s::regclass AND NOT tgisinternal", [table])
+        else:
+            cursor.execute("SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = %s", [table])
+        return {row[0] for row in cursor.fetchall()}
+
+
+def ensure_guards(connection) -> list[str]:
+    """Install the guards missing on existing tables; returns the tables repaired."""
+    if connection.vendor not in ("postgresql", "sqlite"):
+        return []
+    existing = set(connection.introspection.table_names())
+    repaired = []
+    for guard in GUARDS:
+        table = guard["table"]
+        if table not in existing:
+            continue
+        wanted = set(trigger_names(connection.vendor, table, flag=guard.get("flag")))
+        if wanted <= _trigger_names(connection, table):
+            continue
+        with connection.cursor() as cursor:
+            for sql in drop_sql(connection.vendor, **guard) + create_sql(connection.vendor, **guard):
+                cursor.execute(sql)
+        repaired.append(table)
+    return repaired
+
+
+def ensure_guards_after_migrate(sender, using="default", **kwargs) -> None:
+    from django.db import connections
+
+    ensure_guards(connections[using])
 
 
 class GuardTable(migrations.operations.base.Operation):

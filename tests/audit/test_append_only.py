@@ -179,3 +179,23 @@ def test_taking_a_task_writes_an_event(people, case):
     assert event.actor == people["head"] and event.agency == people["head"].staff.agency
     assert "受理审查" in event.summary
     assert event.changes["task"] == [None, review.pk]
+
+
+def test_a_guard_lost_in_a_table_rebuild_is_put_back_after_migrate(case):
+    """On SQLite, a migration that alters a guarded table rebuilds it and the DROP of the old
+    table takes its triggers; post_migrate re-installs whatever is missing."""
+    from mediation.lib import dbguard
+
+    table = CaseEvent._meta.db_table
+    with connection.cursor() as cursor:
+        for sql in dbguard.drop_sql(connection.vendor, table):
+            cursor.execute(sql)
+    assert dbguard.ensure_guards(connection) == [table]
+    assert dbguard.ensure_guards(connection) == []  # idempotent
+    assert case.events.exists()
+    with pytest.raises(IntegrityError, match="append-only"):
+        raw(f"DELETE FROM {table}")
+    # And every guard of the registry is in place after the test database was migrated.
+    for guard in dbguard.GUARDS:
+        names = dbguard.trigger_names(connection.vendor, guard["table"], flag=guard.get("flag"))
+        assert set(names) <= dbguard._trigger_names(connection, guard["table"])
