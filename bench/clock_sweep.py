@@ -132,7 +132,7 @@ def reset(due_fraction: float) -> int:
     today = timezone.localdate()
     every = max(1, round(1 / due_fraction))
     with connection.cursor() as cursor:
-        cursor.execute("TRUNCATE notifications_notification RESTART IDENTITY")
+        cursor.execute("TRUNCATE notifications_delivery, notifications_notification RESTART IDENTITY")
         cursor.execute(
             "UPDATE clocks_clock SET reminder_stage = 0, "
             "next_reminder_on = CASE WHEN id %% %s = 0 THEN %s::date ELSE %s::date END",

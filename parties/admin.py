@@ -31,15 +31,31 @@ class StaffAdmin(admin.ModelAdmin):
     inlines = [StaffRoleInline]
 
 
+class PersonalDataAdmin(admin.ModelAdmin):
+    """Workers' and employers' data change only through the case services, which record
+    each change as an audit event: the admin may look, not edit, add or delete."""
+
+    actions = None
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(Employer)
-class EmployerAdmin(admin.ModelAdmin):
+class EmployerAdmin(PersonalDataAdmin):
     list_display = ["name", "credit_code", "county", "industry", "has_union"]
     list_filter = ["county", "industry", "has_union"]
     search_fields = ["name", "credit_code"]
 
 
 @admin.register(Worker)
-class WorkerAdmin(admin.ModelAdmin):
+class WorkerAdmin(PersonalDataAdmin):
     list_display = ["name", "gender", "is_migrant"]
     search_fields = ["name"]
     exclude = []

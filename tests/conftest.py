@@ -27,6 +27,30 @@ def seeded_after_flush(request):
         reseed_migration_data()
 
 
+@pytest.fixture(scope="session", autouse=True)
+def flush_past_append_only_triggers():
+    """SQLite has no TRUNCATE: Django's flush (after each transactional test) DELETEs every
+    row, which the append-only triggers (mediation/lib/dbguard.py) refuse. The flush drops
+    the triggers, empties the tables and re-creates the triggers in its own transaction —
+    DDL, as an operator would need; the product has no switch to get past them."""
+    from django.db.backends.sqlite3.base import DatabaseWrapper
+
+    DatabaseOperations = DatabaseWrapper.ops_class
+
+    original = DatabaseOperations.execute_sql_flush
+
+    def execute_sql_flush(self, sql_list):
+        with self.connection.cursor() as cursor:
+            cursor.execute("SELECT name, sql FROM sqlite_master WHERE type = 'trigger' ORDER BY name")
+            triggers = cursor.fetchall()
+        original(self, [f'DROP TRIGGER "{name}";' for name, _sql in triggers] + list(sql_list)
+                 + [f"{sql};" for _name, sql in triggers])
+
+    DatabaseOperations.execute_sql_flush = execute_sql_flush
+    yield
+    DatabaseOperations.execute_sql_flush = original
+
+
 @pytest.fixture
 def ankang(db):
     """The agency network of Ankang: keys like "union:610902", "court:city"."""

@@ -18,6 +18,7 @@ from viewflow.workflow.exceptions import FlowLockFailed
 from viewflow.workflow.models import Task
 from viewflow.workflow.status import STATUS
 
+from .announce import task_announce
 from .models import TaskAddress
 
 OPEN_TASK_STATUSES = [STATUS.NEW, STATUS.ASSIGNED, STATUS.STARTED]
@@ -33,7 +34,8 @@ class TaskConflict(Exception):
 
 def route_to(role: str, agency_of: Callable[[Any], Any], clock: Callable[[Any], tuple] | None = None):
     """For `flow.View(...).onCreate(route_to(role, agency_of))`: address the new task
-    to `agency_of(process)` and `role`, and let the flow grant that agency access.
+    to `agency_of(process)` and `role`, tell its recipients (workflows.announce), and
+    let the flow grant that agency access.
 
     `clock(process) -> (subject, rule_code)` names the statutory clock this step runs
     against; it is moved onto the task so the inbox shows it and reminders reach its owner.
@@ -45,6 +47,7 @@ def route_to(role: str, agency_of: Callable[[Any], Any], clock: Callable[[Any], 
         process = activation.process
         agency = agency_of(process)
         TaskAddress.objects.create(task=activation.task, agency=agency, role=role)
+        task_announce(task=activation.task, process=process, agency=agency, role=role)
         grant = getattr(activation.flow_class.instance, "grant_access", None)
         if grant is not None:
             grant(process, agency)
@@ -142,6 +145,26 @@ def task_claim(*, task: Task, user) -> Task:
             if not user_may_act(user, task):
                 raise Http404("No task matches the given query.")
             task.flow_task.activation_class(task).assign(user)
+            _record_claim(task, user)
             return task
     except FlowLockFailed:
         raise TaskConflict(_("其他人员正在办理此案件，请稍后刷新后重试。")) from None
+
+
+def _record_claim(task: Task, user) -> None:
+    """Taking a task is an act of the procedure: it goes into the case's or matter's log."""
+    from mediation.cases.audit import record_event as case_event
+    from mediation.supervision.audit import record_event as matter_event
+
+    process = task.process.coerced
+    step = str(task.flow_task.task_title or task.flow_task.name)
+    summary = _("领取任务：%(step)s") % {"step": step}
+    staff = getattr(user, "staff", None)
+    to_partners = bool(staff and not staff.agency.is_union)
+    changes = {"task": [None, task.pk], "owner": [None, user.get_username()]}
+    if getattr(process, "case", None) is not None:
+        case_event(process.case, actor=user, action="task.claim", summary=summary, changes=changes,
+                   visible_to_partners=to_partners)
+    elif getattr(process, "matter", None) is not None:
+        matter_event(process.matter, actor=user, action="task.claim", summary=summary, changes=changes,
+                     visible_to_partners=to_partners)

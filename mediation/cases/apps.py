@@ -6,3 +6,11 @@ class CasesConfig(AppConfig):
     name = "mediation.cases"
     label = "cases"
     verbose_name = _("调解案件")
+
+    def ready(self) -> None:
+        from django.db.models.signals import post_migrate
+
+        from mediation.lib.dbguard import ensure_guards_after_migrate
+
+        # Once per `migrate`: put back an append-only trigger that a table rebuild removed.
+        post_migrate.connect(ensure_guards_after_migrate, sender=self, dispatch_uid="concord_ensure_guards")

@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy
 
 from mediation.clocks import services as clocks
 from mediation.lib.numbering import next_number
-from mediation.lib.uploads import inspect_upload
+from mediation.lib.uploads import discard_on_rollback, inspect_upload
 from parties.models import Agency, AgencyKind, AgencyUnit, Employer, Role, Worker
 
 from .audit import diff, record_event, snapshot
@@ -833,6 +833,7 @@ def _attachment_create(*, case: Case, actor, upload, title: str, session=None) -
     att = Attachment(case=case, session=session, title=(title or upload.name)[:120], file=upload,
                      content_type=content_type, size=upload.size, sha256=sha, uploaded_by=actor)
     att.save()
+    discard_on_rollback(att.file)
     record_event(case, actor=actor, action="case.attachment",
                  summary=_("上传材料：%(t)s") % {"t": att.title}, visible_to_partners=session is None)
     return att

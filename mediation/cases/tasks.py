@@ -6,7 +6,7 @@ from django.utils.translation import gettext as _
 from mediation.notifications.services import notify
 
 from . import services
-from .models import Case, CaseStatus
+from .models import Attachment, Case, CaseStatus
 
 
 @shared_task(name="mediation.cases.tasks.mark_defaults")
@@ -31,3 +31,14 @@ def mark_defaults() -> int:
                    text=_("%(no)s 有到期款项未支付，已登记为逾期未履行：可申请支付令或转仲裁。") % {"no": case.case_no},
                    url=f"/cases/{case.pk}/", dedupe_key=f"case:{case.pk}:defaulted:{today}")
     return marked
+
+
+@shared_task(name="mediation.cases.tasks.sweep_orphan_uploads")
+def sweep_orphan_uploads() -> int:
+    """Remove attachment files that no Attachment row references (their transaction rolled
+    back in a process that died before it could clean up)."""
+    from mediation.lib.uploads import sweep_orphans
+
+    field = Attachment._meta.get_field("file")
+    referenced = set(Attachment.objects.values_list("file", flat=True))
+    return len(sweep_orphans(storage=field.storage, directory="cases", referenced=referenced))

@@ -20,6 +20,7 @@ import datetime
 from collections import defaultdict
 from dataclasses import dataclass
 
+from django.contrib.contenttypes.models import ContentType
 from django.db import connection, transaction
 from django.db.models import Q
 from django.urls import reverse
@@ -40,6 +41,7 @@ KIND = {ReminderStage.WARNING: "warning", ReminderStage.DUE: "due", ReminderStag
 _FIELDS = (
     "id", "rule_code", "due_on", "warn_on", "reminder_stage", "owner_id", "agency_id", "case_id", "county",
     "calendar_missing_years", "next_reminder_on", "case__agency_id", "case__case_no", "rule__title", "rule__unit",
+    "content_type_id", "object_id",
 )
 
 
@@ -105,6 +107,29 @@ class _Texts:
         self.url = reverse("clocks:calendar")
         # One reverse() for all rows: the case page's URL with a placeholder id.
         self.case_url = reverse("case_detail", kwargs={"case_id": _PLACEHOLDER}).replace(str(_PLACEHOLDER), "{}")
+        # Clocks on something other than a case (a supervision matter): its number and page.
+        self.subjects: dict[tuple[int, int], tuple[str, str]] = {}
+
+    def load_subjects(self, rows: list[dict]) -> None:
+        """One query per kind of subject in the batch, for the clocks that are not a case's."""
+        wanted: dict[int, set[int]] = defaultdict(set)
+        for row in rows:
+            if not row["case_id"] and (row["content_type_id"], row["object_id"]) not in self.subjects:
+                wanted[row["content_type_id"]].add(row["object_id"])
+        for ct_id, ids in wanted.items():
+            model = ContentType.objects.get_for_id(ct_id).model_class()
+            if model is None:
+                continue
+            # A clock may run on a part of the file (a letter's recipient, a referral): the model
+            # names the path to what the reminder opens (`clock_owner_path`, e.g. "letter__matter").
+            path = getattr(model, "clock_owner_path", "")
+            queryset = model._default_manager.select_related(path) if path else model._default_manager.all()
+            for pk, obj in queryset.in_bulk(list(ids)).items():
+                for part in filter(None, path.split("__")):
+                    obj = getattr(obj, part)
+                number = getattr(obj, "matter_no", None) or getattr(obj, "case_no", None) or str(obj)
+                url = obj.get_absolute_url() if hasattr(obj, "get_absolute_url") else ""
+                self.subjects[(ct_id, pk)] = (number, url)
 
     def _remaining(self, row: dict) -> str:
         key = (row["county"], row["due_on"], row["rule__unit"])
@@ -116,8 +141,14 @@ class _Texts:
                 self.remaining[key] = _("剩余%(n)s天") % {"n": left.remaining}
         return self.remaining[key]
 
+    def _number(self, row: dict) -> str:
+        if row["case__case_no"]:
+            return row["case__case_no"]
+        return self.subjects.get((row["content_type_id"], row["object_id"]), ("", ""))[0]
+
     def text(self, row: dict, stage: ReminderStage) -> str:
-        what = f"{row['case__case_no'] + ' ' if row['case__case_no'] else ''}{row['rule__title']}（{row['rule_code']}）"
+        number = self._number(row)
+        what = f"{number + ' ' if number else ''}{row['rule__title']}（{row['rule_code']}）"
         due = format_date(row["due_on"])
         if stage == ReminderStage.OVERDUE:
             text = _("【时限已逾期】%(what)s已于%(due)s届满，已逾期%(n)s天。") % {
@@ -135,7 +166,8 @@ class _Texts:
     def link(self, row: dict) -> str:
         if row["case_id"]:
             return self.case_url.format(row["case_id"])
-        return f"{self.url}?month={row['due_on']:%Y-%m}"
+        subject_url = self.subjects.get((row["content_type_id"], row["object_id"]), ("", ""))[1]
+        return subject_url or f"{self.url}?month={row['due_on']:%Y-%m}"
 
 
 def _save_cursor(updates: list[tuple[int, int, datetime.date | None]]) -> None:
@@ -177,6 +209,7 @@ def clocks_sweep(*, today: datetime.date | None = None, batch_size: int = 1000) 
                 next_reminder_on=last["next_reminder_on"], id__gt=last["id"])
             messages: list[Message] = []
             updates: list[tuple[int, int, datetime.date | None]] = []
+            texts.load_subjects(rows)
             for row in rows:
                 stage = stage_on(today, row["warn_on"], row["due_on"])
                 if stage > row["reminder_stage"]:

@@ -2,8 +2,9 @@
 
 `notify` inserts one row per recipient, skipping a recipient who already has a row
 with the same `dedupe_key` (a unique constraint decides, so two processes racing
-to send the same reminder produce one row). Email and SMS go out after commit
-through a Celery task that takes the ids of the rows really created.
+to send the same reminder produce one row). Email and SMS are queued in the same
+transaction as rows of the outbox (`outbox.py`) and sent after commit; what the
+broker or the gateway could not take is retried by the beat sweep.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from .models import Notification
+from .outbox import outbox_enqueue
 
 
 @dataclass(frozen=True)
@@ -56,9 +58,7 @@ def notify_many(*, messages: Sequence[Message], email: bool = True, sms: bool = 
     with transaction.atomic():
         ids = _insert_or_skip(messages)
         if ids and (email or sms):
-            from .tasks import deliver_notifications
-
-            transaction.on_commit(lambda: deliver_notifications.delay(ids, email=email, sms=sms))
+            outbox_enqueue(notification_ids=ids, email=email, sms=sms)
     return ids
 
 

@@ -33,6 +33,9 @@ CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 # Interval of the statutory-clock reminder sweep (seconds).
 CONCORD_CLOCK_SWEEP_SECONDS = int(os.environ.get("CONCORD_CLOCK_SWEEP_SECONDS", "300"))
 
+# Interval of the outbox sweep that retries email/SMS not yet delivered (seconds).
+CONCORD_OUTBOX_SWEEP_SECONDS = int(os.environ.get("CONCORD_OUTBOX_SWEEP_SECONDS", "60"))
+
 CELERY_BEAT_SCHEDULE = {
     "fire-viewflow-timers": {
         "task": "workflows.tasks.fire_due_timers",
@@ -44,6 +47,14 @@ CELERY_BEAT_SCHEDULE = {
     },
     "mark-defaulted-agreements": {
         "task": "mediation.cases.tasks.mark_defaults",
+        "schedule": timedelta(hours=6),
+    },
+    "deliver-notification-outbox": {
+        "task": "mediation.notifications.tasks.deliver_outbox",
+        "schedule": timedelta(seconds=CONCORD_OUTBOX_SWEEP_SECONDS),
+    },
+    "sweep-orphan-uploads": {
+        "task": "mediation.cases.tasks.sweep_orphan_uploads",
         "schedule": timedelta(hours=6),
     },
     "reconcile-search-index": {

@@ -13,6 +13,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 from viewflow.workflow.models import Process
@@ -122,6 +123,9 @@ class SupervisionMatter(models.Model):
 
     def __str__(self) -> str:
         return f"{self.matter_no} {self.title}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("supervision:matter_detail", args=[self.pk])
 
     @property
     def is_closed(self) -> bool:
@@ -354,6 +358,9 @@ class Verification(models.TextChoices):
 class LetterRecipient(models.Model):
     """Each recipient of a letter, with its delivery (送达) and the reply and verification."""
 
+    # The matter a reminder of a clock on this row names and opens (mediation.clocks.reminders).
+    clock_owner_path = "letter__matter"
+
     letter = models.ForeignKey(Letter, on_delete=models.PROTECT, related_name="recipients")
     employer = models.ForeignKey(Employer, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     agency = models.ForeignKey(Agency, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
@@ -439,6 +446,9 @@ class ReferralGround(models.TextChoices):
 
 class ProcuratorateReferral(models.Model):
     """线索移送: the matter passed to the procuratorate as a clue, with its feedback (D28)."""
+
+    # The matter a reminder of a clock on this row names and opens (mediation.clocks.reminders).
+    clock_owner_path = "matter"
 
     matter = models.ForeignKey(SupervisionMatter, on_delete=models.PROTECT, related_name="referrals")
     agency = models.ForeignKey(Agency, verbose_name=_("接收检察院"), on_delete=models.PROTECT, related_name="+")

@@ -1,16 +1,17 @@
 """notify(): rows, dedupe, email and SMS after commit, idempotent delivery."""
 
+import datetime
 import io
 
 import pytest
-from celery.exceptions import Retry
+import time_machine
 from django.core import mail
 from django.test import override_settings
 
 from mediation.notifications import sms
-from mediation.notifications.models import Notification
+from mediation.notifications.models import Delivery, DeliveryStatus, Notification
 from mediation.notifications.services import notify
-from mediation.notifications.tasks import deliver_notifications
+from mediation.notifications.tasks import deliver_notifications, deliver_outbox
 from parties.models import Staff
 
 
@@ -69,23 +70,34 @@ def test_delivery_is_idempotent(phones, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
         rows = notify(recipients=[phones["head"]], verb="x", text="一次", sms=True)
     ids = [r.pk for r in rows]
-    deliver_notifications.apply(args=[ids], kwargs={"email": True, "sms": True})  # a retried task
+    deliver_notifications.apply(args=[ids])  # a duplicated kick
+    deliver_outbox.apply()  # and the beat sweep
     assert len(mail.outbox) == 1 and len(sms.outbox) == 1
+    assert set(Delivery.objects.values_list("status", "attempts")) == {(DeliveryStatus.SENT, 1)}
 
 
-def test_a_failed_send_releases_the_claim_for_the_retry(people, monkeypatch):
-    rows = notify(recipients=[people["head"]], verb="x", text="重试", email=False)
-
+def test_a_failed_send_is_retried_later_with_backoff(people, monkeypatch, django_capture_on_commit_callbacks):
     def broken(self, *args, **kwargs):
         raise ConnectionRefusedError("smtp down")
 
     monkeypatch.setattr("django.core.mail.EmailMessage.send", broken)
-    with pytest.raises(Retry):  # the task asks Celery to try again later
-        deliver_notifications.apply(args=[[rows[0].pk]], kwargs={"email": True}, throw=True)
-    assert Notification.objects.get().emailed_at is None
-    monkeypatch.undo()
-    deliver_notifications.apply(args=[[rows[0].pk]], kwargs={"email": True})
-    assert Notification.objects.get().emailed_at is not None and len(mail.outbox) == 1
+    with time_machine.travel(datetime.datetime(2026, 3, 2, 10, 0, tzinfo=datetime.UTC), tick=False):
+        with django_capture_on_commit_callbacks(execute=True):  # the step itself succeeds
+            notify(recipients=[people["head"]], verb="x", text="重试")
+        row = Delivery.objects.get()
+        assert (row.status, row.attempts) == (DeliveryStatus.PENDING, 1)
+        assert "smtp down" in row.last_error
+        assert row.next_attempt_at == datetime.datetime(2026, 3, 2, 10, 1, tzinfo=datetime.UTC)  # + 1 minute
+        monkeypatch.undo()
+        deliver_outbox.apply()  # too early: the backoff holds
+        assert len(mail.outbox) == 0
+    with time_machine.travel(datetime.datetime(2026, 3, 2, 10, 1, 30, tzinfo=datetime.UTC), tick=False):
+        deliver_outbox.apply()
+        deliver_outbox.apply()
+    assert len(mail.outbox) == 1
+    row.refresh_from_db()
+    assert (row.status, row.attempts, row.last_error) == (DeliveryStatus.SENT, 2, "")
+    assert Notification.objects.get().emailed_at is not None
 
 
 def test_console_sms_backend_prints():

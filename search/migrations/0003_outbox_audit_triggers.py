@@ -1,0 +1,16 @@
+"""The audit log is append-only in the database too (issue 9, item 8): see mediation/lib/dbguard.py."""
+
+from django.db import migrations
+
+from mediation.lib.dbguard import GuardTable
+
+
+class Migration(migrations.Migration):
+
+    dependencies = [
+        ("search", "0002_seed_synonyms"),
+    ]
+
+    operations = [
+        GuardTable(table="search_typicalcaseevent"),
+    ]
