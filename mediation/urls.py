@@ -11,6 +11,7 @@ urlpatterns = [
     path("notifications/", include("mediation.notifications.urls")),
     path("supervision/", include("mediation.supervision.urls")),
     path("precedents/", include("search.urls")),
+    path("ledgers/", include("mediation.ledgers.urls")),
     path("api/v1/", include("mediation.api_urls")),
 ]
 # Media is never served directly: attachments go through permission-checked views.
