@@ -23,10 +23,22 @@ def cases(people, ankang):
     union = ankang["union:610902"]
     made = [open_case(people["intake"], union, workers=n, seed=n) for n in (1, 3, 12)]
     accepted = made[1]
-    do(accepted, "review", people["head"], lambda a: services.case_accept(
-        case=accepted, actor=people["head"], accepted_on=TODAY, respondent_consents=True))
-    do(accepted, "assign", people["head"], lambda a: services.case_assign_mediator(
-        case=accepted, actor=people["head"], mediator=people["mediator"]))
+    do(
+        accepted,
+        "review",
+        people["head"],
+        lambda a: services.case_accept(
+            case=accepted, actor=people["head"], accepted_on=TODAY, respondent_consents=True
+        ),
+    )
+    do(
+        accepted,
+        "assign",
+        people["head"],
+        lambda a: services.case_assign_mediator(
+            case=accepted, actor=people["head"], mediator=people["mediator"]
+        ),
+    )
     other_county = open_case(people["intake"], ankang["union:610921"], county="610921", seed=50)
     return {"hanbin": made, "hanyin": other_county}
 
@@ -57,12 +69,25 @@ def _export(client, kind, query, django_capture_on_commit_callbacks):
 
 def test_cases_ledger_matches_the_list(cases, people, django_capture_on_commit_callbacks):
     client = _client(people["mediator"])
-    listed = re.findall(r'<a href="/cases/\d+/">([^<]+)</a>', client.get("/cases/").content.decode())
+    listed = re.findall(
+        r'<a href="/cases/\d+/">([^<]+)</a>', client.get("/cases/").content.decode()
+    )
     confirm, rows, _export_obj = _export(client, "cases", "", django_capture_on_commit_callbacks)
     assert "将导出 3 行" in confirm
     header, body = rows[0], rows[1:]
-    assert header == ("案号", "收件日期", "申请人", "人数", "被申请人", "争议类型", "金额", "状态", "调解员",
-                      "结案方式", "履行金额")
+    assert header == (
+        "案号",
+        "收件日期",
+        "申请人",
+        "人数",
+        "被申请人",
+        "争议类型",
+        "金额",
+        "状态",
+        "调解员",
+        "结案方式",
+        "履行金额",
+    )
     assert [r[0] for r in body] == listed
     assert cases["hanyin"].case_no not in [r[0] for r in body]  # another county: not in scope
     by_no = {r[0]: r for r in body}
@@ -77,7 +102,9 @@ def test_cases_ledger_matches_the_list(cases, people, django_capture_on_commit_c
 
 def test_cases_ledger_keeps_the_filters(cases, people, django_capture_on_commit_callbacks):
     client = _client(people["mediator"])
-    _confirm, rows, export = _export(client, "cases", "status=ACCEPTED", django_capture_on_commit_callbacks)
+    _confirm, rows, export = _export(
+        client, "cases", "status=ACCEPTED", django_capture_on_commit_callbacks
+    )
     assert export.params == {"status": "ACCEPTED"}
     assert [r[0] for r in rows[1:]] == [cases["hanbin"][1].case_no]
 
@@ -102,8 +129,9 @@ def test_matters_and_overdue_ledgers_export(cases, people, django_capture_on_com
 
 
 def test_an_export_is_only_for_who_asked_for_it(cases, people, django_capture_on_commit_callbacks):
-    _confirm, _rows, export = _export(_client(people["mediator"]), "cases", "",
-                                      django_capture_on_commit_callbacks)
+    _confirm, _rows, export = _export(
+        _client(people["mediator"]), "cases", "", django_capture_on_commit_callbacks
+    )
     other = _client(people["mediator2"])
     assert other.get(f"/ledgers/exports/{export.pk}/").status_code == 404
     assert other.get(f"/ledgers/exports/{export.pk}/download/").status_code == 404
@@ -114,8 +142,13 @@ def test_unknown_ledger_is_404(people):
 
 
 def test_progress_page_while_running(people):
-    export = LedgerExport.objects.create(kind="cases", requested_by=people["mediator"], status=ExportStatus.RUNNING,
-                                         rows_total=50000, rows_done=12000)
+    export = LedgerExport.objects.create(
+        kind="cases",
+        requested_by=people["mediator"],
+        status=ExportStatus.RUNNING,
+        rows_total=50000,
+        rows_done=12000,
+    )
     html = _client(people["mediator"]).get(f"/ledgers/exports/{export.pk}/").content.decode()
     assert 'value="24"' in html and "已写入 12000 / 50000 行" in html
     assert '<meta http-equiv="refresh" content="2">' in html

@@ -29,15 +29,30 @@ def desk(people, ankang):
     and one waiting for its mediator (no clock). Arrival order: A, B, C's assignment, D."""
     union = ankang["union:610902"]
     with at(2, 9):
-        a = open_case(people["intake"], union, seed=1, received_on=datetime.date(2026, 11, 2))  # D2 due 11-05
+        a = open_case(
+            people["intake"], union, seed=1, received_on=datetime.date(2026, 11, 2)
+        )  # D2 due 11-05
     with at(9, 9):
-        b = open_case(people["intake"], union, seed=2, received_on=datetime.date(2026, 11, 9))  # due 11-12
+        b = open_case(
+            people["intake"], union, seed=2, received_on=datetime.date(2026, 11, 9)
+        )  # due 11-12
     with at(10, 9):
         c = open_case(people["intake"], union, seed=3, received_on=datetime.date(2026, 11, 10))
-        do(c, "review", people["head"], lambda act: services.case_accept(
-            case=c, actor=people["head"], accepted_on=datetime.date(2026, 11, 10), respondent_consents=True))
+        do(
+            c,
+            "review",
+            people["head"],
+            lambda act: services.case_accept(
+                case=c,
+                actor=people["head"],
+                accepted_on=datetime.date(2026, 11, 10),
+                respondent_consents=True,
+            ),
+        )
     with at(10, 11):
-        d = open_case(people["intake"], union, seed=4, received_on=datetime.date(2026, 11, 10))  # due 11-13
+        d = open_case(
+            people["intake"], union, seed=4, received_on=datetime.date(2026, 11, 10)
+        )  # due 11-13
     return {"a": a, "b": b, "c": c, "d": d}
 
 
@@ -54,8 +69,12 @@ def _task_ids(html):
 
 
 def test_overdue_first_then_soonest_due_then_arrival(desk, people):
-    expected = [open_task(desk["a"], "review").pk, open_task(desk["b"], "review").pk,
-                open_task(desk["d"], "review").pk, open_task(desk["c"], "assign").pk]
+    expected = [
+        open_task(desk["a"], "review").pk,
+        open_task(desk["b"], "review").pk,
+        open_task(desk["d"], "review").pk,
+        open_task(desk["c"], "assign").pk,
+    ]
     with at(10, 15):
         html = _inbox(people["head"])
     assert _task_ids(html) == expected
@@ -72,7 +91,10 @@ def test_deadline_badges_in_words(desk, people):
 def test_counts_link_to_their_filters(desk, people):
     with at(10, 15):
         html = _inbox(people["head"])
-    assert re.search(r'href="\?clock=overdue" id="count-overdue-link"><span class="stat" id="count-overdue">1<', html)
+    assert re.search(
+        r'href="\?clock=overdue" id="count-overdue-link"><span class="stat" id="count-overdue">1<',
+        html,
+    )
     assert re.search(r'id="count-total">4<', html)
     with at(10, 15):
         overdue = _inbox(people["head"], "?clock=overdue")
@@ -82,16 +104,24 @@ def test_counts_link_to_their_filters(desk, people):
 def test_filter_by_kind_county_and_clock_state(desk, people):
     assign_ref = get_task_ref(CaseFlow.assign)
     with at(10, 15):
-        assert _task_ids(_inbox(people["head"], f"?kind={assign_ref}")) == [open_task(desk["c"], "assign").pk]
-        assert _task_ids(_inbox(people["head"], "?clock=none")) == [open_task(desk["c"], "assign").pk]
+        assert _task_ids(_inbox(people["head"], f"?kind={assign_ref}")) == [
+            open_task(desk["c"], "assign").pk
+        ]
+        assert _task_ids(_inbox(people["head"], "?clock=none")) == [
+            open_task(desk["c"], "assign").pk
+        ]
         assert _task_ids(_inbox(people["head"], "?clock=running")) == [
-            open_task(desk["b"], "review").pk, open_task(desk["d"], "review").pk]
+            open_task(desk["b"], "review").pk,
+            open_task(desk["d"], "review").pk,
+        ]
         assert len(_task_ids(_inbox(people["head"], "?county=610902"))) == 4
         assert _task_ids(_inbox(people["head"], "?county=610921")) == []
     # Two days later B is in its warning window (D2 warns on its second day).
     with at(11, 15):
         soon = _task_ids(_inbox(people["head"], "?clock=due_soon"))
-    assert open_task(desk["b"], "review").pk in soon and open_task(desk["a"], "review").pk not in soon
+    assert (
+        open_task(desk["b"], "review").pk in soon and open_task(desk["a"], "review").pk not in soon
+    )
 
 
 def test_accept_and_assign_in_one_step(desk, people):
@@ -103,9 +133,15 @@ def test_accept_and_assign_in_one_step(desk, people):
         page = client.get(f"/tasks/{task.pk}/").content.decode()
         assert "事实与理由" in page and "工程完工后劳务分包方拖欠工资" in page
         assert "工人0" in page and "拖欠工资" in page  # the workers and the claims
-        response = client.post(f"/tasks/{task.pk}/", {
-            "decision": "accept", "decided_on": "2026-11-10", "respondent_consents": "on",
-            "mediator": people["mediator"].pk})
+        response = client.post(
+            f"/tasks/{task.pk}/",
+            {
+                "decision": "accept",
+                "decided_on": "2026-11-10",
+                "respondent_consents": "on",
+                "mediator": people["mediator"].pk,
+            },
+        )
     assert response.status_code == 302
     case.refresh_from_db()
     assert case.status == "ACCEPTED" and case.lead_mediator == people["mediator"]
@@ -121,8 +157,10 @@ def test_accept_and_assign_refused_leaves_nothing_half_saved(desk, people):
     client.force_login(people["head"])
     with at(10, 15):
         # Without the respondent's consent the acceptance is refused: neither step happens.
-        response = client.post(f"/tasks/{task.pk}/", {
-            "decision": "accept", "decided_on": "2026-11-10", "mediator": people["mediator"].pk})
+        response = client.post(
+            f"/tasks/{task.pk}/",
+            {"decision": "accept", "decided_on": "2026-11-10", "mediator": people["mediator"].pk},
+        )
     assert response.status_code == 200
     assert "被申请人不同意调解的，不能受理" in response.content.decode()
     case.refresh_from_db()
