@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime
 
-from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Exists, F, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from viewflow.workflow.models import Task
@@ -56,14 +56,17 @@ def _county_of_subject():
 
 
 def inbox_for(user, *, kind: str | None = None, county: str | None = None, clock: str | None = None,
-              who: str | None = None, today: datetime.date | None = None) -> QuerySet[Task]:
+              who: str | None = None, today: datetime.date | None = None,
+              ids: list[int] | None = None) -> QuerySet[Task]:
     """Open tasks assigned to the user or addressed to their agency and one of their roles,
     most urgent first: overdue, then the soonest due date, then by arrival.
 
     Filters: `kind` (the flow node, e.g. "workflows/case_flow.CaseFlow.review"), `county` (of the
-    case or matter), `clock` (one of CLOCK_STATES), `who` ("mine" or "queue")."""
+    case or matter), `clock` (one of CLOCK_STATES), `who` ("mine" or "queue"). `ids`: the user's
+    inbox as already read by `inbox_summary` (spares the database finding it again)."""
     today = today or timezone.localdate()
-    qs = _with_urgency(_inbox_base(user))
+    base = Task.objects.filter(pk__in=ids) if ids is not None else _inbox_base(user)
+    qs = _with_urgency(base)
     if kind:
         qs = qs.filter(flow_task=kind)
     if county:
@@ -78,26 +81,29 @@ def inbox_for(user, *, kind: str | None = None, county: str | None = None, clock
     return qs.select_related(*INBOX_SELECT_RELATED).order_by(F("urgent_due").asc(nulls_last=True), "created", "id")
 
 
-def inbox_counts(user, *, today: datetime.date | None = None) -> dict:
-    """The figures at the top of the inbox (each one a link to its filter), in three queries:
-    totals by owner and clock state, by kind of task, by county."""
+def inbox_summary(user, *, today: datetime.date | None = None) -> dict:
+    """The figures at the top of the inbox (each one a link to its filter) and the ids of the
+    user's open tasks, from one query: totals by owner and clock state, by kind, by county."""
     from mediation.clocks.models import Clock, ClockStatus
 
     today = today or timezone.localdate()
-    base = _with_urgency(_inbox_base(user))
     due_soon = Exists(Clock.objects.filter(task=OuterRef("pk"), status=ClockStatus.RUNNING, warn_on__lte=today,
                                            due_on__gte=today))
-    totals = base.annotate(soon=due_soon).aggregate(
-        total=Count("id"), mine=Count("id", filter=Q(owner=user)),
-        overdue=Count("id", filter=Q(urgent_due__lt=today)), due_soon=Count("id", filter=Q(soon=True)),
-    )
-    totals["queue"] = totals["total"] - totals["mine"]
-    kinds = [(node, n) for node, n in base.order_by().values_list("flow_task").annotate(n=Count("id"))
-             .values_list("flow_task", "n") if node is not None]
-    counties = dict(base.order_by().annotate(subject_county=_county_of_subject())
-                    .values_list("subject_county").annotate(n=Count("id")).values_list("subject_county", "n"))
-    counties.pop(None, None)
-    return {**totals, "kinds": kinds, "counties": counties}
+    rows = list(_with_urgency(_inbox_base(user)).annotate(soon=due_soon, subject_county=_county_of_subject())
+                .order_by().values_list("id", "flow_task", "owner_id", "urgent_due", "soon", "subject_county"))
+    kinds: dict = {}
+    counties: dict[str, int] = {}
+    for _id, node, _owner, _due, _soon, county in rows:
+        if node is not None:
+            kinds[node] = kinds.get(node, 0) + 1
+        if county:
+            counties[county] = counties.get(county, 0) + 1
+    mine = sum(1 for r in rows if r[2] == user.pk)
+    return {
+        "ids": [r[0] for r in rows], "total": len(rows), "mine": mine, "queue": len(rows) - mine,
+        "overdue": sum(1 for r in rows if r[3] is not None and r[3] < today),
+        "due_soon": sum(1 for r in rows if r[4]), "kinds": list(kinds.items()), "counties": counties,
+    }
 
 
 def open_tasks_for_case(case) -> list[Task]:

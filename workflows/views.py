@@ -20,7 +20,7 @@ from mediation.clocks.selectors import clocks_for_tasks
 from parties.models import County
 
 from .engine import TaskConflict, task_claim, task_get_for_user
-from .selectors import CLOCK_STATES, inbox_counts, inbox_for
+from .selectors import CLOCK_STATES, inbox_for, inbox_summary
 from .services import case_open
 
 
@@ -36,10 +36,10 @@ def inbox_filters(request) -> dict:
 def inbox(request):
     today = timezone.localdate()
     filters = inbox_filters(request)
-    queryset = inbox_for(request.user, today=today, **filters)
-    counts = inbox_counts(request.user, today=today)
+    counts = inbox_summary(request.user, today=today)
+    queryset = inbox_for(request.user, today=today, ids=counts["ids"], **filters)
     filtered = any(filters.values())
-    paginator = Paginator(queryset, 50)
+    paginator = Paginator(queryset, 25)  # the most urgent first: one screen of work
     if not filtered:
         paginator.count = counts["total"]  # already counted: spare the paginator its own COUNT
     page = paginator.get_page(request.GET.get("page"))

@@ -40,15 +40,20 @@ def person_match(raw: str) -> Q:
     """A filter on Case for what was typed in the case list's search box. Empty input matches nothing."""
     from parties.models import Employer, Worker
 
-    from .models import CaseRespondent, CaseWorker
+    from .models import Case, CaseRespondent, CaseWorker
 
     term = normalise_query(raw)
     if not term:
         return Q(pk__in=[])
-    match = Q(case_no__contains=term) | Q(title__contains=term)
+    # Each way of matching reads its own index and yields case ids; the union of them is then
+    # joined to the (permission-scoped) cases. An OR across the joins would make PostgreSQL walk
+    # every visible case testing each one.
+    sources = []
+    if len(term) >= 3:  # fewer characters make no trigram: a case number or title needs 3
+        sources.append(Case.objects.filter(case_no__contains=term).values("pk"))
+        sources.append(Case.objects.filter(title__contains=term).values("pk"))
     worker = Q()
     employer = Q()
-    respondent_person = Q()
     if _FULL_ID.match(term):
         worker |= Q(id_number=term)
     elif _ID_TAIL.match(term) and len(term) >= MIN_TAIL:
@@ -62,19 +67,20 @@ def person_match(raw: str) -> Q:
     if _HAS_TEXT.search(term) and not _CODE_PART.match(term):
         worker |= Q(name__startswith=term)
         employer |= Q(name__contains=term)
-        respondent_person = Q(person_name__startswith=term)
+        sources.append(
+            CaseRespondent.objects.filter(person_name__startswith=term).values("case_id")
+        )
     if worker:
-        match |= Q(
-            pk__in=CaseWorker.objects.filter(worker__in=Worker.objects.filter(worker)).values(
+        sources.append(
+            CaseWorker.objects.filter(worker__in=Worker.objects.filter(worker)).values("case_id")
+        )
+    if employer:
+        sources.append(
+            CaseRespondent.objects.filter(employer__in=Employer.objects.filter(employer)).values(
                 "case_id"
             )
         )
-    if employer:
-        match |= Q(
-            pk__in=CaseRespondent.objects.filter(
-                employer__in=Employer.objects.filter(employer)
-            ).values("case_id")
-        )
-    if respondent_person:
-        match |= Q(pk__in=CaseRespondent.objects.filter(respondent_person).values("case_id"))
-    return match
+    if not sources:
+        return Q(pk__in=[])
+    first, *rest = [source.order_by() for source in sources]
+    return Q(pk__in=first.union(*rest) if rest else first)
