@@ -79,28 +79,52 @@ def cases_sheet(user, params: dict) -> Sheet:
         _labels(DisputeType.choices),
     )
 
+    # Plain tuples, not model instances: only the columns of the ledger are read.
+    qs = qs.values_list(
+        "case_no",
+        "received_on",
+        "applicant_name",
+        "workers_count",
+        "respondent_employer",
+        "respondent_person",
+        "first_dispute_type",
+        "amount_claimed_total",
+        "status",
+        "lead_mediator__staff__full_name",
+        "closing_code",
+        "performed_amount",
+    )
+
     def rows(cases):
-        for c in cases:
-            applicant = c.applicant_name or ""
-            if applicant and c.workers_count > 1:
-                applicant = _("%(name)s等%(n)s人") % {"name": applicant, "n": c.workers_count}
-            mediator = (
-                c.lead_mediator.staff.full_name
-                if c.lead_mediator_id and hasattr(c.lead_mediator, "staff")
-                else ""
-            )
+        for (
+            case_no,
+            received_on,
+            applicant,
+            workers,
+            employer,
+            person,
+            dispute_type,
+            claimed,
+            state,
+            mediator,
+            closing_code,
+            performed,
+        ) in cases:
+            applicant = applicant or ""
+            if applicant and workers > 1:
+                applicant = _("%(name)s等%(n)s人") % {"name": applicant, "n": workers}
             yield (
-                c.case_no,
-                c.received_on,
+                case_no,
+                received_on,
                 applicant,
-                c.workers_count,
-                c.respondent_employer or c.respondent_person or "",
-                dispute.get(c.first_dispute_type or "", ""),
-                c.amount_claimed_total,
-                status.get(c.status, c.status),
-                mediator,
-                closing.get(c.closing_code, ""),
-                c.performed_amount,
+                workers,
+                employer or person or "",
+                dispute.get(dispute_type or "", ""),
+                claimed,
+                status.get(state, state),
+                mediator or "",
+                closing.get(closing_code, ""),
+                performed,
             )
 
     return Sheet(
