@@ -62,7 +62,6 @@ def inbox(request):
         "clock_states": [("overdue", _("已超期")), ("due_soon", _("临近届满")), ("running", _("计时中")),
                          ("paused", _("已暂停")), ("none", _("无时限"))],
         "querystring": params.urlencode(),
-        "kind_label": next((label for ref, label, _n in kinds if ref == filters["kind"]), filters["kind"]),
     })
 
 
