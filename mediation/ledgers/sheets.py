@@ -295,3 +295,49 @@ SHEETS: dict[str, Callable[[object, dict], Sheet]] = {
 def clean_params(kind: str, data) -> dict[str, str]:
     """Only the filters the list knows, as strings."""
     return {k: str(data.get(k)).strip() for k in FILTER_KEYS[kind] if data.get(k)}
+
+
+def describe_params(kind: str, params: dict) -> list[tuple[str, str]]:
+    """The filters of an export as a person reads them: ("状态", "已受理"), ("县区", "汉滨区")…"""
+    from mediation.cases.models import CaseStatus, Channel
+    from mediation.supervision.models import MatterStatus
+    from parties.models import County
+
+    statuses = _labels(MatterStatus.choices if kind == LedgerKind.MATTERS else CaseStatus.choices)
+    statuses.setdefault("open", _("办理中"))
+    values = {
+        "status": statuses,
+        "county": _labels(County.choices),
+        "channel": _labels(Channel.choices),
+        "clock": {
+            "overdue": _("已超期"),
+            "due_soon": _("临近届满"),
+            "running": _("计时中"),
+            "paused": _("已暂停"),
+            "none": _("无时限"),
+        },
+        "who": {"mine": _("由我办理"), "queue": _("本机构待领取")},
+    }
+    names = {
+        "status": _("状态"),
+        "county": _("县区"),
+        "channel": _("来源"),
+        "q": _("查找"),
+        "kind": _("任务类型"),
+        "clock": _("时限状态"),
+        "who": _("办理人"),
+    }
+    out = []
+    for key, value in params.items():
+        if key == "kind":
+            try:
+                from viewflow.workflow.fields import import_task_by_ref
+
+                node = import_task_by_ref(value)
+                shown = str(node.task_title or node.name)
+            except Exception:  # a stale or hand-made reference: show it as typed
+                shown = value
+        else:
+            shown = values.get(key, {}).get(value, value)
+        out.append((str(names.get(key, key)), shown))
+    return out

@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from . import selectors, services
 from .models import ExportStatus, LedgerKind
-from .sheets import clean_params
+from .sheets import clean_params, describe_params
 
 BACK = {
     LedgerKind.CASES: "case_list",
@@ -35,7 +35,7 @@ def start(request, kind):
         "ledgers/start.html",
         {
             "kind": LedgerKind(kind),
-            "params": params,
+            "params": describe_params(kind, params),
             "query": query,
             "rows": selectors.export_row_count(request.user, kind, params),
             "back": f"{back}?{query}" if query else back,

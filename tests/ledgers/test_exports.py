@@ -102,11 +102,24 @@ def test_cases_ledger_matches_the_list(cases, people, django_capture_on_commit_c
 
 def test_cases_ledger_keeps_the_filters(cases, people, django_capture_on_commit_callbacks):
     client = _client(people["mediator"])
-    _confirm, rows, export = _export(
-        client, "cases", "status=ACCEPTED", django_capture_on_commit_callbacks
+    confirm, rows, export = _export(
+        client, "cases", "status=ACCEPTED&page=3", django_capture_on_commit_callbacks
     )
-    assert export.params == {"status": "ACCEPTED"}
+    assert export.params == {"status": "ACCEPTED"}  # the page number is not a filter
+    assert "<li>状态：已受理</li>" in confirm
     assert [r[0] for r in rows[1:]] == [cases["hanbin"][1].case_no]
+
+
+def test_tasks_ledger_with_a_kind_filter(cases, people, django_capture_on_commit_callbacks):
+    from viewflow.workflow.fields import get_task_ref
+
+    from workflows.case_flow import CaseFlow
+
+    client = _client(people["head"])
+    query = f"kind={get_task_ref(CaseFlow.review)}"
+    confirm, rows, _e = _export(client, "tasks", query, django_capture_on_commit_callbacks)
+    assert "<li>任务类型：受理审查</li>" in confirm
+    assert len(rows) == 1 + 2 and all(r[0] == "受理审查" for r in rows[1:])
 
 
 def test_tasks_ledger_matches_the_inbox(cases, people, django_capture_on_commit_callbacks):
