@@ -12,6 +12,7 @@ urlpatterns = [
     path("supervision/", include("mediation.supervision.urls")),
     path("precedents/", include("search.urls")),
     path("statistics/", include("mediation.statistics.urls")),
+    path("ledgers/", include("mediation.ledgers.urls")),
     path("api/v1/", include("mediation.api_urls")),
 ]
 # Media is never served directly: attachments go through permission-checked views.

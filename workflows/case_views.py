@@ -30,11 +30,42 @@ from mediation.cases.forms import (
 from mediation.cases.models import CaseStatus, ConfirmationPath, Instalment, RequestKind
 from parties.models import Role
 
+from .engine import TaskConflict
 from .task_pages import complete_from_form
 
 
 def case_of(task):
     return task.process.coerced.case
+
+
+def _parties_context(user, case) -> dict:
+    """What a step's page shows of the parties and the file, so nobody detours to the case page:
+    workers (ID numbers and phones masked unless the role may see them; a partner's view of
+    them is logged, DOMAIN §5.1), respondents, claims, and the documents of the file (partners get
+    the step's documents, not the confidential session records)."""
+    from mediation.cases.selectors import can_see_personal_data, is_partner_view
+    from mediation.lib.masking import mask_id_number, mask_phone
+
+    full = can_see_personal_data(user, case)
+    partner = is_partner_view(user)
+    workers = [{"name": cw.worker.name, "is_representative": cw.is_representative,
+                "id_number": cw.worker.id_number if full else mask_id_number(cw.worker.id_number),
+                "phone": cw.worker.phone if full else mask_phone(cw.worker.phone),
+                "amount_claimed": cw.amount_claimed}
+               for cw in case.case_workers.select_related("worker")]
+    if partner and full and workers:
+        services.personal_data_viewed(case=case, actor=user)
+    attachments = case.attachments.order_by("uploaded_at", "id")
+    if partner:
+        attachments = attachments.filter(session__isnull=True)
+    return {
+        "workers": workers, "full_personal_data": full,
+        "respondents": list(case.respondents.select_related("employer")),
+        "claims": list(case.claims.select_related("case_worker__worker")),
+        "agreement": getattr(case, "agreement", None),
+        "requests": list(case.confirmation_requests.select_related("target_agency").order_by("id")),
+        "attachments": list(attachments),
+    }
 
 
 def _page(request, task, template, **context):
@@ -60,10 +91,41 @@ def _side_action(request, form, call):
     return True
 
 
+def _mediators(case):
+    return get_user_model().objects.filter(
+        staff__agency=case.agency, staff__role_rows__role=Role.MEDIATOR
+    ).select_related("staff").distinct()
+
+
+def _may_also_assign(user, case) -> bool:
+    """The assignment that follows acceptance is addressed to the committee head of the case's union."""
+    staff = getattr(user, "staff", None)
+    return bool(staff and staff.agency_id == case.agency_id and staff.has_role(Role.COMMITTEE_HEAD))
+
+
 def review(request, task):
     case = case_of(task)
-    form = ReviewForm(request.POST or None, initial={"decided_on": timezone.localdate()})
-    if request.method == "POST" and form.is_valid():
+    may_assign = _may_also_assign(request.user, case)
+    form = ReviewForm(request.POST or None, initial={"decided_on": timezone.localdate()},
+                      mediators=_mediators(case) if may_assign else None)
+    if request.method == "POST" and form.is_valid() and may_assign and form.cleaned_data.get("mediator"):
+        d = form.cleaned_data
+        from .services import case_accept_and_assign
+
+        try:
+            case_accept_and_assign(review_task=task, actor=request.user, accepted_on=d["decided_on"],
+                                         respondent_consents=d["respondent_consents"], mediator=d["mediator"],
+                                         assistants=d["assistants"])
+        except ValidationError as exc:
+            for message in exc.messages:
+                form.add_error(None, message)
+        except TaskConflict as exc:
+            messages.error(request, exc.message)
+            return redirect("inbox")
+        else:
+            messages.success(request, _("已受理并指派调解员。"))
+            return redirect("case_detail", case.pk)
+    elif request.method == "POST" and form.is_valid():
         d = form.cleaned_data
 
         def work(activation):
@@ -79,7 +141,7 @@ def review(request, task):
         response = _complete(request, task, form, work, _("审查决定已保存。"))
         if response:
             return response
-    return _page(request, task, "review.html", form=form)
+    return _page(request, task, "review.html", form=form, **_parties_context(request.user, case))
 
 
 def assign(request, task):
@@ -194,7 +256,8 @@ def confirmation(request, task):
         )
         if response:
             return response
-    return _page(request, task, "confirmation.html", form=form, request_obj=request_obj)
+    return _page(request, task, "confirmation.html", form=form, request_obj=request_obj,
+                 **_parties_context(request.user, case))
 
 
 def follow_up(request, task):
@@ -282,7 +345,8 @@ def referral(request, task):
         elif _side_action(request, form, update):
             messages.success(request, _("办理进度已保存。"))
             return redirect(reverse("task_detail", args=[task.pk]))
-    return _page(request, task, "referral.html", form=form, referral=referral_obj)
+    return _page(request, task, "referral.html", form=form, referral=referral_obj,
+                 **_parties_context(request.user, case))
 
 
 def close(request, task):

@@ -37,3 +37,23 @@ def case_extend(*, case: Case, **kwargs) -> Extension:
                     timer.scheduled = clock_due_at(clock)
                     timer.save(update_fields=["scheduled"])
         return extension
+
+
+def case_accept_and_assign(*, review_task: Task, actor, accepted_on, respondent_consents: bool, mediator,
+                           assistants=()) -> Case:
+    """T3 + the assignment in one step, for a committee head to whom both tasks fall: the review
+    task is completed with the acceptance, then the assignment task the flow opens next is
+    completed with the mediator — both through the flow, in one transaction, so a refused
+    assignment leaves the case unaccepted."""
+    from .engine import OPEN_TASK_STATUSES, task_execute
+
+    case = review_task.process.coerced.case
+    with transaction.atomic():
+        task_execute(task=review_task, user=actor, work=lambda activation: case_services.case_accept(
+            case=case, actor=actor, accepted_on=accepted_on, respondent_consents=respondent_consents))
+        assign_task = Task.objects.get(process_id=review_task.process_id, flow_task=CaseFlow.assign,
+                                       status__in=OPEN_TASK_STATUSES)
+        task_execute(task=assign_task, user=actor, work=lambda activation: case_services.case_assign_mediator(
+            case=case, actor=actor, mediator=mediator, assistants=assistants))
+    case.refresh_from_db()
+    return case

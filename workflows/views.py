@@ -6,18 +6,20 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Count, Q
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
+from viewflow.workflow.fields import get_task_ref
 from viewflow.workflow.status import STATUS
 
 from mediation.cases import services
 from mediation.cases.forms import RegistrationForm
 from mediation.cases.models import Channel
 from mediation.clocks.selectors import clocks_for_tasks
+from parties.models import County
 
 from .engine import (
     OPEN_TASK_STATUSES,
@@ -26,16 +28,28 @@ from .engine import (
     task_claim,
     task_get_for_user,
 )
-from .selectors import inbox_for
+from .selectors import CLOCK_STATES, inbox_for, inbox_summary
 from .services import case_open
+
+
+def inbox_filters(request) -> dict:
+    """The inbox filters of a request (also used by the inbox's Excel ledger)."""
+    clock = request.GET.get("clock") or None
+    who = request.GET.get("who") or None
+    return {"kind": request.GET.get("kind") or None, "county": request.GET.get("county") or None,
+            "clock": clock if clock in CLOCK_STATES else None, "who": who if who in ("mine", "queue") else None}
 
 
 @login_required
 def inbox(request):
-    queryset = inbox_for(request.user)
-    counts = queryset.aggregate(total=Count("id"), mine=Count("id", filter=Q(owner=request.user)))
-    paginator = Paginator(queryset, 50)
-    paginator.count = counts["total"]  # already counted above: spare the paginator its own COUNT
+    today = timezone.localdate()
+    filters = inbox_filters(request)
+    counts = inbox_summary(request.user, today=today)
+    queryset = inbox_for(request.user, today=today, ids=counts["ids"], **filters)
+    filtered = any(filters.values())
+    paginator = Paginator(queryset, 25)  # the most urgent first: one screen of work
+    if not filtered:
+        paginator.count = counts["total"]  # already counted: spare the paginator its own COUNT
     page = paginator.get_page(request.GET.get("page"))
     tasks = list(page)
     clocks = clocks_for_tasks([t.pk for t in tasks])
@@ -43,10 +57,19 @@ def inbox(request):
     for task in tasks:
         process = task.process.coerced
         subject = getattr(process, "case", None) or getattr(process, "matter", None)
-        rows.append({"task": task, "subject": subject, "clocks": clocks.get(task.pk, [])})
+        rows.append({"task": task, "subject": subject, "clocks": clocks.get(task.pk, []),
+                     "overdue": task.urgent_due is not None and task.urgent_due < today})
+    county_labels = {k: str(v) for k, v in County.choices}
+    kinds = sorted(((get_task_ref(node), str(node.task_title or node.name), n) for node, n in counts["kinds"]),
+                   key=lambda k: k[1])
+    params = request.GET.copy()
+    params.pop("page", None)
     return render(request, "workflows/inbox.html", {
-        "rows": rows, "page": page, "total": counts["total"], "mine": counts["mine"],
-        "queue": counts["total"] - counts["mine"],
+        "rows": rows, "page": page, "counts": counts, "filters": filters, "filtered": filtered,
+        "kinds": kinds, "counties": sorted((c, county_labels.get(c, c), n) for c, n in counts["counties"].items()),
+        "clock_states": [("overdue", _("已超期")), ("due_soon", _("临近届满")), ("running", _("计时中")),
+                         ("paused", _("已暂停")), ("none", _("无时限"))],
+        "querystring": params.urlencode(),
     })
 
 

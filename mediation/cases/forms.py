@@ -194,6 +194,25 @@ class ReviewForm(forms.Form):
     reason = forms.CharField(label=_("理由（不予受理或转办时必填）"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
     redirected_to = forms.CharField(label=_("转办去向"), max_length=120, required=False)
 
+    def __init__(self, *args, mediators=None, **kwargs):
+        """With `mediators`, a head who also assigns may accept and assign in one step."""
+        super().__init__(*args, **kwargs)
+        if mediators is not None:
+            self.fields["mediator"] = forms.ModelChoiceField(
+                label=_("同时指派主办调解员（受理时可选）"), queryset=mediators, required=False)
+            self.fields["assistants"] = forms.ModelMultipleChoiceField(
+                label=_("协办调解员"), queryset=mediators, required=False, widget=forms.CheckboxSelectMultiple)
+            self.fields["mediator"].label_from_instance = lambda u: u.staff.full_name
+            self.fields["assistants"].label_from_instance = lambda u: u.staff.full_name
+
+    def clean(self):
+        data = super().clean()
+        if data.get("decision") != "accept" and (data.get("mediator") or data.get("assistants")):
+            self.add_error("mediator", _("只有受理时才能同时指派调解员。"))
+        if data.get("assistants") and not data.get("mediator"):
+            self.add_error("assistants", _("指派协办调解员时请同时选择主办调解员。"))
+        return data
+
 
 class AssignForm(forms.Form):
     mediator = forms.ModelChoiceField(label=_("主办调解员"), queryset=None)

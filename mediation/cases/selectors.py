@@ -18,7 +18,16 @@ from django.http import Http404
 
 from parties.models import CASE_HANDLING_ROLES, Role
 
-from .models import Attachment, Case, CaseEvent, CaseGroupObjectPermission, CaseWorker, Claim
+from .models import (
+    Attachment,
+    Case,
+    CaseEvent,
+    CaseGroupObjectPermission,
+    CaseRespondent,
+    CaseWorker,
+    Claim,
+)
+from .person_search import person_match
 
 
 def _staff(user):
@@ -166,7 +175,7 @@ def case_list_for_user(user, *, status=None, county=None, channel=None, q=None, 
     if channel:
         qs = qs.filter(channel=channel)
     if q:
-        qs = qs.filter(Q(case_no__icontains=q) | Q(title__icontains=q))
+        qs = qs.filter(person_match(q))
     if filters:
         qs = case_filter(qs, **filters)
     # A correlated subquery: only the rows shown are summed, and counting needs no join.
@@ -176,9 +185,32 @@ def case_list_for_user(user, *, status=None, county=None, channel=None, q=None, 
     )
     return (
         qs.select_related("agency", "lead_mediator__staff")
-        .annotate(amount_claimed_total=Subquery(claimed, output_field=DecimalField(max_digits=14, decimal_places=2)))
+        .annotate(amount_claimed_total=Subquery(claimed, output_field=DecimalField(max_digits=14, decimal_places=2)),
+                  **party_annotations())
         .order_by("-created_at", "-id")
     )
+
+
+def party_annotations() -> dict:
+    """The first applicant (representatives first) and the first respondent of each case, as
+    correlated subqueries: evaluated only for the rows shown or exported, never per row in Python."""
+    first_worker = CaseWorker.objects.filter(case=OuterRef("pk")).order_by("-is_representative", "id")
+    first_respondent = CaseRespondent.objects.filter(case=OuterRef("pk")).order_by("id")
+    return {
+        "applicant_name": Subquery(first_worker.values("worker__name")[:1]),
+        "applicant_id_number": Subquery(first_worker.values("worker__id_number")[:1]),
+        "applicant_phone": Subquery(first_worker.values("worker__phone")[:1]),
+        "respondent_employer": Subquery(first_respondent.values("employer__name")[:1]),
+        "respondent_person": Subquery(first_respondent.values("person_name")[:1]),
+    }
+
+
+def personal_data_in_lists(user) -> bool:
+    """Full phone numbers in case lists: only the union's case handlers. Partners and everyone
+    else see them masked (a partner's full view is on the case page, logged). ID numbers are
+    masked in every list."""
+    staff = _staff(user)
+    return bool(staff and staff.agency.is_union and staff.roles.intersection(CASE_HANDLING_ROLES))
 
 
 def case_detail_for_user(user, case_id) -> Case:

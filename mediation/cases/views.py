@@ -45,8 +45,13 @@ def case_list(request):
     counts = selectors.status_counts_for_user(request.user)
     params = request.GET.copy()
     params.pop("page", None)
+    full = selectors.personal_data_in_lists(request.user)
+    # Lists never show a full ID number (the case page does, per role); the phone per role.
+    rows = [{"case": c, "applicant_id": mask_id_number(c.applicant_id_number),
+             "applicant_phone": c.applicant_phone if full else mask_phone(c.applicant_phone),
+             "respondent": c.respondent_employer or c.respondent_person or ""} for c in page]
     return render(request, "cases/case_list.html", {
-        "page": page, "counts": counts, "statuses": CaseStatus.choices, "counties": County.choices,
+        "page": page, "rows": rows, "counts": counts, "statuses": CaseStatus.choices, "counties": County.choices,
         "channels": Channel.choices, "filters": {"status": status, "county": county, "channel": channel, "q": q},
         "querystring": params.urlencode(),
         "extra_filters": extra_labels,

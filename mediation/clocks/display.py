@@ -55,3 +55,22 @@ def clock_view(clock: Clock, calendars: CalendarCache, today: datetime.date, *, 
         clock=clock, countdown=countdown, tone=tone, missing=missing_years_text(missing), banner=banner,
         extended_days=sum(e.days for e in clock.extensions.all()) if detail else 0, pause_reason=pause_reason,
     )
+
+
+def deadline_label(rule) -> str:
+    """What a clock counts, in words, from the rule's own name (rules are data: a renamed rule
+    renames its badge). "完成企业/工会调解" → "完成企业/工会调解期限"."""
+    title = (rule.title or rule.code).strip()
+    return title if title.endswith(("期限", "时效", "期间")) else _("%(title)s期限") % {"title": title}
+
+
+def deadline_words(clock: Clock, calendars: CalendarCache, today: datetime.date) -> ClockView:
+    """A badge that says what it counts: "完成企业/工会调解期限剩余4天", "…已超期2天"."""
+    view = clock_view(clock, calendars, today, detail=False)
+    label = deadline_label(clock.rule)
+    if clock.status == ClockStatus.RUNNING and today > clock.due_on:
+        words = _("%(label)s已超期%(n)s天") % {"label": label, "n": (today - clock.due_on).days}
+    else:
+        words = _("%(label)s%(countdown)s") % {"label": label, "countdown": view.countdown}
+    return ClockView(clock=clock, countdown=words, tone=view.tone, missing=view.missing, banner=view.banner,
+                     extended_days=0, pause_reason="")

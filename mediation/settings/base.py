@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "mediation.clocks",
     "mediation.notifications",
     "mediation.supervision",
+    "mediation.ledgers",
     "workflows",
     "search",
 ]

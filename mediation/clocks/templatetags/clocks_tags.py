@@ -24,3 +24,11 @@ def clock_panel(context, case):
 @register.inclusion_tag("clocks/_badge.html", takes_context=True)
 def clock_badge(context, clock):
     return {"v": clock_view(clock, _calendars(context), timezone.localdate(), detail=False)}
+
+
+@register.inclusion_tag("clocks/_badge_words.html", takes_context=True)
+def clock_words(context, clock):
+    """Like clock_badge, in words: "完成企业/工会调解期限剩余4天" (the rule code in the tooltip)."""
+    from ..display import deadline_words
+
+    return {"v": deadline_words(clock, _calendars(context), timezone.localdate())}
