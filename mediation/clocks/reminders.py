@@ -128,7 +128,7 @@ class _Texts:
             text = _("【时限提醒】%(what)s将于%(due)s届满，%(left)s。") % {
                 "what": what, "due": due, "left": self._remaining(row)}
         if row["calendar_missing_years"]:
-            text += _("（%(missing)s，届满日暂按周末推算，请核对）") % {
+            text += _("（%(missing)s，届满日暂按法定节假日推算，为暂定日期，请核对）") % {
                 "missing": missing_years_text(row["calendar_missing_years"])}
         return text
 

@@ -64,7 +64,8 @@ def _alert_missing_calendar(years) -> None:
             recipients=admins,
             verb="calendar.missing",
             text=_(
-                "%(missing)s：已有时限的届满日落在该年度，系统暂按周六、周日休息推算并在时限上标注。"
+                "%(missing)s：已有时限的届满日落在该年度，系统暂按《全国年节及纪念日放假办法》规定的法定节假日"
+                "和周六、周日休息推算（不含调休），并在时限上标注为暂定。"
                 "请在“节假日调整”中录入国务院公布的放假和调休安排，并登记该年度。"
             ) % {"missing": missing_years_text([year])},
             url=reverse("admin:clocks_calendaroverride_changelist"),

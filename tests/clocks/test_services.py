@@ -273,8 +273,9 @@ class TestMissingCalendar:
         assert alerts.count() == 2
 
     def test_recording_the_year_recomputes_waiting_clocks(self, case, people):
-        clock = start(case, "D3", D(2027, 9, 16))  # 15 days → 2027-10-1, a Friday by weekday
-        assert (clock.due_on, clock.calendar_missing_years) == (D(2027, 10, 1), [2027])
+        # 15 days → Fri 2027-10-1, provisionally 国庆 (10-1 … 10-3 statutory) → Mon 10-4.
+        clock = start(case, "D3", D(2027, 9, 16))
+        assert (clock.due_on, clock.calendar_missing_years) == (D(2027, 10, 4), [2027])
         # The admin enters a National Day holiday and records 2027 as loaded.
         for day in range(1, 8):
             CalendarOverride.objects.create(date=D(2027, 10, day), kind="holiday", name="国庆节")
@@ -282,7 +283,7 @@ class TestMissingCalendar:
         clock.refresh_from_db()
         assert (clock.due_on, clock.calendar_missing_years) == (D(2027, 10, 8), [])
         event = CaseEvent.objects.get(case=case, action="clock.rescheduled")
-        assert event.changes["due_on"] == ["2027-10-01", "2027-10-08"]
+        assert event.changes["due_on"] == ["2027-10-04", "2027-10-08"]
 
     def test_a_county_holiday_moves_only_that_county(self, case, people, ankang):
         here = start(case, "D3", D(2026, 3, 2))
