@@ -8,7 +8,7 @@ from rest_framework.response import Response
 
 from mediation.lib.masking import mask_id_number, mask_phone
 
-from . import selectors
+from . import hooks, selectors
 
 
 class Pagination(PageNumberPagination):
@@ -71,8 +71,6 @@ def case_list(request):
 
 @api_view(["GET"])
 def case_detail(request, case_id):
-    from workflows.selectors import open_tasks_for_case
-
     case = selectors.case_detail_for_user(request.user, case_id)
     full = selectors.can_see_personal_data(request.user, case)
     data = _case_row(case)
@@ -90,7 +88,7 @@ def case_detail(request, case_id):
         "claims": [{"dispute_type": c.dispute_type, "subtype": c.subtype, "amount_claimed": str(c.amount_claimed),
                     "amount_agreed": str(c.amount_agreed) if c.amount_agreed is not None else None}
                    for c in case.claims.all()],
-        "open_tasks": [_task(t) for t in open_tasks_for_case(case)],
+        "open_tasks": [_task(t) for t in hooks.open_tasks_for_case(case)],
         "events": [{"time": e.created_at.isoformat(), "action": e.action, "summary": e.summary,
                     "actor": e.actor.username if e.actor_id else None,
                     "agency": e.agency.name if e.agency_id else None} for e in case.events.all()],
@@ -100,9 +98,7 @@ def case_detail(request, case_id):
 
 @api_view(["GET"])
 def task_list(request):
-    from workflows.selectors import inbox_for
-
-    tasks = inbox_for(request.user)
+    tasks = hooks.inbox_for(request.user)
     paginator = Pagination()
     page = paginator.paginate_queryset(tasks, request)
     rows = []
