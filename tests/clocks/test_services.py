@@ -19,6 +19,7 @@ from mediation.clocks.models import (
 )
 from mediation.clocks.selectors import clocks_for_subject, clocks_for_tasks, rule_current
 from mediation.notifications.models import Notification
+from tests.factories.cases import open_case, open_task
 from tests.factories.clocks import bare_case, local_rule, start
 
 D = datetime.date
@@ -247,10 +248,23 @@ class TestReassign:
         assert (clock.owner, clock.agency) == (None, ankang["court:610902"])
         assert services.clock_reassign(subject=case, rule_code="D20") is None
 
-    def test_clocks_for_tasks_is_one_query(self, case, django_assert_num_queries):
+    def test_clocks_for_tasks_is_one_query(self, ankang, people, django_assert_num_queries):
+        # Three registered cases, each waiting at its review task with D2 (受理, 3 工作日) on that task.
+        cases = [open_case(people["intake"], ankang["union:610902"], seed=30 + i) for i in range(3)]
+        tasks = [open_task(c, "review") for c in cases]
+        start(cases[0], "D3", D(2026, 3, 2))  # a clock on no task is not returned
+        # Registration on Tue 3-3 started D1 too; move it onto the second case's task.
+        services.clock_reassign(subject=cases[1], rule_code="D1", task=tasks[1])
         assert clocks_for_tasks([]) == {}
         with django_assert_num_queries(1):
-            assert clocks_for_tasks([1, 2]) == {}
+            found = clocks_for_tasks([t.pk for t in tasks])
+            rows = {pk: [(c.rule_code, c.rule.title[:4], c.due_on) for c in clocks] for pk, clocks in found.items()}
+        # D2 from Tue 3-3: 3-4, 3-5, 3-6 → Fri 3-6. D1 from Tue 3-3: 15 日 → Wed 3-18.
+        assert rows == {
+            tasks[0].pk: [("D2", "决定是否", D(2026, 3, 6))],
+            tasks[1].pk: [("D2", "决定是否", D(2026, 3, 6)), ("D1", "未达成调", D(2026, 3, 18))],
+            tasks[2].pk: [("D2", "决定是否", D(2026, 3, 6))],
+        }
 
 
 def test_clock_due_at_is_the_start_of_the_next_day_in_shanghai(case):
