@@ -9,9 +9,14 @@ DOMAIN §3.3. Who is told:
 Exactly once: each reminder is a notification whose dedupe key names the clock, the
 stage and the due date; the unique constraint (recipient, dedupe_key) turns a second
 insert, by a second beat or a retried task, into a no-op. Paused and stopped clocks
-never fire: the sweep reads running clocks only. Scale: keyset pagination over the
-partial index `clock_sweep_idx`, a fixed number of queries per batch, nothing kept
-between batches but the counters.
+never fire: the sweep reads running clocks only.
+
+Scale: the sweep is planned as id ranges of about `batch_size` clocks needing a
+reminder (`clocks_sweep_plan`); each range is one `clocks_sweep_range`, which several
+Celery workers take in parallel (tasks.sweep_clocks fans them out). Within a range, a
+fixed number of queries per batch and nothing kept between batches but the counters.
+Ranges do not overlap, and rows another sweep holds are skipped (SKIP LOCKED), so two
+sweeps at once still send each reminder once.
 """
 
 from __future__ import annotations
@@ -21,7 +26,6 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from django.db import connection, transaction
-from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -154,27 +158,37 @@ def _save_cursor(updates: list[tuple[int, int, datetime.date | None]]) -> None:
         )
 
 
-def clocks_sweep(*, today: datetime.date | None = None, batch_size: int = 1000) -> SweepStats:
-    """Send the reminders due `today` (default: today in Asia/Shanghai). Safe to run twice at once."""
-    today = today or timezone.localdate()
-    directory, texts, stats = Directory(), _Texts(today), SweepStats()
-    after: Q = Q()
+def clocks_sweep_plan(*, today: datetime.date, batch_size: int = 1000) -> list[tuple[int, int | None]]:
+    """The id ranges [lo, hi] of the running clocks needing a reminder `today`, about `batch_size`
+    each, in one query. The last range is open (hi None): clocks started since are in it too."""
+    ids = list(
+        Clock.objects.filter(status=ClockStatus.RUNNING, next_reminder_on__lte=today)
+        .order_by("id").values_list("id", flat=True)
+    )
+    starts = ids[::batch_size]
+    return [(lo, starts[i + 1] - 1 if i + 1 < len(starts) else None) for i, lo in enumerate(starts)]
+
+
+def clocks_sweep_range(
+    *, lo: int, hi: int | None, today: datetime.date, batch_size: int = 1000,
+    directory: Directory | None = None, texts: _Texts | None = None,
+) -> SweepStats:
+    """Send the reminders due `today` for the running clocks with lo ≤ id ≤ hi (hi None: no end)."""
+    directory, texts, stats = directory or Directory(), texts or _Texts(today), SweepStats()
+    after = lo
     while True:
         with transaction.atomic():
-            # In index order (clock_sweep_idx). Rows another sweep is working on are skipped
-            # (PostgreSQL); the unique dedupe key makes the outcome the same where rows cannot
-            # be locked (SQLite). Processed rows move past today and leave the range.
-            rows = list(
-                Clock.objects.select_for_update(skip_locked=True, of=("self",))
-                .filter(after, status=ClockStatus.RUNNING, next_reminder_on__lte=today)
-                .order_by("next_reminder_on", "id")
-                .values(*_FIELDS)[:batch_size]
-            )
+            # Rows another sweep is working on are skipped (PostgreSQL); the unique dedupe key makes
+            # the outcome the same where rows cannot be locked (SQLite). Processed rows move past
+            # today and leave the sweep.
+            rows = Clock.objects.select_for_update(skip_locked=True, of=("self",)).filter(
+                status=ClockStatus.RUNNING, next_reminder_on__lte=today, id__gte=after)
+            if hi is not None:
+                rows = rows.filter(id__lte=hi)
+            rows = list(rows.order_by("id").values(*_FIELDS)[:batch_size])
             if not rows:
                 return stats
-            last = rows[-1]
-            after = Q(next_reminder_on__gt=last["next_reminder_on"]) | Q(
-                next_reminder_on=last["next_reminder_on"], id__gt=last["id"])
+            after = rows[-1]["id"] + 1
             messages: list[Message] = []
             updates: list[tuple[int, int, datetime.date | None]] = []
             for row in rows:
@@ -193,3 +207,19 @@ def clocks_sweep(*, today: datetime.date | None = None, batch_size: int = 1000) 
             _save_cursor(updates)
         stats.clocks += len(rows)
         stats.batches += 1
+        if len(rows) < batch_size or (hi is not None and after > hi):
+            return stats
+
+
+def clocks_sweep(*, today: datetime.date | None = None, batch_size: int = 1000) -> SweepStats:
+    """Send the reminders due `today` (default: today in Asia/Shanghai), range after range in this
+    process. Safe to run twice at once. The beat task spreads the same ranges over the workers."""
+    today = today or timezone.localdate()
+    directory, texts, stats = Directory(), _Texts(today), SweepStats()
+    for lo, hi in clocks_sweep_plan(today=today, batch_size=batch_size):
+        part = clocks_sweep_range(lo=lo, hi=hi, today=today, batch_size=batch_size, directory=directory,
+                                  texts=texts)
+        stats.clocks += part.clocks
+        stats.notifications += part.notifications
+        stats.batches += part.batches
+    return stats
