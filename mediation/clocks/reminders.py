@@ -22,6 +22,7 @@ sweeps at once still send each reminder once.
 from __future__ import annotations
 
 import datetime
+import json
 from collections import defaultdict
 from dataclasses import dataclass
 
@@ -109,6 +110,14 @@ class _Texts:
         self.url = reverse("clocks:calendar")
         # One reverse() for all rows: the case page's URL with a placeholder id.
         self.case_url = reverse("case_detail", kwargs={"case_id": _PLACEHOLDER}).replace(str(_PLACEHOLDER), "{}")
+        # Translated once per sweep, not once per row: the sweep writes thousands of these.
+        self.templates = {
+            ReminderStage.OVERDUE: _("【时限已逾期】%(what)s已于%(due)s届满，已逾期%(n)s天。"),
+            ReminderStage.DUE: _("【时限今日届满】%(what)s今日（%(due)s）届满。"),
+            ReminderStage.WARNING: _("【时限提醒】%(what)s将于%(due)s届满，%(left)s。"),
+        }
+        self.provisional = _("（%(missing)s，届满日暂按法定节假日推算，为暂定日期，请核对）")
+        self.dates: dict[datetime.date, str] = {}
 
     def _remaining(self, row: dict) -> str:
         key = (row["county"], row["due_on"], row["rule__unit"])
@@ -122,18 +131,15 @@ class _Texts:
 
     def text(self, row: dict, stage: ReminderStage) -> str:
         what = f"{row['case__case_no'] + ' ' if row['case__case_no'] else ''}{row['rule__title']}（{row['rule_code']}）"
-        due = format_date(row["due_on"])
+        due = self.dates.get(row["due_on"]) or self.dates.setdefault(row["due_on"], format_date(row["due_on"]))
+        values = {"what": what, "due": due}
         if stage == ReminderStage.OVERDUE:
-            text = _("【时限已逾期】%(what)s已于%(due)s届满，已逾期%(n)s天。") % {
-                "what": what, "due": due, "n": (self.today - row["due_on"]).days}
-        elif stage == ReminderStage.DUE:
-            text = _("【时限今日届满】%(what)s今日（%(due)s）届满。") % {"what": what, "due": due}
-        else:
-            text = _("【时限提醒】%(what)s将于%(due)s届满，%(left)s。") % {
-                "what": what, "due": due, "left": self._remaining(row)}
+            values["n"] = (self.today - row["due_on"]).days
+        elif stage == ReminderStage.WARNING:
+            values["left"] = self._remaining(row)
+        text = self.templates[stage] % values
         if row["calendar_missing_years"]:
-            text += _("（%(missing)s，届满日暂按法定节假日推算，为暂定日期，请核对）") % {
-                "missing": missing_years_text(row["calendar_missing_years"])}
+            text += self.provisional % {"missing": missing_years_text(row["calendar_missing_years"])}
         return text
 
     def link(self, row: dict) -> str:
@@ -146,10 +152,12 @@ def _save_cursor(updates: list[tuple[int, int, datetime.date | None]]) -> None:
     """Write (id, stage, next reminder day) of a batch in one statement."""
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
+            # One JSON document rather than three arrays: cheaper to send through psycopg's client-side quoting.
             cursor.execute(
                 f"UPDATE {Clock._meta.db_table} AS c SET reminder_stage = v.stage, next_reminder_on = v.next "
-                "FROM unnest(%s::bigint[], %s::smallint[], %s::date[]) AS v(id, stage, next) WHERE c.id = v.id",
-                [[u[0] for u in updates], [u[1] for u in updates], [u[2] for u in updates]],
+                "FROM json_to_recordset(%s::json) AS v(id bigint, stage smallint, next date) WHERE c.id = v.id",
+                [json.dumps([{"id": pk, "stage": stage, "next": next_on.isoformat() if next_on else None}
+                             for pk, stage, next_on in updates])],
             )
     else:
         Clock.objects.bulk_update(
