@@ -13,7 +13,7 @@ its days come from a provisional calendar — the statutory holidays of
 《全国年节及纪念日放假办法》 (`statutory_holidays`), Monday–Friday otherwise, no 调休 —
 so that a clock can be computed, but every answer that consulted such a day reports
 the year in `missing_years`, and callers must show it as provisional. Nothing here
-treats 元旦 or 春节 of an unknown year as working days.
+treats 元旦 or 春节 beyond the package as working days, loaded or not (an override may).
 """
 
 from __future__ import annotations
@@ -140,10 +140,13 @@ class WorkCalendar:
             if d in chinese_calendar.holidays:
                 name = chinese_calendar.holidays[d]
                 return Day(d, DayKind.HOLIDAY, HOLIDAY_NAMES_ZH.get(name, name), True)
-        elif not loaded and LUNAR_FIRST_YEAR <= d.year <= LUNAR_LAST_YEAR:
+        elif PACKAGE_LAST_YEAR < d.year <= LUNAR_LAST_YEAR:
+            # After the package the statutory days (as amended in force since 2025) are off in any
+            # case — every official schedule contains them — so a loaded year whose entry forgot
+            # one still keeps 元旦 and 春节 off.
             statutory = statutory_holidays(d.year).get(d)
             if statutory is not None:
-                return Day(d, DayKind.HOLIDAY, statutory, False)
+                return Day(d, DayKind.HOLIDAY, statutory, loaded)
         kind = DayKind.WEEKEND if d.weekday() >= 5 else DayKind.WORKDAY
         return Day(d, kind, None, loaded)
 

@@ -113,13 +113,15 @@ class TestProvisionalDays:
         cal = WorkCalendar(overrides={D(2027, 2, 8): (DayKind.MAKEUP_WORKDAY, "春节")})
         assert cal.day(D(2027, 2, 8)).is_working
 
-    def test_a_loaded_year_uses_only_what_the_admin_entered(self):
-        # Once the schedule is recorded, the entered days are the truth: no statutory guess on top.
+    def test_a_loaded_year_keeps_the_statutory_days_the_admin_did_not_enter(self):
+        # The year is recorded with only 元旦 entered: 除夕 stays off (every official schedule has
+        # it), now as an official, not a provisional, answer.
         cal = WorkCalendar(
             overrides={D(2027, 1, 1): (DayKind.HOLIDAY, "元旦")}, loaded_years=[2027]
         )
-        assert cal.day(D(2027, 2, 5)).kind == DayKind.WORKDAY
-        assert cal.day(D(2027, 2, 5)).provisional is False
+        day = cal.day(D(2027, 2, 5))
+        assert (day.kind, day.holiday, day.provisional) == (DayKind.HOLIDAY, "春节", False)
+        assert cal.day(D(2027, 2, 10)).kind == DayKind.WORKDAY
 
 
 class TestClocksAcrossUnloadedHolidays:
