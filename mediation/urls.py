@@ -2,9 +2,12 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.i18n import set_language
 
+from mediation.statistics.views import home
+
 urlpatterns = [
     path("i18n/setlang/", set_language, name="set_language"),
     path("admin/", admin.site.urls),
+    path("", home, name="home"),
     path("", include("mediation.cases.urls")),
     path("", include("workflows.urls")),
     path("clocks/", include("mediation.clocks.urls")),

@@ -15,21 +15,10 @@ from django.views.decorators.http import require_POST
 from mediation.lib.masking import mask_id_number, mask_phone
 from mediation.lib.security import no_store
 from parties.models import County, Role
-from workflows import services as flows
 
-from . import document_selectors, selectors, services
+from . import document_selectors, hooks, selectors, services
 from .forms import AgentForm, AttachmentForm, ExtensionForm
 from .models import CaseStatus, Channel
-
-
-@login_required
-def home(request):
-    """The city supervisor and the county committee heads land on the cockpit; everyone else on the inbox."""
-    from mediation.statistics.selectors import lands_on_cockpit
-
-    if lands_on_cockpit(request.user):
-        return redirect("statistics:cockpit")
-    return redirect("inbox")
 
 
 @login_required
@@ -132,14 +121,13 @@ def case_detail(request, case_id):
     if partner and full:
         # DOMAIN §5.1: every view of personal data by a partner agency is logged.
         services.personal_data_viewed(case=case, actor=request.user)
-    from workflows.engine import user_may_act
-    from workflows.selectors import open_tasks_for_case
-
     staff = request.user.staff
     context = {
         "case": case, "workers": _people(case, full), "full_personal_data": full, "partner": partner,
         # The 办理 button only where the user may do the step (the same rule as the task page).
-        "open_tasks": [{"task": t, "may_act": user_may_act(request.user, t)} for t in open_tasks_for_case(case)],
+        "open_tasks": [
+            {"task": t, "may_act": hooks.user_may_act(request.user, t)} for t in hooks.open_tasks_for_case(case)
+        ],
         "can_edit": not partner and case.status != CaseStatus.ARCHIVED and services.may_work_on(request.user, case),
         "can_extend": (not partner and staff.has_role(Role.COMMITTEE_HEAD) and staff.agency_id == case.agency_id
                        and case.status in (CaseStatus.IN_MEDIATION, CaseStatus.EXTENDED)),
@@ -197,7 +185,7 @@ def case_extend(request, case_id):
     if form.is_valid():
         d = form.cleaned_data
         try:
-            flows.case_extend(case=case, actor=request.user, days=d["days"],
+            hooks.case_extend(case=case, actor=request.user, days=d["days"],
                                  applicant_consent=d["applicant_consent"], respondent_consent=d["respondent_consent"],
                                  consented_on=d["consented_on"])
         except ValidationError as exc:

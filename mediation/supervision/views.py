@@ -23,7 +23,7 @@ from mediation.lib.queries import BadQuery, bad_request, year_param
 from mediation.lib.security import no_store
 from parties.models import AgencyLevel, County, Employer
 
-from . import documents, selectors, services
+from . import documents, hooks, selectors, services
 from .forms import (
     CampaignForm,
     DeliveryForm,
@@ -68,8 +68,6 @@ def matter_list(request):
 @login_required
 def matter_new(request):
     """Register a clue and start the supervision flow (from a case: ?case=<id>)."""
-    from workflows.supervision_flow import matter_open
-
     if not _may_write_any(request.user):
         raise Http404
     staff = request.user.staff
@@ -90,7 +88,7 @@ def matter_new(request):
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         try:
-            matter = matter_open(actor=request.user, title=d["title"], source=d["source"], clue=d["clue"],
+            matter = hooks.matter_open(actor=request.user, title=d["title"], source=d["source"], clue=d["clue"],
                                  employer=d["employer"], source_case=case, source_ref=d["source_ref"])
         except ValidationError as exc:
             _form_errors(form, exc)
@@ -103,11 +101,9 @@ def matter_new(request):
 @login_required
 @no_store
 def matter_detail(request, matter_id):
-    from workflows.engine import user_may_act
-
     matter = selectors.matter_detail_for_user(request.user, matter_id)
     may_write = selectors.can_write(request.user, matter)
-    tasks = [(t, user_may_act(request.user, t)) for t in selectors.open_tasks_for_matter(matter)]
+    tasks = [(t, hooks.user_may_act(request.user, t)) for t in selectors.open_tasks_for_matter(matter)]
     letters = list(matter.letters.all())
     for letter in letters:
         for r in letter.recipients.all():
@@ -157,15 +153,13 @@ def _back_with_errors(request, matter, exc: ValidationError):
 @login_required
 @require_POST
 def matter_refer(request, matter_id):
-    from workflows.supervision_flow import referral_open
-
     matter = _writable(request, matter_id)
     form = ReferralForm(request.POST, county=matter.county, prefix="ref")
     if not form.is_valid():
         return _back_with_errors(request, matter, _refused(form))
     d = form.cleaned_data
     try:
-        referral_open(actor=request.user, matter=matter, agency=d["agency"], sent_on=d["sent_on"],
+        hooks.referral_open(actor=request.user, matter=matter, agency=d["agency"], sent_on=d["sent_on"],
                       grounds=d["grounds"], note=d["note"])
     except ValidationError as exc:
         return _back_with_errors(request, matter, exc)
@@ -195,8 +189,6 @@ def matter_link_case(request, matter_id):
 @login_required
 @require_POST
 def matter_spawn_case(request, matter_id):
-    from workflows.services import case_open
-
     matter = _writable(request, matter_id)
     form = SpawnCaseForm(request.POST, prefix="spawn")
     if not form.is_valid():
@@ -209,7 +201,7 @@ def matter_spawn_case(request, matter_id):
                     "amount_claimed": d["amount_claimed"]},
             claims=[{"dispute_type": "WAGES", "subtype": d["subtype"], "amount_claimed": d["amount_claimed"],
                      "worker_index": 0}],
-            register=case_open,
+            register=hooks.case_open,
         )
     except ValidationError as exc:
         return _back_with_errors(request, matter, exc)
