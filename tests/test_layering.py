@@ -106,7 +106,7 @@ def test_every_hook_is_filled_at_start_up():
         for h in vars(module).values()
         if isinstance(h, Hook)
     ]
-    assert len(hooks) == 9
+    assert len(hooks) >= 10  # every slot a lower area declares, the 办理 flag included
     assert [h.name for h in hooks if not h.registered] == []
 
 
