@@ -25,7 +25,7 @@ from mediation.cases.models import MAX_AMOUNT, Channel, ClosingCode, DisputeType
 from parties.models import County
 
 from .deidentify import PATTERNS
-from .indexing import queue_index
+from .tasks import queue_index
 from .models import (
     PartnerAgency,
     TypicalCase,

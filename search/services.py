@@ -27,7 +27,7 @@ from mediation.lib.templatetags.concord import format_date
 from parties.models import AgencyKind, AgencyUnit, County, Industry
 
 from . import deidentify, permissions
-from .indexing import queue_alerts, queue_index
+from .tasks import queue_alerts, queue_index
 from .models import (
     DEIDENTIFICATION_CHECKLIST,
     EmployerPolicy,
