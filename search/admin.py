@@ -59,7 +59,7 @@ class TypicalCaseAdmin(admin.ModelAdmin):
             if report.imported:
                 messages.success(request, _("导入完成：新导入并发布%(new)s条，已存在未改动%(old)s条，跳过错误记录%(bad)s条。")
                                  % {"new": len(report.created), "old": report.existing, "bad": report.skipped_invalid})
-                if not report.errors:
+                if not report.errors and not report.mappings:
                     return redirect(reverse("admin:search_typicalcase_changelist"))
         context = {**self.admin_site.each_context(request), "opts": self.model._meta, "form": form,
                    "report": report, "title": _("导入典型案例")}

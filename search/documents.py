@@ -10,7 +10,7 @@ from .permissions import document_access
 # Stored fields shown in results and on the similar-case lists.
 DISPLAY_FIELDS = (
     "id", "title", "county", "year", "dispute_type", "outcome", "channel", "agencies", "tags",
-    "amount", "workers_count", "summary", "handling", "significance", "status", "published_at",
+    "amount", "workers_count", "summary", "handling", "significance", "status", "published_at", "topics",
 )
 
 
@@ -29,6 +29,7 @@ def document_for(tc: TypicalCase) -> dict:
         "status": tc.status,
         "title": tc.title,
         "tags": [str(t) for t in tc.tags],
+        "topics": tc.topic_names,
         "body": body,
         "summary": tc.summary,
         "handling": tc.handling,

@@ -26,7 +26,7 @@ def index_ids(ids: Iterable[int]) -> dict:
     """Index the given typical cases as they are now; ids no longer in the database are removed."""
     ids = sorted({int(i) for i in ids})
     backend = get_backend()
-    found = list(TypicalCase.objects.filter(pk__in=ids))
+    found = list(TypicalCase.objects.filter(pk__in=ids).prefetch_related("topics"))
     backend.index([document_for(tc) for tc in found])
     missing = sorted(set(ids) - {tc.pk for tc in found})
     backend.delete(missing)
@@ -35,7 +35,7 @@ def index_ids(ids: Iterable[int]) -> dict:
 
 def iter_documents(queryset=None) -> Iterator[dict]:
     qs = queryset if queryset is not None else TypicalCase.objects.all()
-    for tc in qs.order_by("pk").iterator(chunk_size=BATCH):
+    for tc in qs.order_by("pk").prefetch_related("topics").iterator(chunk_size=BATCH):
         yield document_for(tc)
 
 
@@ -49,7 +49,7 @@ def reconcile() -> dict:
     extra = sorted(set(in_index) - set(in_db))
     for start in range(0, len(stale), BATCH):
         chunk = stale[start:start + BATCH]
-        backend.index([document_for(tc) for tc in TypicalCase.objects.filter(pk__in=chunk)])
+        backend.index([document_for(tc) for tc in TypicalCase.objects.filter(pk__in=chunk).prefetch_related("topics")])
     backend.delete(extra)
     report = {"checked": len(in_db), "reindexed": len(stale), "deleted": len(extra)}
     if stale or extra:

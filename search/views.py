@@ -20,7 +20,7 @@ from .models import DEIDENTIFICATION_CHECKLIST, TypicalCaseStatus
 from .query import FACETS, SORTS
 
 FACET_LABELS = {"county": _lazy("县区"), "dispute_type": _lazy("争议类型"), "year": _lazy("年度"),
-                "agency": _lazy("参与机构"), "outcome": _lazy("结果")}
+                "agency": _lazy("参与机构"), "outcome": _lazy("结果"), "topic": _lazy("专题")}
 SORT_LABELS = {"relevance": _lazy("相关度"), "date": _lazy("最新"), "date_asc": _lazy("最早"),
                "amount": _lazy("金额从高到低"), "amount_asc": _lazy("金额从低到高")}
 PAGE_SIZE = 20
