@@ -9,8 +9,8 @@ from django.utils.translation import gettext as _
 
 from .backends import get_backend
 from .indexing import index_ids
-from .models import SavedSearch, TypicalCase, TypicalCaseStatus
 from .lexicon import lexicon
+from .models import SavedSearch, TypicalCase, TypicalCaseStatus
 from .query import Access
 from .selectors import SearchParameterError, request_for
 from .understanding import understand

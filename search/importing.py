@@ -31,7 +31,6 @@ from mediation.cases.models import MAX_AMOUNT, Channel, ClosingCode, DisputeType
 from parties.models import County
 
 from .deidentify import PATTERNS
-from .tasks import queue_index
 from .models import (
     PartnerAgency,
     Topic,
@@ -40,6 +39,7 @@ from .models import (
     TypicalCaseStatus,
     TypicalCaseVersion,
 )
+from .tasks import queue_index
 
 REQUIRED = ("title", "county", "year", "dispute_type", "agencies", "channel", "outcome", "amount_yuan",
             "workers_count", "summary", "handling", "significance")

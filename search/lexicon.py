@@ -56,7 +56,12 @@ class Lexicon:
         return words
 
     def is_known(self, word: str) -> bool:
-        return word in self.frequency or word in self.synonyms or word in self.concepts or word in self.topics
+        return (
+            word in self.frequency
+            or word in self.synonyms
+            or word in self.concepts
+            or word in self.topics
+        )
 
     def by_pinyin(self) -> dict[tuple[str, ...], str]:
         """Toneless pinyin → the most used word that sounds like it (words of 2–6 characters)."""
@@ -65,7 +70,9 @@ class Lexicon:
             for word in self.known:
                 if not 2 <= len(word) <= 6 or not _HAN_ONLY.match(word):
                     continue
-                score = self.frequency.get(word, 0) + (2 if word in self.concepts or word in self.synonyms else 0)
+                score = self.frequency.get(word, 0) + (
+                    2 if word in self.concepts or word in self.synonyms else 0
+                )
                 key = _pinyin(word)
                 if key not in best or score > best[key][0]:
                     best[key] = (score, word)
@@ -86,8 +93,13 @@ class Lexicon:
             return None
         typed = _pinyin(text)
         best: tuple[int, str] | None = None
-        for word, count in self.frequency.most_common(5000):
-            if len(word) != len(text) or count < 2:
+        for word in self.known:
+            if len(word) != len(text) or not _HAN_ONLY.match(word):
+                continue
+            count = self.frequency.get(word, 0) + (
+                2 if word in self.concepts or word in self.synonyms else 0
+            )
+            if count < 2:
                 continue
             diff = [i for i, (a, b) in enumerate(zip(word, text, strict=True)) if a != b]
             if len(diff) != 1:
@@ -101,20 +113,27 @@ class Lexicon:
 
 def _state_key() -> tuple:
     parts = []
-    for qs in (SynonymGroup.objects.filter(enabled=True), ConceptEntry.objects.filter(enabled=True),
-               Topic.objects.filter(enabled=True)):
+    for qs in (
+        SynonymGroup.objects.filter(enabled=True),
+        ConceptEntry.objects.filter(enabled=True),
+        Topic.objects.filter(enabled=True),
+    ):
         state = qs.aggregate(n=Count("id"), changed=Max("updated_at"))
         parts.append((state["n"], state["changed"]))
     cases = TypicalCase.objects.filter(status=TypicalCaseStatus.PUBLISHED).aggregate(
-        n=Count("id"), changed=Max("updated_at"))
+        n=Count("id"), changed=Max("updated_at")
+    )
     parts.append((cases["n"], cases["changed"]))
     return tuple(parts)
 
 
 def _vocabulary(topics: dict[str, str]) -> Counter:
     counts: Counter = Counter()
-    rows = (TypicalCase.objects.filter(status=TypicalCaseStatus.PUBLISHED)
-            .order_by("-published_at", "-id").values_list("title", "tags", "summary")[:VOCABULARY_CASES])
+    rows = (
+        TypicalCase.objects.filter(status=TypicalCaseStatus.PUBLISHED)
+        .order_by("-published_at", "-id")
+        .values_list("title", "tags", "summary")[:VOCABULARY_CASES]
+    )
     for title, tags, summary in rows:
         text = " ".join([title, " ".join(str(t) for t in tags or []), summary or ""])
         for run in HAN_RUN.findall(text):
@@ -127,7 +146,9 @@ def _vocabulary(topics: dict[str, str]) -> Counter:
 
 
 def build_lexicon() -> Lexicon:
-    synonyms = build_synonym_map(list(SynonymGroup.objects.filter(enabled=True).values_list("rule", flat=True)))
+    synonyms = build_synonym_map(
+        list(SynonymGroup.objects.filter(enabled=True).values_list("rule", flat=True))
+    )
     concepts: dict[str, list[str]] = {}
     colloquial: set[str] = set()
     for entry in ConceptEntry.objects.filter(enabled=True):
@@ -140,8 +161,13 @@ def build_lexicon() -> Lexicon:
         topics[topic.name] = topic.name
         for alias in topic.alias_list:
             topics.setdefault(alias, topic.name)
-    return Lexicon(synonyms=synonyms, concepts=concepts, colloquial=colloquial, topics=topics,
-                   frequency=_vocabulary(topics))
+    return Lexicon(
+        synonyms=synonyms,
+        concepts=concepts,
+        colloquial=colloquial,
+        topics=topics,
+        frequency=_vocabulary(topics),
+    )
 
 
 def lexicon() -> Lexicon:

@@ -18,7 +18,6 @@ from mediation.cases.models import Channel, ClosingCode, DisputeType, money_vali
 from mediation.lib.audit import AppendOnlyModel
 from parties.models import Agency, County
 
-
 _SYNONYM_SPLIT = re.compile(r"[,，、/;；]+")
 
 

@@ -88,8 +88,11 @@ def normalize_filters(raw: dict[str, Iterable[str]]) -> dict[str, list]:
 def search_typical_cases(
     *, user, q: str = "", filters: dict[str, Iterable[str]] | None = None, sort: str = "relevance",
     page: int = 1, page_size: int = 20, include_drafts: bool = False, highlight: bool = True,
+    exact: bool = False,
 ) -> SearchResult:
-    """Full-text search with facets; raises SearchParameterError or backends.SearchUnavailable."""
+    """Full-text search with facets; raises SearchParameterError or backends.SearchUnavailable.
+
+    The query is understood first (search.understanding); `exact` searches every word as text."""
     if sort not in SORTS:
         raise SearchParameterError("sort", _("排序方式只能是：%(sorts)s") % {"sorts": "、".join(SORTS)})
     if page < 1:
@@ -99,7 +102,7 @@ def search_typical_cases(
     if page * page_size > 10_000:
         raise SearchParameterError("page", _("页码超出范围，请缩小检索条件。"))
     lex = lexicon()
-    understood = understand(q, lex)
+    understood = understand(q, lex, recognise_entities=not exact)
     request = request_for(understood, filters or {})
     request.sort, request.page, request.page_size = sort, page, page_size
     request.access = permissions.access_for(user, include_drafts=include_drafts)

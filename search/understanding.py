@@ -49,11 +49,11 @@ from .query import (
 # Multipliers of the text score for documents whose field matches what the query named
 # (search.query.SearchRequest.multipliers): a county named in the query puts that county's
 # matching cases first; the others still follow.
-COUNTY_FACTOR = 4.0
-YEAR_FACTOR = 2.0
-AGENCY_FACTOR = 1.5
-OUTCOME_FACTOR = 1.5
-TOPIC_FACTOR = 1.5
+COUNTY_FACTOR = 10.0
+YEAR_FACTOR = 5.0
+AGENCY_FACTOR = 2.0
+OUTCOME_FACTOR = 2.0
+TOPIC_FACTOR = 2.0
 TYPO_BOOST = 0.95
 
 # Words that carry no content in a question (dropped when a long word is split).
@@ -94,14 +94,25 @@ def _dispute_types() -> set[str]:
 def _agency_words() -> dict[str, str]:
     a = _labels(PartnerAgency)
     return {
-        "人民法院": a["COURT"], "法院": a["COURT"],
-        "人民检察院": a["PROCURATORATE"], "检察院": a["PROCURATORATE"], "检察机关": a["PROCURATORATE"],
+        "人民法院": a["COURT"],
+        "法院": a["COURT"],
+        "人民检察院": a["PROCURATORATE"],
+        "检察院": a["PROCURATORATE"],
+        "检察机关": a["PROCURATORATE"],
         "检察": a["PROCURATORATE"],
-        "仲裁委": a["ARBITRATION"], "仲裁院": a["ARBITRATION"], "仲裁": a["ARBITRATION"],
-        "劳动监察": a["INSPECTION"], "劳动保障监察": a["INSPECTION"], "监察大队": a["INSPECTION"],
+        "仲裁委": a["ARBITRATION"],
+        "仲裁院": a["ARBITRATION"],
+        "仲裁": a["ARBITRATION"],
+        "劳动监察": a["INSPECTION"],
+        "劳动保障监察": a["INSPECTION"],
+        "监察大队": a["INSPECTION"],
         "监察": a["INSPECTION"],
-        "法律援助": a["JUSTICE"], "司法局": a["JUSTICE"], "司法所": a["JUSTICE"], "人民调解": a["JUSTICE"],
-        "人社局": a["HRSS"], "人社部门": a["HRSS"],
+        "法律援助": a["JUSTICE"],
+        "司法局": a["JUSTICE"],
+        "司法所": a["JUSTICE"],
+        "人民调解": a["JUSTICE"],
+        "人社局": a["HRSS"],
+        "人社部门": a["HRSS"],
     }
 
 
@@ -110,21 +121,34 @@ def _outcome_words() -> dict[str, str]:
     return {
         "司法确认": o["SUCCESS_JUDICIAL_CONFIRMED"],
         "支付令": o["SUCCESS_PAYMENT_ORDER"],
-        "仲裁审查确认": o["SUCCESS_ARB_REVIEWED"], "仲裁审查": o["SUCCESS_ARB_REVIEWED"],
+        "仲裁审查确认": o["SUCCESS_ARB_REVIEWED"],
+        "仲裁审查": o["SUCCESS_ARB_REVIEWED"],
         "支持起诉": o["FAILED_TO_LITIGATION_PROCURATORATE"],
         "法律援助": o["FAILED_TO_LITIGATION_LEGAL_AID"],
         "转仲裁": o["FAILED_TO_ARBITRATION"],
-        "责令整改": o["REFERRED_INSPECTION"], "移送劳动监察": o["REFERRED_INSPECTION"],
+        "责令整改": o["REFERRED_INSPECTION"],
+        "移送劳动监察": o["REFERRED_INSPECTION"],
         "一函两书": o["SUPERVISION_RECTIFIED"],
-        "当场履行": o["SUCCESS_PAID_ON_SPOT"], "分期履行": o["SUCCESS_INSTALMENTS_DONE"],
+        "当场履行": o["SUCCESS_PAID_ON_SPOT"],
+        "分期履行": o["SUCCESS_INSTALMENTS_DONE"],
     }
 
 
 # facet key → index field, as in search.query.FACETS (+ topics)
-ENTITY_FIELDS = {"county": "county", "year": "year", "agency": "agencies", "outcome": "outcome",
-                 "topic": "topics"}
-ENTITY_FACTORS = {"county": COUNTY_FACTOR, "year": YEAR_FACTOR, "agency": AGENCY_FACTOR,
-                  "outcome": OUTCOME_FACTOR, "topic": TOPIC_FACTOR}
+ENTITY_FIELDS = {
+    "county": "county",
+    "year": "year",
+    "agency": "agencies",
+    "outcome": "outcome",
+    "topic": "topics",
+}
+ENTITY_FACTORS = {
+    "county": COUNTY_FACTOR,
+    "year": YEAR_FACTOR,
+    "agency": AGENCY_FACTOR,
+    "outcome": OUTCOME_FACTOR,
+    "topic": TOPIC_FACTOR,
+}
 
 
 @dataclass(frozen=True)
@@ -200,25 +224,25 @@ def split_word(word: str, lex: Lexicon, corrections: dict[str, str]) -> list[str
     while i < len(word):
         longest_known = 0
         for length in range(min(MAX_TERM_CHARS, len(word) - i), 1, -1):
-            if lex.is_known(word[i:i + length]):
+            if lex.is_known(word[i : i + length]):
                 longest_known = length
                 break
         corrected, corrected_len = None, 0
         for length in range(min(6, len(word) - i), 1, -1):
             if length <= longest_known:
                 break
-            candidate = lex.homophone(word[i:i + length])
+            candidate = lex.homophone(word[i : i + length])
             if candidate:
                 corrected, corrected_len = candidate, length
                 break
         if corrected:
             flush()
-            corrections[word[i:i + corrected_len]] = corrected
-            out.append(word[i:i + corrected_len])
+            corrections[word[i : i + corrected_len]] = corrected
+            out.append(word[i : i + corrected_len])
             i += corrected_len
         elif longest_known:
             flush()
-            term = word[i:i + longest_known]
+            term = word[i : i + longest_known]
             if term not in STOPWORDS:
                 out.append(term)
             i += longest_known
@@ -234,7 +258,7 @@ def inner_terms(term: str, lex: Lexicon) -> list[str]:
     out, i = [], 0
     while i < len(term):
         for length in range(len(term) - 1 if i == 0 else len(term) - i, 1, -1):
-            piece = term[i:i + length]
+            piece = term[i : i + length]
             if lex.is_known(piece) and piece not in STOPWORDS:
                 out.append(piece)
                 i += length
@@ -259,11 +283,15 @@ def _clause(term: str, lex: Lexicon, corrections: dict[str, str]) -> TermClause:
     for s in expand_synonyms(base, lex.synonyms):
         if s not in seen:
             seen.add(s)
-            alternatives.append(Alternative(s, SYNONYM_BOOST, minimum_should_match=SYNONYM_MINIMUM_SHOULD_MATCH))
+            alternatives.append(
+                Alternative(s, SYNONYM_BOOST, minimum_should_match=SYNONYM_MINIMUM_SHOULD_MATCH)
+            )
     # An expansion that contains the word (工伤 → 工伤认定) finds nothing new. A longer phrase scores
     # more in BM25 than a short word, so an expansion's weight is scaled down by its length in
     # tokens: per token it always counts below the typed word.
-    expansions = [e for e in lex.concepts.get(base, []) if e not in seen and base not in e][:MAX_EXPANSIONS]
+    expansions = [e for e in lex.concepts.get(base, []) if e not in seen and base not in e][
+        :MAX_EXPANSIONS
+    ]
     base_tokens = max(1, len(bigram_tokens(base)))
     for e in expansions:
         weight = CONCEPT_BOOST * min(1.0, base_tokens / max(1, len(bigram_tokens(e))))
@@ -273,7 +301,9 @@ def _clause(term: str, lex: Lexicon, corrections: dict[str, str]) -> TermClause:
     return TermClause(alternatives=tuple(alternatives))
 
 
-def understand(q: str, lex: Lexicon, *, recognise_entities: bool = True, as_filters: bool = True) -> Understood:
+def understand(
+    q: str, lex: Lexicon, *, recognise_entities: bool = True, as_filters: bool = True
+) -> Understood:
     """`recognise_entities=False`: every word is text (the page's "按文字检索" link).
     `as_filters=False`: a query of only places, years, agencies and outcomes still searches
     them as text with boosts (saved-search alerts keep the words' meaning)."""
@@ -298,7 +328,13 @@ def understand(q: str, lex: Lexicon, *, recognise_entities: bool = True, as_filt
                 result.entities.append(Entity("topic", topic, word))
         # Nothing but places, years, agencies and outcomes (no phrases, no other words): filters.
         leftover = [w for w in words if w not in agencies and w not in outcomes]
-        if as_filters and result.entities and not leftover and not parsed.phrases and not parsed.excluded:
+        if (
+            as_filters
+            and result.entities
+            and not leftover
+            and not parsed.phrases
+            and not parsed.excluded
+        ):
             for entity in result.entities:
                 if entity.facet == "topic":
                     continue
@@ -329,7 +365,9 @@ def understand(q: str, lex: Lexicon, *, recognise_entities: bool = True, as_filt
         key = (entity.facet, entity.value)
         if key not in seen:
             seen.add(key)
-            result.multipliers.append((ENTITY_FIELDS[entity.facet], entity.value, ENTITY_FACTORS[entity.facet]))
+            result.multipliers.append(
+                (ENTITY_FIELDS[entity.facet], entity.value, ENTITY_FACTORS[entity.facet])
+            )
     if corrections:
         suggestion = normalize(q)
         for typed, corrected in corrections.items():
@@ -349,7 +387,7 @@ def near_suggestion(q: str, lex: Lexicon) -> str:
             for length in range(min(6, len(run)), 1, -1):
                 replaced = False
                 for start in range(0, len(run) - length + 1):
-                    piece = run[start:start + length]
+                    piece = run[start : start + length]
                     candidate = lex.homophone(piece) or lex.near(piece)
                     if candidate:
                         text = text.replace(piece, candidate)
