@@ -314,3 +314,23 @@ def test_editing_a_case_sets_its_topics(topical, people, on_commit):
     ]
     assert topical["plain"].events.last().changes["topics"] == {"from": "", "to": "农民工"}
     assert topical["plain"].versions.first().snapshot["topics"] == ["农民工"]
+
+
+def test_the_dictionary_is_edited_in_the_admin(admin_client, women, people):
+    response = admin_client.post(
+        reverse("admin:search_conceptentry_add"),
+        {
+            "term": "宝妈",
+            "kind": ConceptKind.COLLOQUIAL,
+            "expansions": "哺乳期，产假",
+            "source": "口语",
+            "enabled": "on",
+        },
+    )
+    assert response.status_code == 302
+    assert titles(search(people["mediator"], "宝妈")) == [women["narrower"].title]
+    response = admin_client.post(
+        reverse("admin:search_conceptentry_add"),
+        {"term": "空词", "kind": ConceptKind.BROADER, "expansions": " ， ", "enabled": "on"},
+    )
+    assert response.status_code == 200 and "至少填写一个扩展词" in response.content.decode()
