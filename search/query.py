@@ -160,6 +160,15 @@ class SearchRequest:
     def offset(self) -> int:
         return (self.page - 1) * self.page_size
 
+    def multiplier_groups(self) -> list[tuple[float, list[tuple[str, str | int]]]]:
+        """Multipliers by factor: one clause per factor, matching any of its (field, value) pairs,
+        so the text query is repeated once per factor rather than once per recognised word."""
+        groups: dict[float, list[tuple[str, str | int]]] = {}
+        for field_name, value, factor in self.multipliers:
+            if factor > 1:
+                groups.setdefault(factor, []).append((field_name, value))
+        return sorted(groups.items(), reverse=True)
+
 
 @dataclass
 class SearchHit:

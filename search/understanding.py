@@ -64,7 +64,8 @@ STOPWORDS = frozenset(
     "请问 咨询 怎么回事 为什么 还是 但是 而且 因为 所以 如果 拿".split()
 )
 
-_YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})(?:年度|年)?(?!\d)")
+# 2024, 2024年, 2024年度 — not an amount or a count (2000元, 2024人).
+_YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})(?:年度|年)?(?![\d.元万千百人名件号%])")
 
 
 def _county_forms() -> list[tuple[str, str]]:
@@ -77,7 +78,8 @@ def _county_forms() -> list[tuple[str, str]]:
         if label == "市本级":
             continue
         short = label[:-1] if label[-1] in "区县市" else ""
-        if len(short) >= 2:
+        # 高新 alone is too common a word (高新技术企业) to stand for 高新区.
+        if len(short) >= 2 and short != "高新":
             forms.append((short, label))
     return sorted(forms, key=lambda f: len(f[0]), reverse=True)
 

@@ -355,9 +355,10 @@ class ElasticsearchBackend(SearchBackend):
                   for field, value, boost in request.boosts]
         if parts["must"]:
             # factor × the text score for documents whose field holds what the query named
-            should += [dsl.Q("bool", must=list(parts["must"]), filter=[dsl.Q("term", **{field: value})],
-                             boost=factor - 1)
-                       for field, value, factor in request.multipliers if factor > 1]
+            should += [dsl.Q("bool", must=list(parts["must"]), boost=factor - 1,
+                             filter=[dsl.Q("bool", should=[dsl.Q("term", **{f: v}) for f, v in pairs],
+                                           minimum_should_match=1)])
+                       for factor, pairs in request.multiplier_groups()]
         must = parts["must"] or [dsl.Q("match_all")]
         return dsl.Q("bool", must=must, must_not=must_not, filter=filters, should=should)
 

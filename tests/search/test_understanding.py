@@ -334,3 +334,20 @@ def test_the_dictionary_is_edited_in_the_admin(admin_client, women, people):
         {"term": "空词", "kind": ConceptKind.BROADER, "expansions": " ， ", "enabled": "on"},
     )
     assert response.status_code == 200 and "至少填写一个扩展词" in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    "q, entities",
+    [
+        ("欠薪2000元", []),
+        ("38人 2024年度 工伤", [("year", 2024)]),
+        ("高新技术企业 欠薪", []),
+        ("高新区 欠薪", [("county", "高新区")]),
+        ("汉滨 法院 司法确认", [("county", "汉滨区"), ("agency", "法院"), ("outcome", "调解成功·司法确认")]),
+    ],
+)
+def test_what_counts_as_a_place_a_year_an_agency_or_an_outcome(q, entities):
+    from search.lexicon import lexicon
+    from search.understanding import understand
+
+    assert [(e.facet, e.value) for e in understand(q, lexicon()).entities] == entities
