@@ -20,7 +20,7 @@ from .models import DEIDENTIFICATION_CHECKLIST, TypicalCaseStatus
 from .query import FACETS, SORTS
 
 FACET_LABELS = {"county": _lazy("县区"), "dispute_type": _lazy("争议类型"), "year": _lazy("年度"),
-                "agency": _lazy("参与机构"), "outcome": _lazy("结果")}
+                "agency": _lazy("参与机构"), "outcome": _lazy("结果"), "topic": _lazy("专题")}
 SORT_LABELS = {"relevance": _lazy("相关度"), "date": _lazy("最新"), "date_asc": _lazy("最早"),
                "amount": _lazy("金额从高到低"), "amount_asc": _lazy("金额从低到高")}
 PAGE_SIZE = 20
@@ -42,6 +42,7 @@ def _search_params(request: HttpRequest) -> dict:
         "sort": request.GET.get("sort", "relevance") or "relevance",
         "page": request.GET.get("page", "1") or "1",
         "include_drafts": request.GET.get("scope") == "all",
+        "exact": request.GET.get("exact") == "1",
     }
 
 
@@ -92,9 +93,10 @@ def search_view(request: HttpRequest) -> HttpResponse:
             raise selectors.SearchParameterError("page", _("页码应为正整数。"))
         result = selectors.search_typical_cases(
             user=request.user, q=params["q"], filters=params["filters"], sort=params["sort"], page=page,
-            page_size=PAGE_SIZE, include_drafts=params["include_drafts"],
+            page_size=PAGE_SIZE, include_drafts=params["include_drafts"], exact=params["exact"],
         )
         context["result"] = result
+        context.update(_understood(request, params["q"], result))
         context["facets"] = _facet_links(request, result.facets)
         context["page"] = page
         context["pages"] = max(1, -(-result.count // PAGE_SIZE))
@@ -112,6 +114,24 @@ def search_view(request: HttpRequest) -> HttpResponse:
         for key in FACETS for value in request.GET.getlist(key)
     ]
     return render(request, "search/search.html", context, status=status)
+
+
+def _understood(request: HttpRequest, q: str, result) -> dict:
+    """Chips for a query that became filters (旬阳 2024年 → 县区：旬阳市 ×, 年度：2024 ×),
+    the link that searches the same words as plain text, and the "您是不是要找" link."""
+    chips = []
+    for entity in result.entities:
+        if entity.facet not in result.understood_filters:
+            continue
+        rest = " ".join(w for w in q.replace(entity.text, " ").split())
+        chips.append({"label": FACET_LABELS[entity.facet], "value": entity.value,
+                      "url": _url_with(request, q=rest or None)})
+    return {
+        "understood_chips": chips,
+        "exact_url": _url_with(request, exact="1") if chips else "",
+        "suggestion": result.suggestion,
+        "suggestion_url": _url_with(request, q=result.suggestion, exact=None) if result.suggestion else "",
+    }
 
 
 def _remove_filter_url(request: HttpRequest, key: str, value: str) -> str:

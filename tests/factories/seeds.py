@@ -9,13 +9,14 @@ SEED_MIGRATIONS = (
     "mediation.supervision.migrations.0002_seed_letter_templates",
     "mediation.clocks.migrations.0002_seed_rules",
     "search.migrations.0002_seed_synonyms",
+    "search.migrations.0004_search12_seed_concepts_topics",
 )
 
 
 def reseed_migration_data():
     """Transactional tests (threads, live_server, a real worker) may run on a flushed database,
     without the rows that data migrations seed: put back the letter templates, the deadline rules,
-    the synonyms, and the content types and permissions (guardian's object permissions need the
+    the synonyms, the concept dictionary and topics, and the content types and permissions (guardian's object permissions need the
     model's view permission). Idempotent."""
     ContentType.objects.clear_cache()
     for config in apps.get_app_configs():
