@@ -7,6 +7,8 @@ from django.contrib.contenttypes.models import ContentType
 
 SEED_MIGRATIONS = (
     "mediation.supervision.migrations.0002_seed_letter_templates",
+    "mediation.supervision.migrations.0003_docs_sandboxed_templates:forwards",
+    "mediation.cases.migrations.0005_docs_seed_document_templates",
     "mediation.clocks.migrations.0002_seed_rules",
     "search.migrations.0002_seed_synonyms",
     "search.migrations.0004_search12_seed_concepts_topics",
@@ -22,5 +24,6 @@ def reseed_migration_data():
     for config in apps.get_app_configs():
         create_contenttypes(config, verbosity=0)
         create_permissions(config, verbosity=0)
-    for module in SEED_MIGRATIONS:
-        importlib.import_module(module).seed(apps, None)
+    for entry in SEED_MIGRATIONS:
+        module, _, function = entry.partition(":")
+        getattr(importlib.import_module(module), function or "seed")(apps, None)
