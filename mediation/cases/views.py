@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from mediation.lib.idempotency import idempotent_post
 from mediation.lib.masking import mask_id_number, mask_phone
 from parties.models import County, Role
 from workflows import services as flows
@@ -49,14 +50,16 @@ def case_list(request):
 
 
 def _people(case, full: bool):
+    """The workers as this case recorded them (never another case's name, phone or flags)."""
     rows = []
+    day = case.received_on or timezone.localdate()
     for cw in case.case_workers.all():
-        w = cw.worker
         rows.append({
-            "cw": cw, "name": w.name,
-            "id_number": w.id_number if full else mask_id_number(w.id_number),
-            "phone": w.phone if full else mask_phone(w.phone),
-            "groups": w.special_groups(case.received_on or timezone.localdate()),
+            "cw": cw, "name": cw.name,
+            "id_number": cw.id_number if full else mask_id_number(cw.id_number),
+            "phone": cw.phone if full else mask_phone(cw.phone),
+            "groups": cw.special_groups(day),
+            "child_labour": cw.possible_child_labour(day),
         })
     return rows
 
@@ -72,9 +75,14 @@ def case_detail(request, case_id):
     from workflows.selectors import open_tasks_for_case
 
     staff = request.user.staff
+    workers = _people(case, full)
+    open_tasks = open_tasks_for_case(case)
+    child_labour = [w for w in workers if w["child_labour"]]
     context = {
-        "case": case, "workers": _people(case, full), "full_personal_data": full, "partner": partner,
-        "open_tasks": open_tasks_for_case(case),
+        "case": case, "workers": workers, "full_personal_data": full, "partner": partner,
+        "open_tasks": open_tasks,
+        "child_labour": child_labour,
+        "inspection_referral_task": _inspection_referral_task(request.user, open_tasks) if child_labour else None,
         "can_edit": not partner and case.status != CaseStatus.ARCHIVED and services.may_work_on(request.user, case),
         "can_extend": (not partner and staff.has_role(Role.COMMITTEE_HEAD) and staff.agency_id == case.agency_id
                        and case.status in (CaseStatus.IN_MEDIATION, CaseStatus.EXTENDED)),
@@ -86,6 +94,17 @@ def case_detail(request, case_id):
         "progress": selectors.case_progress(case),
     }
     return render(request, "cases/case_detail.html", context)
+
+
+def _inspection_referral_task(user, open_tasks):
+    """The open step of this user where a referral to labour inspection is chosen (the mediation
+    outcome or the follow-up of performance), for the possible-child-labour warning."""
+    from workflows.engine import user_may_act
+
+    for task in open_tasks:
+        if task.flow_task.name in ("mediate", "follow_up") and user_may_act(user, task):
+            return task
+    return None
 
 
 @login_required
@@ -106,6 +125,7 @@ def _case_for_work(request, case_id):
 
 @login_required
 @require_POST
+@idempotent_post
 def attachment_upload(request, case_id):
     case = _case_for_work(request, case_id)
     form = AttachmentForm(request.POST, request.FILES)
@@ -124,6 +144,7 @@ def attachment_upload(request, case_id):
 
 @login_required
 @require_POST
+@idempotent_post
 def case_extend(request, case_id):
     case = _case_for_work(request, case_id)
     form = ExtensionForm(request.POST)
@@ -144,6 +165,7 @@ def case_extend(request, case_id):
 
 @login_required
 @require_POST
+@idempotent_post
 def agent_add(request, case_id):
     case = _case_for_work(request, case_id)
     form = AgentForm(request.POST)

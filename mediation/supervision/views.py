@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 
 from mediation.cases.selectors import case_get_for_user, cases_visible_to
 from mediation.clocks.selectors import clocks_for_subject
+from mediation.lib.idempotency import idempotent_post
 from parties.models import AgencyLevel, County, Employer
 
 from . import documents, selectors, services
@@ -63,6 +64,7 @@ def matter_list(request):
 
 
 @login_required
+@idempotent_post
 def matter_new(request):
     """Register a clue and start the supervision flow (from a case: ?case=<id>)."""
     from workflows.supervision_flow import matter_open
@@ -146,6 +148,7 @@ def _back_with_errors(request, matter, exc: ValidationError):
 
 @login_required
 @require_POST
+@idempotent_post
 def matter_refer(request, matter_id):
     from workflows.supervision_flow import referral_open
 
@@ -166,6 +169,7 @@ def matter_refer(request, matter_id):
 
 @login_required
 @require_POST
+@idempotent_post
 def matter_link_case(request, matter_id):
     matter = _writable(request, matter_id)
     form = LinkCaseForm(request.POST, prefix="link")
@@ -185,6 +189,7 @@ def matter_link_case(request, matter_id):
 
 @login_required
 @require_POST
+@idempotent_post
 def matter_spawn_case(request, matter_id):
     from workflows.services import case_open
 
@@ -222,6 +227,7 @@ def _campaign_recipient(request, matter_id, recipient_id):
 
 @login_required
 @require_POST
+@idempotent_post
 def recipient_deliver(request, matter_id, recipient_id):
     """Delivery of a mass 提示函, tracked per employer."""
     matter, recipient = _campaign_recipient(request, matter_id, recipient_id)
@@ -240,6 +246,7 @@ def recipient_deliver(request, matter_id, recipient_id):
 
 @login_required
 @require_POST
+@idempotent_post
 def recipient_reply(request, matter_id, recipient_id):
     matter, recipient = _campaign_recipient(request, matter_id, recipient_id)
     form = ReplyForm(request.POST, prefix="r")
@@ -259,6 +266,7 @@ def recipient_reply(request, matter_id, recipient_id):
 
 
 @login_required
+@idempotent_post
 def campaign_new(request):
     """One 提示函 to the employers of a county and industry, e.g. before the Spring Festival."""
     if not _may_write_any(request.user):
