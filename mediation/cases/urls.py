@@ -14,4 +14,5 @@ urlpatterns = [
          name="case_attachment_download"),
     path("cases/<int:case_id>/extend/", views.case_extend, name="case_extend"),
     path("cases/<int:case_id>/agents/", views.agent_add, name="case_agent_add"),
+    path("cases/<int:case_id>/similar/", views.case_similar, name="case_similar"),
 ]

@@ -179,3 +179,20 @@ def agent_add(request, case_id):
     else:
         messages.error(request, "；".join(str(e) for errs in form.errors.values() for e in errs))
     return redirect("case_detail", case.pk)
+
+
+@login_required
+def case_similar(request, case_id):
+    """The similar-precedents panel of the case page, fetched after the page has loaded: a slow
+    or dead search engine delays only this panel, about a second at most, and it says so."""
+    from search.backends import SearchUnavailable
+    from search.selectors import similar_precedents_for_case_page
+
+    case = selectors.case_get_for_user(request.user, case_id)
+    try:
+        similar = {"items": similar_precedents_for_case_page(case, limit=5), "unavailable": None}
+    except SearchUnavailable as exc:
+        similar = {"items": [], "unavailable": exc.user_message}
+    fragment = request.headers.get("X-Requested-With") == "fetch"
+    template = "search/_similar_panel.html" if fragment else "search/similar_for_case_page.html"
+    return render(request, template, {"case": case, "similar": similar})

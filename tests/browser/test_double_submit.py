@@ -87,6 +87,8 @@ def test_back_and_resubmit_creates_one_case(page, live_server, login, people, an
     fill_registration(page)
     page.get_by_role("button", name="登记并提交").click()
     expect(page.locator("#case-status")).to_have_text("已收件待审查")
+    # The similar-precedents panel arrives after the page (static/concord/similar.js).
+    expect(page.locator("#similar-precedents")).to_contain_text("暂无相似的典型案例")
     case = Case.objects.get()
     page.go_back()
     page.wait_for_url(f"{live_server.url}/cases/new/")
