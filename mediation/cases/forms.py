@@ -363,3 +363,16 @@ class ConfirmationFilingForm(forms.Form):
     CHOICES = [("apply", _("双方已共同提出申请")), ("skip", _("双方决定不申请确认，直接进入履行"))]
     decision = forms.ChoiceField(label=_("确认申请"), choices=CHOICES, widget=forms.RadioSelect, initial="apply")
     filed_on = forms.DateField(label=_("申请日期"), widget=DATE_INPUT)
+
+
+class PartyCorrectionForm(forms.Form):
+    """Correct what this case says about one worker (the change is logged with before/after)."""
+
+    name = forms.CharField(label=_("姓名"), max_length=40)
+    phone = PhoneField(label=_("联系电话"), max_length=20, required=False)
+    is_migrant = forms.BooleanField(label=_("农民工/进城务工人员"), required=False)
+    is_new_employment_form = forms.BooleanField(label=_("新就业形态劳动者"), required=False)
+    has_disability = forms.BooleanField(label=_("残疾职工"), required=False)
+    is_over_age = forms.BooleanField(label=_("超龄劳动者"), required=False)
+    is_hardship = forms.BooleanField(label=_("困难职工"), required=False)
+    is_union_member = forms.BooleanField(label=_("工会会员"), required=False)

@@ -15,4 +15,6 @@ urlpatterns = [
     path("cases/<int:case_id>/extend/", views.case_extend, name="case_extend"),
     path("cases/<int:case_id>/agents/", views.agent_add, name="case_agent_add"),
     path("cases/<int:case_id>/similar/", views.case_similar, name="case_similar"),
+    path("cases/<int:case_id>/workers/<int:case_worker_id>/correct/", views.case_worker_correct,
+         name="case_worker_correct"),
 ]

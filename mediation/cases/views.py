@@ -18,7 +18,7 @@ from parties.models import County, Role
 from workflows import services as flows
 
 from . import selectors, services
-from .forms import AgentForm, AttachmentForm, ExtensionForm
+from .forms import AgentForm, AttachmentForm, ExtensionForm, PartyCorrectionForm
 from .models import CaseStatus, Channel
 
 
@@ -60,6 +60,8 @@ def _people(case, full: bool):
             "phone": cw.phone if full else mask_phone(cw.phone),
             "groups": cw.special_groups(day),
             "child_labour": cw.possible_child_labour(day),
+            "correction_form": PartyCorrectionForm(
+                initial={f: getattr(cw, f) for f in PartyCorrectionForm.base_fields}, auto_id=f"cw{cw.pk}_%s"),
         })
     return rows
 
@@ -196,3 +198,25 @@ def case_similar(request, case_id):
     fragment = request.headers.get("X-Requested-With") == "fetch"
     template = "search/_similar_panel.html" if fragment else "search/similar_for_case_page.html"
     return render(request, template, {"case": case, "similar": similar})
+
+
+@login_required
+@require_POST
+@idempotent_post
+def case_worker_correct(request, case_id, case_worker_id):
+    """Correct what this case says about one worker; only this case changes, and it is logged."""
+    case = _case_for_work(request, case_id)
+    case_worker = case.case_workers.filter(pk=case_worker_id).first()
+    if case_worker is None:
+        raise Http404
+    form = PartyCorrectionForm(request.POST)
+    if form.is_valid():
+        try:
+            services.case_worker_correct(case_worker=case_worker, actor=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            messages.error(request, "；".join(exc.messages))
+        else:
+            messages.success(request, _("当事人信息已更正，变更已记入案件日志。"))
+    else:
+        messages.error(request, "；".join(str(e) for errs in form.errors.values() for e in errs))
+    return redirect("case_detail", case.pk)

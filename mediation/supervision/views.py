@@ -203,7 +203,7 @@ def matter_spawn_case(request, matter_id):
         case = services.matter_spawn_case(
             actor=request.user, matter=matter, facts=d["facts"], received_on=timezone.localdate(),
             worker={"name": d["name"], "id_number": d["id_number"], "phone": d["phone"],
-                    "amount_claimed": d["amount_claimed"]},
+                    "amount_claimed": d["amount_claimed"], "is_migrant": d["is_migrant"]},
             claims=[{"dispute_type": "WAGES", "subtype": d["subtype"], "amount_claimed": d["amount_claimed"],
                      "worker_index": 0}],
             register=case_open,

@@ -370,3 +370,43 @@ def test_unknown_mark_on_a_worker_line_is_reported(people):
     )
     assert response.status_code == 200 and "无法识别的标注“外地”" in response.content.decode()
     assert not Case.objects.exists()
+
+
+def correction(**overrides):
+    data = {"name": "工人零", "phone": "１３９００００９９９９", "is_migrant": "on"}
+    data.update(overrides)
+    return data
+
+
+def test_correcting_party_data_on_the_case_page(people, ankang):
+    case = open_case(people["intake"], ankang["union:610902"], seed=21)
+    cw = case.case_workers.get()
+    client = login(people["intake"])
+    page = client.get(f"/cases/{case.pk}/").content.decode()
+    url = f"/cases/{case.pk}/workers/{cw.pk}/correct/"
+    assert f'action="{url}"' in page
+    response = client.post(url, correction())
+    assert response.status_code == 302 and response["Location"] == f"/cases/{case.pk}/"
+    cw.refresh_from_db()
+    assert (cw.name, cw.phone, cw.is_migrant) == ("工人零", "13900009999", True)
+    event = CaseEvent.objects.get(case=case, action="case.party_corrected")
+    assert event.changes["phone"][1] == "13900009999" and event.changes["name"] == [
+        "工人0",
+        "工人零",
+    ]
+    assert "当事人信息已更正" in client.get(f"/cases/{case.pk}/").content.decode()
+
+
+def test_correction_by_other_county_or_partner_is_404_and_bad_phone_is_refused(people, ankang):
+    case = open_case(people["intake"], ankang["union:610902"], seed=22)
+    cw = case.case_workers.get()
+    url = f"/cases/{case.pk}/workers/{cw.pk}/correct/"
+    for who in ("other_county_mediator", "court", "supervisor"):
+        assert login(people[who]).post(url, correction()).status_code == 404, who
+    client = login(people["intake"])
+    response = client.post(url, correction(phone="12345"))
+    assert "电话号码格式不正确" in client.get(response["Location"]).content.decode()
+    cw.refresh_from_db()
+    assert (
+        cw.name == "工人0" and not CaseEvent.objects.filter(action="case.party_corrected").exists()
+    )
