@@ -37,8 +37,13 @@ def form_data(i: int, county: str) -> dict:
     }
 
 
-def register_in_parallel(user, county: str, n: int = N) -> list[tuple[int, str]]:
-    """Post n registrations at the same moment; returns (status, location or error) per thread."""
+def register_in_parallel(
+    user, county: str, n: int = N, timings: list | None = None, offset: int = 0
+) -> list[tuple[int, str]]:
+    """Post n registrations at the same moment; returns (status, location or error) per thread.
+    `timings` receives each request's seconds (for bench/parallel_registration.py)."""
+    import time
+
     start = threading.Barrier(n)
     results: list[tuple[int, str]] = [(0, "")] * n
 
@@ -47,7 +52,10 @@ def register_in_parallel(user, county: str, n: int = N) -> list[tuple[int, str]]
             client = Client()
             client.force_login(user)
             start.wait()
-            response = client.post("/cases/new/", form_data(i, county))
+            began = time.perf_counter()
+            response = client.post("/cases/new/", form_data(offset + i, county))
+            if timings is not None:
+                timings.append(time.perf_counter() - began)
             results[i] = (response.status_code, response.get("Location", ""))
         except Exception as exc:  # reported, never swallowed: the caller asserts on it
             results[i] = (-1, repr(exc))
