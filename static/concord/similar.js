@@ -1,13 +1,13 @@
 /* Concord: load the case page's similar-precedents panel after the page (issue 9 item 10).
    The server answers within about a second (short timeout and circuit breaker); the browser
-   gives up after five seconds and says the search is unavailable. No inline script needed. */
+   gives up after ten seconds and says the search is unavailable. No inline script needed. */
 (function () {
   "use strict";
   var panels = document.querySelectorAll("[data-similar-url]");
   Array.prototype.forEach.call(panels, function (panel) {
     var status = panel.querySelector("[role=status]");
     var controller = window.AbortController ? new AbortController() : null;
-    var timer = controller ? setTimeout(function () { controller.abort(); }, 5000) : null;
+    var timer = controller ? setTimeout(function () { controller.abort(); }, 10000) : null;
     fetch(panel.getAttribute("data-similar-url"), {
       credentials: "same-origin",
       headers: { "X-Requested-With": "fetch" },
