@@ -13,6 +13,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
+from mediation.lib.idempotency import idempotent_post
+
 from . import permissions, selectors, services
 from .backends import SearchUnavailable
 from .forms import ChecklistForm, DeidentifyForm, ReasonForm, SavedSearchForm, TypicalCaseForm
@@ -165,6 +167,7 @@ def pipeline_view(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@idempotent_post
 def nominate_view(request: HttpRequest, case_id: int) -> HttpResponse:
     from mediation.cases.selectors import case_get_for_user
 
@@ -185,6 +188,7 @@ def nominate_view(request: HttpRequest, case_id: int) -> HttpResponse:
 
 
 @login_required
+@idempotent_post
 def create_view(request: HttpRequest) -> HttpResponse:
     if not permissions.can_nominate(request.user):
         raise PermissionDenied
@@ -227,6 +231,7 @@ def edit_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@idempotent_post
 def deidentify_view(request: HttpRequest, pk: int) -> HttpResponse:
     tc = selectors.typical_case_get_for_user(request.user, pk)
     if not permissions.can_edit(request.user, tc):
@@ -256,6 +261,7 @@ def deidentify_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
+@idempotent_post
 def submit_view(request: HttpRequest, pk: int) -> HttpResponse:
     tc = selectors.typical_case_get_for_user(request.user, pk)
     try:
@@ -269,6 +275,7 @@ def submit_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@idempotent_post
 def review_view(request: HttpRequest, pk: int) -> HttpResponse:
     tc = selectors.typical_case_get_for_user(request.user, pk)
     if not permissions.is_approver(request.user):
@@ -301,6 +308,7 @@ def review_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
+@idempotent_post
 def unpublish_view(request: HttpRequest, pk: int) -> HttpResponse:
     tc = selectors.typical_case_get_for_user(request.user, pk)
     form = ReasonForm(request.POST)
@@ -319,6 +327,7 @@ def unpublish_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
+@idempotent_post
 def saved_search_create_view(request: HttpRequest) -> HttpResponse:
     _staff_required(request)
     form = SavedSearchForm(request.POST)

@@ -54,6 +54,7 @@ def task_detail(request, task_id):
 
 @login_required
 @require_POST
+@idempotent_post
 def task_take(request, task_id):
     task = task_get_for_user(request.user, task_id)
     try:

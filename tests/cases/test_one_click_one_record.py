@@ -263,3 +263,32 @@ def test_a_post_without_token_still_works(people):
     """API clients and scripts post without the hidden field."""
     assert login(people["intake"]).post("/cases/new/", form_data()).status_code == 302
     assert Case.objects.count() == 1 and not SubmissionToken.objects.exists()
+
+
+def test_typical_case_nomination_posted_twice_creates_one_draft(people, ankang):
+    from search.models import TypicalCase
+    from tests.factories.search import closed_case
+
+    case = closed_case(
+        agency=ankang["union:610902"], created_by=people["intake"], mediator=people["mediator"]
+    )
+    client = login(people["mediator"])
+    url = reverse("search:nominate", args=[case.pk])
+    token = token_in(client.get(url).content.decode())
+    first = client.post(url, {"_submission": token})
+    second = client.post(url, {"_submission": token})
+    tc = TypicalCase.objects.get(source_case=case)
+    assert first["Location"] == second["Location"] == reverse("search:edit", args=[tc.pk])
+    assert DUPLICATE in follow_messages(client, second)
+
+
+def test_taking_a_task_twice_leads_to_the_task(people, ankang):
+    case = open_case(people["intake"], ankang["union:610902"], seed=5)
+    task = open_task(case, "review")
+    client = login(people["head"])
+    token = token_in(client.get("/inbox/").content.decode())
+    url = reverse("task_take", args=[task.pk])
+    first = client.post(url, {"_submission": token})
+    second = client.post(url, {"_submission": token})
+    assert first["Location"] == second["Location"] == reverse("task_detail", args=[task.pk])
+    assert DUPLICATE in follow_messages(client, second)
