@@ -155,6 +155,8 @@ class SearchRequest:
     multipliers: list[tuple[str, str | int, float]] = field(default_factory=list)
     highlight: bool = True
     facets: bool = True
+    # Seconds an engine server may take before the answer counts as unavailable (None: its default).
+    timeout: float | None = None
 
     @property
     def offset(self) -> int:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import functools
+import threading
+import time
 from collections.abc import Iterable
 
 from django.db.models import Q, QuerySet
@@ -177,3 +179,44 @@ def similar_precedents_for_case(case, limit: int = 5) -> list:
     from .similarity import similar_to_case
 
     return similar_to_case(case, limit=limit)
+
+
+class _Breaker:
+    """After the engine failed or was slow, the case page's panel says "unavailable" at once
+    for a while instead of waiting again on every page (issue 9 item 10)."""
+
+    def __init__(self):
+        self.open_until = 0.0
+        self.lock = threading.Lock()
+
+    def is_open(self) -> bool:
+        return time.monotonic() < self.open_until
+
+    def trip(self, seconds: float) -> None:
+        with self.lock:
+            self.open_until = time.monotonic() + seconds
+
+    def reset(self) -> None:
+        with self.lock:
+            self.open_until = 0.0
+
+
+similar_breaker = _Breaker()
+
+
+def similar_precedents_for_case_page(case, limit: int = 5) -> list:
+    """The case page's panel: a short timeout (CONCORD_SIMILAR_TIMEOUT_SECONDS, 1 s) and a circuit
+    breaker (CONCORD_SIMILAR_BREAKER_SECONDS, 30 s). Raises SearchUnavailable."""
+    from django.conf import settings
+
+    from .backends import SearchUnavailable
+    from .similarity import similar_to_case
+
+    if similar_breaker.is_open():
+        raise SearchUnavailable("circuit open")
+    try:
+        return similar_to_case(case, limit=limit,
+                               timeout=float(getattr(settings, "CONCORD_SIMILAR_TIMEOUT_SECONDS", 1.0)))
+    except SearchUnavailable:
+        similar_breaker.trip(float(getattr(settings, "CONCORD_SIMILAR_BREAKER_SECONDS", 30)))
+        raise

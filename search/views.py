@@ -13,6 +13,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
+from mediation.lib.idempotency import idempotent_post
+
 from . import permissions, selectors, services
 from .backends import SearchUnavailable
 from .forms import ChecklistForm, DeidentifyForm, ReasonForm, SavedSearchForm, TypicalCaseForm
@@ -185,6 +187,7 @@ def pipeline_view(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@idempotent_post
 def nominate_view(request: HttpRequest, case_id: int) -> HttpResponse:
     from mediation.cases.selectors import case_get_for_user
 
@@ -205,6 +208,7 @@ def nominate_view(request: HttpRequest, case_id: int) -> HttpResponse:
 
 
 @login_required
+@idempotent_post
 def create_view(request: HttpRequest) -> HttpResponse:
     if not permissions.can_nominate(request.user):
         raise PermissionDenied
@@ -247,6 +251,7 @@ def edit_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@idempotent_post
 def deidentify_view(request: HttpRequest, pk: int) -> HttpResponse:
     tc = selectors.typical_case_get_for_user(request.user, pk)
     if not permissions.can_edit(request.user, tc):
@@ -276,6 +281,7 @@ def deidentify_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
+@idempotent_post
 def submit_view(request: HttpRequest, pk: int) -> HttpResponse:
     tc = selectors.typical_case_get_for_user(request.user, pk)
     try:
@@ -289,6 +295,7 @@ def submit_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@idempotent_post
 def review_view(request: HttpRequest, pk: int) -> HttpResponse:
     tc = selectors.typical_case_get_for_user(request.user, pk)
     if not permissions.is_approver(request.user):
@@ -321,6 +328,7 @@ def review_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
+@idempotent_post
 def unpublish_view(request: HttpRequest, pk: int) -> HttpResponse:
     tc = selectors.typical_case_get_for_user(request.user, pk)
     form = ReasonForm(request.POST)
@@ -339,6 +347,7 @@ def unpublish_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
+@idempotent_post
 def saved_search_create_view(request: HttpRequest) -> HttpResponse:
     _staff_required(request)
     form = SavedSearchForm(request.POST)
@@ -372,3 +381,22 @@ def saved_search_delete_view(request: HttpRequest, pk: int) -> HttpResponse:
     services.saved_search_delete(user=request.user, saved_search_id=pk)
     messages.success(request, _("已删除保存的检索。"))
     return redirect("search:saved_searches")
+
+
+@login_required
+def case_similar(request, case_id):
+    """The similar-precedents panel of the case page, fetched after the page has loaded: a slow
+    or dead search engine delays only this panel, about a second at most, and it says so."""
+    from mediation.cases.selectors import case_get_for_user
+
+    from .backends import SearchUnavailable
+    from .selectors import similar_precedents_for_case_page
+
+    case = case_get_for_user(request.user, case_id)
+    try:
+        similar = {"items": similar_precedents_for_case_page(case, limit=5), "unavailable": None}
+    except SearchUnavailable as exc:
+        similar = {"items": [], "unavailable": exc.user_message}
+    fragment = request.headers.get("X-Requested-With") == "fetch"
+    template = "search/_similar_panel.html" if fragment else "search/similar_for_case_page.html"
+    return render(request, template, {"case": case, "similar": similar})

@@ -83,7 +83,10 @@ def status_is(*values):
 
 class SupervisionFlow(flow.Flow):
     process_class = SupervisionProcess
-    lock_impl = lock.select_for_update_lock
+    # Waits for the other transaction instead of failing at once: a task page runs in one
+    # transaction with its submission token (mediation.lib.idempotency), where a failed NOWAIT
+    # could not be retried.
+    lock_impl = lock.SelectForUpdateLock(nowait=False, attempts=1)
     process_title = _("一函两书监督事项")
 
     # A clue is found (mediation case, 12351, risk screening, procuratorate clue).

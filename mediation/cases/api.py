@@ -83,9 +83,9 @@ def case_detail(request, case_id):
     data.update({
         "facts": case.facts,
         "workers": [{
-            "name": cw.worker.name,
-            "id_number": cw.worker.id_number if full else mask_id_number(cw.worker.id_number),
-            "phone": cw.worker.phone if full else mask_phone(cw.worker.phone),
+            "name": cw.name,
+            "id_number": cw.id_number if full else mask_id_number(cw.id_number),
+            "phone": cw.phone if full else mask_phone(cw.phone),
             "is_representative": cw.is_representative, "amount_claimed": str(cw.amount_claimed),
         } for cw in case.case_workers.all()],
         "respondents": [{"name": str(r), "role": r.role,

@@ -8,6 +8,7 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from parties.forms import PhoneField, ResidentIdField
 from parties.models import Agency, AgencyKind, County, Employer, Industry, Role
 
 from .models import (
@@ -250,8 +251,9 @@ class LinkCaseForm(forms.Form):
 
 class SpawnCaseForm(forms.Form):
     name = forms.CharField(label=_("劳动者姓名"), max_length=40)
-    id_number = forms.CharField(label=_("居民身份证号码"), max_length=18)
-    phone = forms.CharField(label=_("联系电话"), max_length=20, required=False)
+    id_number = ResidentIdField(label=_("居民身份证号码"), max_length=18)
+    phone = PhoneField(label=_("联系电话"), max_length=20, required=False)
+    is_migrant = forms.BooleanField(label=_("农民工/进城务工人员"), required=False)
     subtype = forms.CharField(label=_("具体诉求"), max_length=40, initial=_("拖欠工资"))
     amount_claimed = forms.DecimalField(label=_("请求金额（元）"), min_value=0, max_digits=12, decimal_places=2)
     facts = forms.CharField(label=_("事实与理由"), widget=forms.Textarea(attrs={"rows": 3}))

@@ -19,6 +19,7 @@ from django.views.decorators.http import require_POST
 
 from mediation.cases.selectors import case_get_for_user, cases_visible_to
 from mediation.clocks.selectors import clocks_for_subject
+from mediation.lib.idempotency import idempotent_post
 from mediation.lib.queries import BadQuery, bad_request, year_param
 from mediation.lib.security import no_store
 from parties.models import AgencyLevel, County, Employer
@@ -66,6 +67,7 @@ def matter_list(request):
 
 
 @login_required
+@idempotent_post
 def matter_new(request):
     """Register a clue and start the supervision flow (from a case: ?case=<id>)."""
     if not _may_write_any(request.user):
@@ -152,6 +154,7 @@ def _back_with_errors(request, matter, exc: ValidationError):
 
 @login_required
 @require_POST
+@idempotent_post
 def matter_refer(request, matter_id):
     matter = _writable(request, matter_id)
     form = ReferralForm(request.POST, county=matter.county, prefix="ref")
@@ -169,6 +172,7 @@ def matter_refer(request, matter_id):
 
 @login_required
 @require_POST
+@idempotent_post
 def matter_link_case(request, matter_id):
     matter = _writable(request, matter_id)
     form = LinkCaseForm(request.POST, prefix="link")
@@ -188,6 +192,7 @@ def matter_link_case(request, matter_id):
 
 @login_required
 @require_POST
+@idempotent_post
 def matter_spawn_case(request, matter_id):
     matter = _writable(request, matter_id)
     form = SpawnCaseForm(request.POST, prefix="spawn")
@@ -198,7 +203,7 @@ def matter_spawn_case(request, matter_id):
         case = services.matter_spawn_case(
             actor=request.user, matter=matter, facts=d["facts"], received_on=timezone.localdate(),
             worker={"name": d["name"], "id_number": d["id_number"], "phone": d["phone"],
-                    "amount_claimed": d["amount_claimed"]},
+                    "amount_claimed": d["amount_claimed"], "is_migrant": d["is_migrant"]},
             claims=[{"dispute_type": "WAGES", "subtype": d["subtype"], "amount_claimed": d["amount_claimed"],
                      "worker_index": 0}],
             register=hooks.case_open,
@@ -222,6 +227,7 @@ def _campaign_recipient(request, matter_id, recipient_id):
 
 @login_required
 @require_POST
+@idempotent_post
 def recipient_deliver(request, matter_id, recipient_id):
     """Delivery of a mass 提示函, tracked per employer."""
     matter, recipient = _campaign_recipient(request, matter_id, recipient_id)
@@ -240,6 +246,7 @@ def recipient_deliver(request, matter_id, recipient_id):
 
 @login_required
 @require_POST
+@idempotent_post
 def recipient_reply(request, matter_id, recipient_id):
     matter, recipient = _campaign_recipient(request, matter_id, recipient_id)
     form = ReplyForm(request.POST, prefix="r")
@@ -259,6 +266,7 @@ def recipient_reply(request, matter_id, recipient_id):
 
 
 @login_required
+@idempotent_post
 def campaign_new(request):
     """One 提示函 to the employers of a county and industry, e.g. before the Spring Festival."""
     if not _may_write_any(request.user):

@@ -363,7 +363,8 @@ class ElasticsearchBackend(SearchBackend):
         return dsl.Q("bool", must=must, must_not=must_not, filter=filters, should=should)
 
     def search(self, request: SearchRequest) -> SearchResult:
-        s = dsl.Search(using=self.client, index=self.alias).query(self.compile(request))
+        client = self.client.options(request_timeout=request.timeout) if request.timeout else self.client
+        s = dsl.Search(using=client, index=self.alias).query(self.compile(request))
         sort = request.sort
         if sort == "relevance" and request.text.is_empty:
             sort = "date"
