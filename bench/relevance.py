@@ -1,8 +1,11 @@
-"""Relevance of typical-case search: recall@5 and nDCG@5 on two judged sets.
+"""Relevance of typical-case search: recall@5 and nDCG@5 on three judged sets.
 
 * ``shared``: shared/data (typical_cases.json + queries.json; binary relevance);
 * ``second``: bench/judged/second, written and frozen before the ranking was changed
-  (graded relevance: 2 on point, 1 related; see its README).
+  (graded relevance: 2 on point, 1 related; see its README);
+* ``third``: bench/judged/third, written blind (its author had not read the search code, its
+  concept dictionary or the second set) and run only after it was committed: a held-out test
+  (graded 3 on point, 2 clearly relevant, 1 related; see its README).
 
 For each set the product's own pipeline runs end to end — import the cases into a
 fresh database, build the index, search through search.selectors — on each backend
@@ -148,8 +151,10 @@ def evaluate(search, queries: list[dict], verbose: bool, label: str) -> tuple[fl
 
 def judged_sets(shared: Path) -> list[tuple[str, Path, Path]]:
     second = ROOT / "bench" / "judged" / "second"
+    third = ROOT / "bench" / "judged" / "third"
     return [("shared", shared / "typical_cases.json", shared / "queries.json"),
-            ("second", second / "typical_cases.json", second / "queries.json")]
+            ("second", second / "typical_cases.json", second / "queries.json"),
+            ("third", third / "typical_cases.json", third / "queries.json")]
 
 
 def main() -> None:
@@ -157,7 +162,7 @@ def main() -> None:
     parser.add_argument("--data", help="folder with shared typical_cases.json and queries.json")
     parser.add_argument("--no-es", action="store_true", help="skip the Elasticsearch (osmem) backend")
     parser.add_argument("--analyzers", default="bigram", help="embedded analyzers to measure, comma-separated")
-    parser.add_argument("--set", choices=("shared", "second"), help="measure one judged set only")
+    parser.add_argument("--set", choices=("shared", "second", "third"), help="measure one judged set only")
     parser.add_argument("-v", "--verbose", action="store_true", help="print the queries that miss")
     args = parser.parse_args()
     sets = [s for s in judged_sets(find_data(args.data)) if args.set in (None, s[0])]
