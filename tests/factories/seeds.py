@@ -7,6 +7,7 @@ from django.contrib.contenttypes.models import ContentType
 
 SEED_MIGRATIONS = (
     "mediation.supervision.migrations.0002_seed_letter_templates",
+    "mediation.supervision.migrations.0004_letters_citations_and_wording",
     "mediation.clocks.migrations.0002_seed_rules",
     "search.migrations.0002_seed_synonyms",
 )

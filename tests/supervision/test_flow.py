@@ -58,12 +58,12 @@ def run_to_recommendation(sup, cal, ankang):
         actor=lsup, recipient=opinion.recipients.get(), reply_kind=ReplyKind.REFUSED, replied_on=D(2026, 4, 3),
         reply_content="公司经营困难，暂无能力支付。", verification=Verification.NOT_RECTIFIED,
         verified_on=D(2026, 4, 10)))
-    recommendation = do(matter, "issue_recommendation", lsup, lambda a: services.letter_issue(
-        actor=lsup, matter=matter, kind=LetterKind.RECOMMENDATION, subject="提请依法查处拖欠工资行为",
-        facts="该单位拒不整改。", legal_basis="《劳动保障监察条例》第十一条、第二十六条",
-        requirements="请依法立案查处，并将结果书面反馈本会。", issued_on=D(2026, 4, 10),
+    recommendation = issue(
+        matter, "issue_recommendation", lsup, LetterKind.RECOMMENDATION, D(2026, 4, 10),
+        subject="提请依法查处拖欠工资行为", facts="该单位拒不整改。",
+        legal_basis="《劳动保障监察条例》第十一条、第二十六条", requirements="请依法立案查处，并将结果书面反馈本会。",
         department=ankang["inspection:610902"],
-        recommended_actions=[DepartmentAction.FILE_AND_INVESTIGATE, DepartmentAction.ORDER_CORRECTION]))
+        recommended_actions=[DepartmentAction.FILE_AND_INVESTIGATE, DepartmentAction.ORDER_CORRECTION])
     return matter, reminder, opinion, recommendation
 
 
