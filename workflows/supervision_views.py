@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from mediation.supervision import services
+from mediation.supervision import documents, services
 from mediation.supervision.forms import (
     CloseDeclinedForm,
     DeliveryForm,
@@ -168,7 +168,9 @@ def sign_off(request, task):
         )
         if response:
             return response
-    return _page(request, task, "sign_off.html", form=form, draft=draft, kind_label=LetterKind(kind).label)
+    text, problems = services.draft_preview(draft, signer=request.user)
+    return _page(request, task, "sign_off.html", form=form, draft=draft, kind_label=LetterKind(kind).label,
+                 blocks=documents.parse_blocks(text), problems=problems)
 
 
 FOLLOW_KINDS = {"follow_reminder": LetterKind.REMINDER, "follow_opinion": LetterKind.OPINION}

@@ -685,6 +685,25 @@ def letter_draft(*, actor, matter: SupervisionMatter, kind: str, **fields) -> Le
     return draft
 
 
+def draft_preview(draft: LetterDraft, *, signer) -> tuple[str, list[str]]:
+    """The text the letter would have if `signer` signed it off today — the number, the date, the
+    reply date of its clock and the signatory included — rendered in a savepoint that is rolled
+    back. Returns (text, []) or ("", the refusals) when it could not be issued today."""
+    staff = _staff(signer)
+    result: dict = {}
+    try:
+        with transaction.atomic():
+            letter = _issue_letter(actor=signer, matter=draft.matter, kind=draft.kind,
+                                   issued_on=timezone.localdate(), signatory=staff.full_name if staff else "",
+                                   signed_off=True, **_fields(draft.payload))
+            result["text"] = letter.rendered_text
+            raise _DryRun
+    except _DryRun:
+        return result["text"], []
+    except ValidationError as exc:
+        return "", exc.messages
+
+
 def may_sign_off(user, matter: SupervisionMatter) -> bool:
     staff = _staff(user)
     return staff is not None and staff.agency_id == matter.agency_id and staff.has_role(Role.UNION_CHAIR)

@@ -99,7 +99,9 @@ NEW = {"REMINDER": REMINDER, "OPINION": OPINION, "RECOMMENDATION": RECOMMENDATIO
 
 def _old_texts(kind: str) -> set[str]:
     seed = importlib.import_module("mediation.supervision.migrations.0002_seed_letter_templates")
-    sandboxed = importlib.import_module("mediation.supervision.migrations.0003_docs_sandboxed_templates")
+    sandboxed = importlib.import_module(
+        "mediation.supervision.migrations.0003_docs_sandboxed_templates"
+    )
     source = {k: s for k, _name, s in seed.TEMPLATES}[kind]
     return {source.strip(), sandboxed.rewrite(source).strip()}
 
@@ -114,11 +116,15 @@ def seed(apps, schema_editor):
 
 
 def unseed(apps, schema_editor):
-    seed_module = importlib.import_module("mediation.supervision.migrations.0003_docs_sandboxed_templates")
+    seed_module = importlib.import_module(
+        "mediation.supervision.migrations.0003_docs_sandboxed_templates"
+    )
     old = importlib.import_module("mediation.supervision.migrations.0002_seed_letter_templates")
     LetterTemplate = apps.get_model("supervision", "LetterTemplate")
     for kind, _name, source in old.TEMPLATES:
-        LetterTemplate.objects.filter(kind=kind, source=NEW[kind]).update(source=seed_module.rewrite(source))
+        LetterTemplate.objects.filter(kind=kind, source=NEW[kind]).update(
+            source=seed_module.rewrite(source)
+        )
 
 
 class Migration(migrations.Migration):
