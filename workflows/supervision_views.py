@@ -48,7 +48,7 @@ def _complete(request, task, form, work, done_message):
 
 
 def _letter_kwargs(d: dict) -> dict:
-    """The form's fields for services.letter_issue; a 提示函/意见书's reply date is never typed (its clock's)."""
+    """The form's fields for services.letter_draft; a 提示函/意见书's reply date is never typed (its clock's)."""
     keys = ("subject", "facts", "legal_basis", "requirements", "cc")
     kwargs = {k: d.get(k) for k in keys} | {"co_issuers": list(d.get("co_issuers") or [])}
     if "request_reply" in d:

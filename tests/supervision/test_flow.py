@@ -74,7 +74,8 @@ def test_full_ladder_to_labor_inspection_and_closure(people, ankang, sup, cal):
     assert opinion.doc_no == "汉滨工监意〔2026〕1号"
     assert rec.doc_no == "汉滨工监建〔2026〕1号"
     assert opinion.previous == reminder and rec.previous == opinion
-    # D42 started on delivery and missed (no reply by 3/16); D40 met? The refusal came within 15 W.
+    # D42 started when the 提示函 was signed off (3/2, due 3/16) and missed (no reply by 3/16);
+    # D40 started on 3/17 (due 4/8: 15 W with 清明 4/4–4/6) and met by the refusal of 4/3.
     assert clock(reminder.recipients.get().pk, "D42").status == "missed"
     assert clock(opinion.recipients.get().pk, "D40").status == "met"
 
