@@ -441,6 +441,7 @@ def _issue_letter(
     employers: list[Employer] | None = None,
     request_reply: bool = True,
     signed_off: bool = False,
+    persist: bool = True,
 ) -> Letter:
     """Issue a 提示函 / 意见书 / 建议书 with the ladder's guards; number, render and freeze it.
 
@@ -538,14 +539,15 @@ def _issue_letter(
     office = office_for(issuer)
     year = issued_on.year
     char = KIND_NUMBER_CHAR[kind]
-    number = next_number(f"supervision:{office.doc_prefix}{char}", year)
     template = LetterTemplate.objects.filter(kind=kind).first()
     if template is None:
         raise ValidationError(_("尚未设置%(kind)s的文书模板，请在后台添加。") % {"kind": K(kind).label},
                               code="template")
+    # A draft's check or preview takes no number (and writes nothing): the number is given at sign-off.
+    number = next_number(f"supervision:{office.doc_prefix}{char}", year) if persist else None
     letter = Letter(
         matter=matter, kind=kind, year=year, number=number,
-        doc_no=f"{office.doc_prefix}{char}〔{year}〕{number}号", issuer=issuer, department=department,
+        doc_no=f"{office.doc_prefix}{char}〔{year}〕{number if persist else '　'}号", issuer=issuer, department=department,
         previous=previous, subject=subject, facts=facts, legal_basis=legal_basis, requirements=requirements,
         recommended_actions=list(recommended_actions or []), reply_due=reply_due,
         rectification_due=rectification_due, contact_person=contact_person or office.contact_person,
@@ -561,9 +563,6 @@ def _issue_letter(
         recipients = [_recipient_from_employer(matter.employer)]
     if not recipients:
         raise ValidationError(_("请选择受文单位。"), code="recipients")
-    for v in violation_rows:
-        if v.pk is None:
-            v.save()
     try:
         text = documents.render_text(template.source, _letter_context(
             letter, matter=matter, office=office, recipients=recipients, violations=violation_rows))
@@ -571,6 +570,11 @@ def _issue_letter(
         raise ValidationError(str(exc), code="template") from exc
     letter.rendered_text = text
     letter.content_sha256 = documents.sha256_text(text)
+    if not persist:
+        return letter
+    for v in violation_rows:
+        if v.pk is None:
+            v.save()
     letter.save()
     letter.co_issuers.set(co_issuers)
     letter.violations.set(violation_rows)
@@ -599,10 +603,6 @@ class SignOff(StrEnum):
 
     ISSUED = "issued"
     RETURNED = "returned"
-
-
-class _DryRun(Exception):
-    pass
 
 
 def _payload(fields: dict) -> dict:
@@ -659,7 +659,7 @@ def letter_draft(*, actor, matter: SupervisionMatter, kind: str, **fields) -> Le
     """The labor-law supervisor drafts a 提示函 / 意见书 / 建议书 for the chair's sign-off.
 
     Every guard of the issue (ladder, 建议书 ground, legal basis, violations, template) is
-    checked now by a dry run of the issue, rolled back, so that the chair signs a letter
+    checked now by a dry run of the issue (no number taken, nothing written), so that the chair signs a letter
     that can be issued. The letter is dated, numbered and signed when the chair signs it off;
     `issued_on` here is only the date the dry run assumes (default: today)."""
     matter = _lock(matter)
@@ -670,12 +670,7 @@ def letter_draft(*, actor, matter: SupervisionMatter, kind: str, **fields) -> Le
         raise ValidationError(_("文书类型无效。"), code="kind")
     if pending_draft(matter) is not None:
         raise ValidationError(_("该事项已有待签发的文书，请等待工会主席或副主席审签。"), code="pending")
-    try:
-        with transaction.atomic():
-            _issue_letter(actor=actor, matter=matter, kind=kind, issued_on=planned_on, **fields)
-            raise _DryRun
-    except _DryRun:
-        pass
+    _issue_letter(actor=actor, matter=matter, kind=kind, issued_on=planned_on, persist=False, **fields)
     draft = LetterDraft.objects.create(matter=matter, kind=kind, subject=fields["subject"].strip(),
                                        payload=_payload(fields), drafted_by=actor)
     record_event(matter, actor=actor, action="matter.letter_drafted",
@@ -686,22 +681,18 @@ def letter_draft(*, actor, matter: SupervisionMatter, kind: str, **fields) -> Le
 
 
 def draft_preview(draft: LetterDraft, *, signer) -> tuple[str, list[str]]:
-    """The text the letter would have if `signer` signed it off today — the number, the date, the
-    reply date of its clock and the signatory included — rendered in a savepoint that is rolled
-    back. Returns (text, []) or ("", the refusals) when it could not be issued today."""
+    """The text the letter would have if `signer` signed it off today — the date, the reply date of
+    its clock and the signatory included; the number is left blank until the sign-off gives it.
+    Nothing is written. Returns (text, []) or ("", the refusals) when it could not be issued today."""
     staff = _staff(signer)
-    result: dict = {}
     try:
         with transaction.atomic():
             letter = _issue_letter(actor=signer, matter=draft.matter, kind=draft.kind,
                                    issued_on=timezone.localdate(), signatory=staff.full_name if staff else "",
-                                   signed_off=True, **_fields(draft.payload))
-            result["text"] = letter.rendered_text
-            raise _DryRun
-    except _DryRun:
-        return result["text"], []
+                                   signed_off=True, persist=False, **_fields(draft.payload))
     except ValidationError as exc:
         return "", exc.messages
+    return letter.rendered_text, []
 
 
 def may_sign_off(user, matter: SupervisionMatter) -> bool:

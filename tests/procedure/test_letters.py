@@ -148,6 +148,7 @@ def test_opinion_prints_the_d40_due_date_and_is_signed_off_by_the_chair_over_htt
     page = client.get(sign_url).content.decode()
     assert "工资台账、询问笔录" in page
     assert "于2026年5月19日前将整改情况书面回复本会" in page  # the preview shows the clock's date
+    assert "汉滨工监意〔2026〕　号" in page  # the number is given at sign-off, never taken by a draft
     assert client.post(sign_url, {"decision": "approve"}).status_code == 302
     letter = Letter.objects.get()
     assert letter.issued_on == D(2026, 4, 24) and letter.reply_due == D(2026, 5, 19)
