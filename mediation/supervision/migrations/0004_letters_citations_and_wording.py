@@ -81,7 +81,7 @@ RECOMMENDATION = """={{ issuer_names }}
 {% endfor %}#三、法律依据
 {{ letter.legal_basis }}
 #四、建议事项
-根据《中华人民共和国工会法》第二十三条、《中华人民共和国劳动合同法》第七十八条和《工会劳动法律监督办法》的规定，本会提请{{ issuer.government }}依法作出处理，建议贵单位依法履行监管职责：
+根据《中华人民共和国工会法》第二十三条、《中华人民共和国劳动合同法》第七十八条和《工会劳动法律监督办法》的规定，本会提请{{ issuer.government }}依法作出处理，并建议贵单位作为主管部门依法履行监管职责：
 {% for a in recommended_actions %}|（{{ forloop.counter|cn_ordinal }}）{{ a }}{% if forloop.last %}。{% else %}；{% endif %}
 {% endfor %}{{ letter.requirements }}
 #五、反馈要求
