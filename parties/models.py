@@ -129,6 +129,7 @@ class Role(models.TextChoices):
     UNION_SUPERVISOR = "UNION_SUPERVISOR", _("工会督导")
     LIAISON = "LIAISON", _("协作机构联络员")
     ADMIN = "ADMIN", _("系统管理员")
+    UNION_CHAIR = "UNION_CHAIR", _("工会主席/副主席")  # signs off the union's letters (一函两书)
 
 
 # Union roles that handle cases with full personal data (DOMAIN §1.5 "see full personal data").

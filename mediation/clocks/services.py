@@ -370,3 +370,14 @@ def rule_save_version(*, rule: DeadlineRule, actor=None) -> DeadlineRule:
     rule.full_clean()
     rule.save()
     return rule
+
+
+def clock_due_preview(*, rule_code: str, started_on: datetime.date, county: str = "") -> datetime.date:
+    """The due date `clock_start` would give a clock of `rule_code` started on `started_on`.
+
+    For a document that prints its own deadline before the clock exists (a 意见书 names the
+    reply date of D40): the same rule version, calendar and arithmetic as `clock_start`, so
+    the printed date and the clock's due date are one and the same."""
+    clock = Clock(rule=rule_current(rule_code, county), rule_code=rule_code, county=county, started_on=started_on)
+    _reschedule(clock)
+    return clock.due_on

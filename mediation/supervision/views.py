@@ -32,6 +32,7 @@ from .forms import (
     MatterRegisterForm,
     ReferralForm,
     ReplyForm,
+    SignOffForm,
     SpawnCaseForm,
 )
 from .models import ClueSource, LetterKind, LinkDirection, MatterStatus
@@ -120,7 +121,10 @@ def matter_detail(request, matter_id):
         "matter": matter, "may_write": may_write, "tasks": tasks, "ladder": ladder, "passed": passed,
         "partner": selectors.is_partner_view(request.user),
         "letters": letters,
+        "draft": services.pending_draft(matter),
     }
+    if context["draft"] is not None and not matter.processes.exists() and services.may_sign_off(request.user, matter):
+        context["sign_off_form"] = SignOffForm(prefix="so")  # a campaign has no flow: signed off here
     if may_write:
         context["referral_form"] = ReferralForm(county=matter.county, prefix="ref",
                                                 initial={"agency": services.procuratorate_for(matter)})
@@ -266,6 +270,31 @@ def recipient_reply(request, matter_id, recipient_id):
 
 
 @login_required
+@require_POST
+@idempotent_post
+def draft_sign_off(request, matter_id, draft_id):
+    """The chair's sign-off of a draft outside the flow (a mass 提示函 has no flow process)."""
+    matter = selectors.matter_get_for_user(request.user, matter_id)
+    draft = services.pending_draft(matter)
+    if draft is None or draft.pk != draft_id or matter.processes.exists() or not services.may_sign_off(
+            request.user, matter):
+        raise Http404
+    form = SignOffForm(request.POST, prefix="so")
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for message in errors:
+                messages.error(request, message)
+        return redirect("supervision:matter_detail", matter.pk)
+    approve = form.cleaned_data["decision"] == SignOffForm.APPROVE
+    try:
+        services.letter_sign_off(actor=request.user, draft=draft, approve=approve, reason=form.cleaned_data["reason"])
+    except ValidationError as exc:
+        return _back_with_errors(request, matter, exc)
+    messages.success(request, _("文书已签发。") if approve else _("文书已退回拟稿人修改。"))
+    return redirect("supervision:matter_detail", matter.pk)
+
+
+@login_required
 @idempotent_post
 def campaign_new(request):
     """One 提示函 to the employers of a county and industry, e.g. before the Spring Festival."""
@@ -276,18 +305,18 @@ def campaign_new(request):
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         try:
-            letter = services.reminder_campaign_issue(
+            draft = services.reminder_campaign_draft(
                 actor=request.user, title=d["title"], county=d["county"], industry=d["industry"],
                 subject=d["subject"], facts=d["facts"], legal_basis=d["legal_basis"],
-                requirements=d["requirements"], issued_on=d["issued_on"], reply_due=d["reply_due"],
+                requirements=d["requirements"], request_reply=d["request_reply"],
                 employers=list(d["employers"]) or None, co_issuers=list(d["co_issuers"]),
             )
         except ValidationError as exc:
             _form_errors(form, exc)
         else:
-            messages.success(request, _("提示函 %(no)s 已向%(n)d家用人单位制发。")
-                             % {"no": letter.doc_no, "n": letter.recipients.count()})
-            return redirect("supervision:matter_detail", letter.matter_id)
+            messages.success(request, _("提示函已拟稿（%(n)d家用人单位），报工会主席或副主席签发。")
+                             % {"n": len(draft.payload.get("employers") or [])})
+            return redirect("supervision:matter_detail", draft.matter_id)
     return render(request, "supervision/campaign_form.html", {"form": form})
 
 

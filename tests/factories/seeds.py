@@ -9,6 +9,7 @@ SEED_MIGRATIONS = (
     "mediation.supervision.migrations.0002_seed_letter_templates",
     "mediation.supervision.migrations.0003_docs_sandboxed_templates:forwards",
     "mediation.cases.migrations.0005_docs_seed_document_templates",
+    "mediation.supervision.migrations.0004_letters_citations_and_wording",
     "mediation.clocks.migrations.0002_seed_rules",
     "search.migrations.0002_seed_synonyms",
     "search.migrations.0004_search12_seed_concepts_topics",
