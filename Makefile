@@ -39,6 +39,7 @@ test: install-test install-browser
 
 lint: install-test
 	$(BIN)/ruff check .
+	$(BIN)/lint-imports
 
 clean:
 	rm -rf var .pytest_cache

@@ -2,18 +2,25 @@
 
     .venv/bin/python bench/clock_sweep.py                  # 100,000 running clocks
     .venv/bin/python bench/clock_sweep.py --clocks 20000 --runs 5 --regenerate
+    .venv/bin/python bench/clock_sweep.py --scenarios workers --workers 1,2
 
 Uses its own database (DATABASE_URL, default postgres://postgres@127.0.0.1:5432/concord_bench_clocks),
-creating and migrating it if needed, and fills it with bulk inserts. Then, for each
+creating and migrating it if needed, and fills it with bulk inserts, and a Redis broker
+(CELERY_BROKER_URL, default redis://127.0.0.1:6379/0) with a queue of its own. Then, for each
 scenario, it resets the reminders and times the sweep a few times, printing the median
 time, the queries per batch and the resident memory (peak, and growth during the sweep).
+Notification delivery is queued on a queue no worker reads: the sweep is measured.
 
 Scenarios:
   all-due   every running clock needs a reminder today (⅓ at 80 %, ⅓ due today, ⅓ overdue):
             the worst case, about 2.3 notifications per clock;
   scaling   the same with a fifth of the clocks, to show memory does not grow with their number;
   steady    a normal day: 2 % of the clocks need a reminder, the rest are skipped by the index;
-  idle      a second sweep the same day: nothing left to send.
+  idle      a second sweep the same day: nothing left to send;
+  workers   the all-due case end to end through Celery: the beat task (sweep_clocks) is queued,
+            a real `celery worker` plans the ranges and fans them out, and 1, then 2 … worker
+            processes take the range tasks; timed from queuing until the last clock has moved
+            past today (every range committed). Prints the median and the 1 → N scaling.
 """
 
 from __future__ import annotations
@@ -22,17 +29,22 @@ import argparse
 import datetime
 import os
 import resource
+import signal
 import statistics
+import subprocess
 import sys
 import time
+import uuid
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/concord_bench_clocks")
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "mediation.settings.base")
+sys.path.insert(0, str(ROOT / "bench"))
+os.environ["DJANGO_SETTINGS_MODULE"] = "sweep_worker_settings"
 os.environ["DEBUG"] = "0"  # no query log kept in memory
-os.environ["CELERY_BROKER_URL"] = "memory://"  # delivery tasks are queued, not run: the sweep is measured
+os.environ.setdefault("CELERY_BROKER_URL", "redis://127.0.0.1:6379/0")
+os.environ.setdefault("BENCH_SWEEP_QUEUE", f"bench-sweep-{uuid.uuid4().hex[:8]}")
 os.environ.setdefault("CONCORD_VAR_DIR", "/tmp/concord-bench-clocks")
 os.environ.setdefault("LOG_LEVEL", "WARNING")
 
@@ -184,13 +196,102 @@ def scenario(name: str, fraction: float, runs: int, batch_size: int, *, then_idl
         print(f"{'idle':<9} second sweep the same day: median {statistics.median(idle_times) * 1000:.0f} ms")
 
 
+def purge_delivery_queue() -> None:
+    """Drop the delivery tasks the sweeps queued (nobody reads that queue)."""
+    from mediation.celery import app
+
+    with app.connection_for_write() as conn:
+        conn.default_channel.queue_purge(os.environ["BENCH_SWEEP_QUEUE"] + "-delivery")
+
+
+def start_workers(n: int, log_dir: Path) -> list[subprocess.Popen]:
+    celery = Path(sys.executable).with_name("celery")
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(ROOT / "bench"), str(ROOT)])}
+    workers, logs = [], []
+    for i in range(n):
+        log = log_dir / f"worker{i + 1}.log"
+        log.unlink(missing_ok=True)
+        logs.append(log)
+        workers.append(subprocess.Popen(
+            [str(celery), "-A", "mediation", "worker", "-P", "solo", "-n", f"bench{i + 1}@%h",
+             "-Q", os.environ["BENCH_SWEEP_QUEUE"], "-l", "info", "--without-mingle", "--without-gossip",
+             "--without-heartbeat"],
+            cwd=ROOT, env=env, stdout=log.open("wb"), stderr=subprocess.STDOUT, start_new_session=True))
+    deadline = time.monotonic() + 120
+    while not all(log.exists() and " ready." in log.read_text(errors="replace") for log in logs):
+        if time.monotonic() > deadline or any(w.poll() is not None for w in workers):
+            stop_workers(workers)
+            sys.exit(f"workers did not start; see {log_dir}")
+        time.sleep(0.2)
+    return workers
+
+
+def stop_workers(workers: list[subprocess.Popen]) -> None:
+    for w in workers:
+        if w.poll() is None:
+            os.killpg(w.pid, signal.SIGTERM)
+    for w in workers:
+        try:
+            w.wait(20)
+        except subprocess.TimeoutExpired:
+            os.killpg(w.pid, signal.SIGKILL)
+            w.wait(5)
+
+
+def workers_scenario(counts: list[int], runs: int, batch_size: int) -> None:
+    from django.db import connection
+    from django.utils import timezone
+
+    from mediation.clocks.models import Clock
+    from mediation.clocks.tasks import sweep_clocks
+    from mediation.notifications.models import Notification
+
+    log_dir = Path(os.environ["CONCORD_VAR_DIR"]) / "bench-workers"
+    log_dir.mkdir(parents=True, exist_ok=True)
+    medians: dict[int, float] = {}
+    for n in counts:
+        workers = start_workers(n, log_dir)
+        times, sent = [], 0
+        try:
+            for _ in range(runs):
+                due = reset(1.0)
+                purge_delivery_queue()
+                today = timezone.localdate()
+                pending = Clock.objects.filter(status="running", next_reminder_on__lte=today)
+                connection.close()  # the poll below opens a fresh connection, after VACUUM
+                t0 = time.perf_counter()
+                sweep_clocks.apply_async(kwargs={"batch_size": batch_size})
+                deadline = t0 + 600
+                while pending.exists():
+                    if time.perf_counter() > deadline or any(w.poll() is not None for w in workers):
+                        sys.exit(f"the sweep did not finish; see {log_dir}")
+                    time.sleep(0.02)
+                times.append(time.perf_counter() - t0)
+                sent = Notification.objects.count()
+        finally:
+            stop_workers(workers)
+        purge_delivery_queue()
+        medians[n] = statistics.median(times)
+        print(f"workers {n}  clocks due {due:>7,}  median {medians[n]:6.2f} s  "
+              f"(runs: {', '.join(f'{t:.2f}' for t in times)})  notifications {sent:,}  "
+              f"{due / medians[n]:,.0f} clocks/s")
+    first = counts[0]
+    for n in counts[1:]:
+        print(f"scaling {first} → {n} workers: {medians[first] / medians[n]:.2f}× faster "
+              f"(ideal {n / first:.0f}×; this machine has {os.cpu_count()} cores shared with PostgreSQL)")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--clocks", type=int, default=100_000)
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--batch-size", type=int, default=1000)
     parser.add_argument("--regenerate", action="store_true")
+    parser.add_argument("--scenarios", default="all-due,scaling,steady,workers",
+                        help="comma-separated: all-due, scaling, steady, workers")
+    parser.add_argument("--workers", default="1,2", help="worker process counts for the workers scenario")
     args = parser.parse_args()
+    chosen = set(args.scenarios.split(","))
 
     ensure_database(os.environ["DATABASE_URL"])
     import django
@@ -209,9 +310,15 @@ def main() -> None:
     sweep_once(args.batch_size)  # warm-up: URL resolver, translation catalogues, first imports
     peak_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"RSS before the sweeps {rss_kb() / 1024:.0f} MiB (peak so far {peak_before:.0f} MiB)")
-    scenario("all-due", 1.0, args.runs, args.batch_size, then_idle=True)
-    scenario("scaling", 0.2, args.runs, args.batch_size)
-    scenario("steady", 0.02, args.runs, args.batch_size)
+    if "all-due" in chosen:
+        scenario("all-due", 1.0, args.runs, args.batch_size, then_idle=True)
+    if "scaling" in chosen:
+        scenario("scaling", 0.2, args.runs, args.batch_size)
+    if "steady" in chosen:
+        scenario("steady", 0.02, args.runs, args.batch_size)
+    purge_delivery_queue()
+    if "workers" in chosen:
+        workers_scenario([int(n) for n in args.workers.split(",")], args.runs, args.batch_size)
     print(f"RSS after the sweeps {rss_kb() / 1024:.0f} MiB; peak RSS of the process "
           f"{resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MiB")
 

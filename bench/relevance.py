@@ -1,12 +1,19 @@
-"""Relevance of typical-case search on shared/data/queries.json: recall@5 and nDCG@5.
+"""Relevance of typical-case search: recall@5 and nDCG@5 on three judged sets.
 
-Runs the product's own pipeline end to end — import typical_cases.json into a
-fresh database, build the index, search through search.selectors — on each
-backend (embedded tantivy with each analyzer; Elasticsearch API on osmem), and
-prints the plain character-bigram BM25 baseline of DOMAIN §6.2 for comparison.
-Relevance is binary (a title is in the query's list or not).
+* ``shared``: shared/data (typical_cases.json + queries.json; binary relevance);
+* ``second``: bench/judged/second, written and frozen before the ranking was changed
+  (graded relevance: 2 on point, 1 related; see its README);
+* ``third``: bench/judged/third, written blind (its author had not read the search code, its
+  concept dictionary or the second set) and run only after it was committed: a held-out test
+  (graded 3 on point, 2 clearly relevant, 1 related; see its README).
 
-    .venv/bin/python bench/relevance.py [--data ../shared/data] [--no-es] [-v]
+For each set the product's own pipeline runs end to end — import the cases into a
+fresh database, build the index, search through search.selectors — on each backend
+(embedded tantivy; Elasticsearch API on osmem), next to a plain character-bigram
+BM25 baseline (DOMAIN §6.2). recall@5 = relevant titles in the top 5 / min(relevant, 5);
+nDCG@5 uses the grades (gain 2^grade − 1).
+
+    .venv/bin/python bench/relevance.py [--data ../shared/data] [--no-es] [--analyzers bigram,unigram] [-v]
 """
 
 from __future__ import annotations
@@ -37,13 +44,21 @@ def find_data(arg: str | None) -> Path:
 # --- metrics ---------------------------------------------------------------------------------
 
 
-def recall_at_k(ranked: list[str], relevant: set[str], k: int = K) -> float:
-    return len(set(ranked[:k]) & relevant) / len(relevant)
+def grades_of(relevant: list[str] | dict[str, int]) -> dict[str, int]:
+    """Binary lists (shared/data) count as grade 1; graded sets give title → grade."""
+    if isinstance(relevant, dict):
+        return {t: int(g) for t, g in relevant.items() if int(g) > 0}
+    return dict.fromkeys(relevant, 1)
 
 
-def ndcg_at_k(ranked: list[str], relevant: set[str], k: int = K) -> float:
-    dcg = sum(1 / math.log2(i + 2) for i, title in enumerate(ranked[:k]) if title in relevant)
-    ideal = sum(1 / math.log2(i + 2) for i in range(min(len(relevant), k)))
+def recall_at_k(ranked: list[str], relevant: dict[str, int], k: int = K) -> float:
+    return len(set(ranked[:k]) & set(relevant)) / min(len(relevant), k)
+
+
+def ndcg_at_k(ranked: list[str], relevant: dict[str, int], k: int = K) -> float:
+    dcg = sum((2 ** relevant.get(title, 0) - 1) / math.log2(i + 2) for i, title in enumerate(ranked[:k]))
+    ideal_gains = sorted(relevant.values(), reverse=True)[:k]
+    ideal = sum((2 ** g - 1) / math.log2(i + 2) for i, g in enumerate(ideal_gains))
     return dcg / ideal
 
 
@@ -105,10 +120,10 @@ def setup_django(tmp: str) -> None:
     call_command("migrate", verbosity=0, interactive=False)
 
 
-def product_runs(data: Path, with_es: bool) -> list[tuple[str, dict]]:
+def product_runs(with_es: bool, analyzers: list[str]) -> list[tuple[str, dict]]:
     """(label, settings overrides) for each configuration to measure."""
     runs = [(f"embedded ({a})", {"CONCORD_SEARCH_BACKEND": "embedded", "CONCORD_EMBEDDED_ANALYZER": a})
-            for a in ("bigram", "unigram", "jieba")]
+            for a in analyzers]
     if with_es:
         from tests.search.osmem_support import CLIENT_OPTIONS, start_osmem
 
@@ -124,56 +139,72 @@ def evaluate(search, queries: list[dict], verbose: bool, label: str) -> tuple[fl
     recalls, ndcgs = [], []
     for q in queries:
         ranked = search(q["query"])
-        relevant = set(q["relevant"])
+        relevant = grades_of(q["relevant"])
         recalls.append(recall_at_k(ranked, relevant))
         ndcgs.append(ndcg_at_k(ranked, relevant))
-        if verbose and recalls[-1] < 1:
-            missing = relevant - set(ranked[:K])
-            print(f"  [{label}] {q['query']}: recall@5 {recalls[-1]:.2f}, missing {sorted(missing)}")
+        if verbose and (recalls[-1] < 1 or ndcgs[-1] < 0.9):
+            missing = set(relevant) - set(ranked[:K])
+            print(f"  [{label}] {q['query']}: recall@5 {recalls[-1]:.2f} nDCG@5 {ndcgs[-1]:.2f}, "
+                  f"missing {sorted(missing)}; top: {ranked[:K]}")
     return sum(recalls) / len(recalls), sum(ndcgs) / len(ndcgs)
+
+
+def judged_sets(shared: Path) -> list[tuple[str, Path, Path]]:
+    second = ROOT / "bench" / "judged" / "second"
+    third = ROOT / "bench" / "judged" / "third"
+    return [("shared", shared / "typical_cases.json", shared / "queries.json"),
+            ("second", second / "typical_cases.json", second / "queries.json"),
+            ("third", third / "typical_cases.json", third / "queries.json")]
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--data", help="folder with typical_cases.json and queries.json")
+    parser.add_argument("--data", help="folder with shared typical_cases.json and queries.json")
     parser.add_argument("--no-es", action="store_true", help="skip the Elasticsearch (osmem) backend")
+    parser.add_argument("--analyzers", default="bigram", help="embedded analyzers to measure, comma-separated")
+    parser.add_argument("--set", choices=("shared", "second", "third"), help="measure one judged set only")
     parser.add_argument("-v", "--verbose", action="store_true", help="print the queries that miss")
     args = parser.parse_args()
-    data = find_data(args.data)
-    records = json.loads((data / "typical_cases.json").read_text(encoding="utf-8"))
-    queries = json.loads((data / "queries.json").read_text(encoding="utf-8"))
+    sets = [s for s in judged_sets(find_data(args.data)) if args.set in (None, s[0])]
 
     rows = []
-    baseline = BigramBM25(records)
-    rows.append(("baseline: char-bigram BM25", *evaluate(baseline.search, queries, args.verbose, "baseline")))
-
     with tempfile.TemporaryDirectory(prefix="concord-relevance-") as tmp:
         setup_django(tmp)
         from django.contrib.auth.models import AnonymousUser
         from django.test import override_settings
 
         from search import indexing
+        from search.backends import get_backend
         from search.importing import import_typical_cases
+        from search.models import TypicalCase
         from search.selectors import search_typical_cases
 
-        report = import_typical_cases((data / "typical_cases.json").read_bytes(), "typical_cases.json")
-        assert report.imported and len(report.created) == len(records), report.errors
-        for i, (label, overrides) in enumerate(product_runs(data, not args.no_es)):
-            overrides = {"CONCORD_EMBEDDED_INDEX_DIR": os.path.join(tmp, f"index-{i}"),
-                         "CONCORD_SEARCH_INDEX": f"relevance-{i}", **overrides}
-            with override_settings(**overrides):
-                indexing.rebuild()
+        runs = product_runs(not args.no_es, [a for a in args.analyzers.split(",") if a])
+        for set_name, cases_path, queries_path in sets:
+            records = json.loads(cases_path.read_text(encoding="utf-8"))
+            queries = json.loads(queries_path.read_text(encoding="utf-8"))
+            baseline = BigramBM25(records)
+            rows.append((set_name, len(records), len(queries), "baseline: char-bigram BM25",
+                         *evaluate(baseline.search, queries, args.verbose, f"{set_name}/baseline")))
+            report = import_typical_cases(cases_path.read_bytes(), cases_path.name)
+            assert report.imported and len(report.created) == len(records), [str(e) for e in report.errors]
+            this_set = TypicalCase.objects.filter(pk__in=report.created)  # each set has an index of its own
+            for i, (label, overrides) in enumerate(runs):
+                overrides = {"CONCORD_EMBEDDED_INDEX_DIR": os.path.join(tmp, f"index-{set_name}-{i}"),
+                             "CONCORD_SEARCH_INDEX": f"relevance-{set_name}-{i}", **overrides}
+                with override_settings(**overrides):
+                    get_backend().rebuild(indexing.iter_documents(this_set))
 
-                def search(q: str) -> list[str]:
-                    result = search_typical_cases(user=AnonymousUser(), q=q, page_size=K, highlight=False)
-                    return [h.source["title"] for h in result.hits]
+                    def search(q: str) -> list[str]:
+                        result = search_typical_cases(user=AnonymousUser(), q=q, page_size=K, highlight=False)
+                        return [h.source["title"] for h in result.hits]
 
-                rows.append((label, *evaluate(search, queries, args.verbose, label)))
+                    rows.append((set_name, len(records), len(queries), label,
+                                 *evaluate(search, queries, args.verbose, f"{set_name}/{label}")))
 
-    print(f"\n{len(queries)} queries, {len(records)} typical cases, binary relevance\n")
-    print(f"{'configuration':34} {'recall@5':>9} {'nDCG@5':>8}")
-    for label, recall, ndcg in rows:
-        print(f"{label:34} {recall:9.3f} {ndcg:8.3f}")
+    print(f"\n{'set':7} {'cases':>5} {'queries':>7}  {'configuration':34} {'recall@5':>9} {'nDCG@5':>8}")
+    for set_name, n_cases, n_queries, label, recall, ndcg in rows:
+        print(f"{set_name:7} {n_cases:5} {n_queries:7}  {label:34} {recall:9.3f} {ndcg:8.3f}")
 
 
 if __name__ == "__main__":

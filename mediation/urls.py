@@ -2,9 +2,15 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.i18n import set_language
 
+from mediation.statistics.views import home
+from search.views import case_similar
+
 urlpatterns = [
     path("i18n/setlang/", set_language, name="set_language"),
     path("admin/", admin.site.urls),
+    path("", home, name="home"),
+    # The case page's similar-precedents panel, served by search (above the cases in the layers).
+    path("cases/<int:case_id>/similar/", case_similar, name="case_similar"),
     path("", include("mediation.cases.urls")),
     path("", include("workflows.urls")),
     path("clocks/", include("mediation.clocks.urls")),

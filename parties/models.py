@@ -15,6 +15,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from .validators import (
+    normalize_code,
+    normalize_phone,
     resident_id_birth_date,
     validate_credit_code,
     validate_mobile,
@@ -127,6 +129,7 @@ class Role(models.TextChoices):
     UNION_SUPERVISOR = "UNION_SUPERVISOR", _("工会督导")
     LIAISON = "LIAISON", _("协作机构联络员")
     ADMIN = "ADMIN", _("系统管理员")
+    UNION_CHAIR = "UNION_CHAIR", _("工会主席/副主席")  # signs off the union's letters (一函两书)
 
 
 # Union roles that handle cases with full personal data (DOMAIN §1.5 "see full personal data").
@@ -189,8 +192,21 @@ class HouseholdType(models.TextChoices):
     NON_AGRICULTURAL = "NON_AGRI", _("非农业户口")
 
 
+# 劳动法第十五条: employing anyone under 16 is prohibited (禁止使用童工规定).
+MIN_WORKING_AGE = 16
+
+# What a case says about a person besides the identity: kept on the case (CaseWorker), never
+# written back over what another case said (issue 9 item 1).
+WORKER_FLAGS = ["is_migrant", "is_new_employment_form", "has_disability", "is_over_age", "is_hardship",
+                "is_union_member"]
+
+
 class Worker(models.Model):
-    """劳动者. DOMAIN §1.1 and §5.2."""
+    """劳动者: the identity (ID number, and the sex and birth date it encodes).
+
+    DOMAIN §1.1 and §5.2. Name, phone and flags here are those of the first registration;
+    each case keeps its own in CaseWorker, and a registration never overwrites this row.
+    """
 
     name = models.CharField(_("姓名"), max_length=40)
     id_number = models.CharField(_("居民身份证号码"), max_length=18, validators=[validate_resident_id], db_index=True)
@@ -219,7 +235,8 @@ class Worker(models.Model):
         return self.name
 
     def save(self, *args, **kwargs):
-        self.id_number = self.id_number.strip().upper()
+        self.id_number = normalize_code(self.id_number)
+        self.phone = normalize_phone(self.phone)
         if self.id_number and len(self.id_number) == 18:
             self.birth_date = self.birth_date or resident_id_birth_date(self.id_number)
             if not self.gender:
@@ -239,6 +256,11 @@ class Worker(models.Model):
     def is_minor_on(self, day) -> bool:
         age = self.age_on(day)
         return age is not None and age < 18
+
+    def is_below_working_age_on(self, day) -> bool:
+        """Under 16 (劳动法第十五条, 禁止使用童工规定): possible child labour."""
+        age = self.age_on(day)
+        return age is not None and age < MIN_WORKING_AGE
 
     def special_groups(self, day) -> list[str]:
         groups = []
@@ -313,5 +335,6 @@ class Employer(models.Model):
         return self.name
 
     def save(self, *args, **kwargs):
-        self.credit_code = self.credit_code.strip().upper()
+        self.credit_code = normalize_code(self.credit_code)
+        self.contact_phone = normalize_phone(self.contact_phone)
         super().save(*args, **kwargs)

@@ -7,7 +7,16 @@ from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 
 from .importing import import_typical_cases
-from .models import SavedSearch, SynonymGroup, TypicalCase, TypicalCaseEvent, TypicalCaseVersion
+from .models import (
+    ConceptEntry,
+    SavedSearch,
+    SynonymGroup,
+    Topic,
+    TypicalCase,
+    TypicalCaseEvent,
+    TypicalCaseVersion,
+)
+from .tasks import queue_index
 
 
 class ImportForm(forms.Form):
@@ -59,11 +68,37 @@ class TypicalCaseAdmin(admin.ModelAdmin):
             if report.imported:
                 messages.success(request, _("导入完成：新导入并发布%(new)s条，已存在未改动%(old)s条，跳过错误记录%(bad)s条。")
                                  % {"new": len(report.created), "old": report.existing, "bad": report.skipped_invalid})
-                if not report.errors:
+                if not report.errors and not report.mappings:
                     return redirect(reverse("admin:search_typicalcase_changelist"))
         context = {**self.admin_site.each_context(request), "opts": self.model._meta, "form": form,
                    "report": report, "title": _("导入典型案例")}
         return TemplateResponse(request, "search/admin/import.html", context)
+
+
+@admin.register(ConceptEntry)
+class ConceptEntryAdmin(admin.ModelAdmin):
+    """The legal concept dictionary; an edit applies to the next search (no reindexing)."""
+
+    list_display = ("term", "kind", "expansions", "source", "enabled", "updated_at")
+    list_filter = ("kind", "enabled")
+    search_fields = ("term", "expansions", "source")
+    list_editable = ("enabled",)
+
+
+@admin.register(Topic)
+class TopicAdmin(admin.ModelAdmin):
+    list_display = ("name", "implied_dispute_type", "aliases", "order", "enabled")
+    list_editable = ("order", "enabled")
+    search_fields = ("name", "aliases")
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        queue_index(obj.typical_cases.values_list("pk", flat=True))  # the index holds topic names
+
+    def delete_model(self, request, obj):
+        ids = list(obj.typical_cases.values_list("pk", flat=True))
+        super().delete_model(request, obj)
+        queue_index(ids)
 
 
 @admin.register(SynonymGroup)

@@ -9,10 +9,11 @@ from django.utils.translation import gettext as _
 
 from .backends import get_backend
 from .indexing import index_ids
+from .lexicon import lexicon
 from .models import SavedSearch, TypicalCase, TypicalCaseStatus
-from .query import Access, SearchRequest, build_text_query
-from .selectors import SearchParameterError, normalize_filters
-from .synonyms import synonym_map
+from .query import Access
+from .selectors import SearchParameterError, request_for
+from .understanding import understand
 
 logger = logging.getLogger(__name__)
 
@@ -20,14 +21,14 @@ logger = logging.getLogger(__name__)
 def matches(saved: SavedSearch, typical_case_id: int) -> bool:
     """Whether the saved search finds this (published) case, asked of the search engine itself."""
     try:
-        filters = normalize_filters(saved.filters or {})
+        request = request_for(understand(saved.query, lexicon(), as_filters=False), saved.filters or {})
     except SearchParameterError:
         logger.warning("saved search %s has filters that no longer exist: %s", saved.pk, saved.filters)
         return False
-    request = SearchRequest(
-        text=build_text_query(saved.query, synonym_map()), filters=filters, page_size=1,
-        access=Access(public_only=True), ids=[typical_case_id], highlight=False, facets=False,
-    )
+    request.page_size = 1
+    request.access = Access(public_only=True)
+    request.ids = [typical_case_id]
+    request.highlight = request.facets = False
     return get_backend().search(request).count > 0
 
 

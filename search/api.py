@@ -20,6 +20,7 @@ class SearchParams(serializers.Serializer):
                                  default=list)
     agency = serializers.ListField(child=serializers.CharField(max_length=40), required=False, default=list)
     outcome = serializers.ListField(child=serializers.CharField(max_length=60), required=False, default=list)
+    topic = serializers.ListField(child=serializers.CharField(max_length=30), required=False, default=list)
     sort = serializers.ChoiceField(choices=SORTS, required=False, default="relevance")
     page = serializers.IntegerField(min_value=1, required=False, default=1)
     page_size = serializers.IntegerField(min_value=1, max_value=selectors.MAX_PAGE_SIZE, required=False, default=20)
@@ -50,13 +51,18 @@ def hit_json(hit) -> dict:
         "year": hit.source.get("year"),
         "dispute_type": hit.source.get("dispute_type"),
         "outcome": hit.source.get("outcome"),
+        "topics": hit.source.get("topics") or [],
         "score": round(hit.score, 4),
         "highlight": hit.highlight or {},
     }
 
 
 class PrecedentListAPI(APIView):
-    """GET ?q=&county=&dispute_type=&year=&agency=&outcome=&sort=&page=&page_size=&scope="""
+    """GET ?q=&county=&dispute_type=&year=&agency=&outcome=&topic=&sort=&page=&page_size=&scope=
+
+    The answer also says what the query was understood to name (`understood`: county, year,
+    agency, outcome, topic), the filters a query of only such words became (`applied_filters`),
+    and a "您是不是要找" `suggestion` (or "")."""
 
     def get(self, request):
         raw = {}
@@ -82,6 +88,9 @@ class PrecedentListAPI(APIView):
             "page_size": data["page_size"],
             "results": [hit_json(h) for h in result.hits],
             "facets": result.facets,
+            "understood": [{"facet": e.facet, "value": e.value, "text": e.text} for e in result.entities],
+            "applied_filters": result.understood_filters,
+            "suggestion": result.suggestion,
         })
 
 
@@ -93,6 +102,7 @@ def typical_case_json(tc, user) -> dict:
         "year": tc.year,
         "dispute_type": tc.dispute_type_label,
         "tags": tc.tags,
+        "topics": tc.topic_names,
         "agencies": tc.agency_labels,
         "channel": tc.channel_label,
         "outcome": tc.outcome_label,

@@ -160,7 +160,7 @@ def rules_for_case(case, policy: str, extra_names: list[str] | None = None) -> R
     employers: dict[str, str] = {}
     if case is not None:
         for link in case.case_workers.select_related("worker"):
-            persons.append(link.worker.name)
+            persons.append(link.name or link.worker.name)
         for resp in case.respondents.select_related("employer"):
             if resp.person_name:
                 persons.append(resp.person_name)

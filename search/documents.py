@@ -10,7 +10,7 @@ from .permissions import document_access
 # Stored fields shown in results and on the similar-case lists.
 DISPLAY_FIELDS = (
     "id", "title", "county", "year", "dispute_type", "outcome", "channel", "agencies", "tags",
-    "amount", "workers_count", "summary", "handling", "significance", "status", "published_at",
+    "amount", "workers_count", "summary", "handling", "significance", "status", "published_at", "topics",
 )
 
 
@@ -20,7 +20,8 @@ def sort_date(year: int, published_at) -> int:
     return int(year) * 10**10 + seconds
 
 
-def document_for(tc: TypicalCase) -> dict:
+def document_for(tc: TypicalCase, topics: list[str] | None = None) -> dict:
+    """The search document; `topics` (names) may be passed for a case not in the database (benchmarks)."""
     body = "\n".join(t for t in (tc.summary, tc.handling, tc.significance, tc.legal_basis) if t)
     published = timezone.localtime(tc.published_at).isoformat() if tc.published_at else None
     doc = {
@@ -29,6 +30,7 @@ def document_for(tc: TypicalCase) -> dict:
         "status": tc.status,
         "title": tc.title,
         "tags": [str(t) for t in tc.tags],
+        "topics": list(topics) if topics is not None else tc.topic_names,
         "body": body,
         "summary": tc.summary,
         "handling": tc.handling,

@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .models import DEIDENTIFICATION_CHECKLIST, EmployerPolicy, PartnerAgency, TypicalCase
+from .models import DEIDENTIFICATION_CHECKLIST, EmployerPolicy, PartnerAgency, Topic, TypicalCase
 
 
 def split_list(text: str) -> list[str]:
@@ -17,6 +17,10 @@ class TypicalCaseForm(forms.ModelForm):
     )
     agencies = forms.MultipleChoiceField(
         label=_("参与机构"), choices=PartnerAgency.choices, widget=forms.CheckboxSelectMultiple, required=False
+    )
+    topics = forms.ModelMultipleChoiceField(
+        label=_("专题"), queryset=Topic.objects.filter(enabled=True), widget=forms.CheckboxSelectMultiple,
+        required=False, help_text=_("可选多个；专题列表在管理后台“专题”中维护。"),
     )
 
     class Meta:
@@ -36,10 +40,12 @@ class TypicalCaseForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         if self.instance and self.instance.pk:
             self.fields["tags_text"].initial = "、".join(self.instance.tags)
+            self.fields["topics"].initial = list(self.instance.topics.values_list("pk", flat=True))
 
     def values(self) -> dict:
         data = {name: self.cleaned_data[name] for name in self.Meta.fields}
         data["tags"] = split_list(self.cleaned_data.get("tags_text", ""))
+        data["topics"] = [t.pk for t in self.cleaned_data.get("topics") or []]
         return data
 
 

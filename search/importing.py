@@ -5,6 +5,12 @@ The whole file is validated first. Every bad row is reported with where it is
 nothing is imported unless `skip_invalid` is set. A record whose identity
 (title + county + year) already exists is left alone, so importing the same
 file twice changes nothing. Imported records are published.
+
+Topics (专题): a record may carry `topics` (names or aliases of the admin's topic list).
+A `dispute_type` that is not one of the six primary types but names a topic (a library
+that files 劳务派遣 or 女职工权益 as a dispute type) is mapped to that topic plus the
+primary type the topic implies, and the report lists every such mapping with its line;
+a label that is neither still refuses the row with its line.
 """
 
 from __future__ import annotations
@@ -25,18 +31,19 @@ from mediation.cases.models import MAX_AMOUNT, Channel, ClosingCode, DisputeType
 from parties.models import County
 
 from .deidentify import PATTERNS
-from .indexing import queue_index
 from .models import (
     PartnerAgency,
+    Topic,
     TypicalCase,
     TypicalCaseEvent,
     TypicalCaseStatus,
     TypicalCaseVersion,
 )
+from .tasks import queue_index
 
 REQUIRED = ("title", "county", "year", "dispute_type", "agencies", "channel", "outcome", "amount_yuan",
             "workers_count", "summary", "handling", "significance")
-OPTIONAL = ("tags", "sub_types", "legal_basis")
+OPTIONAL = ("tags", "sub_types", "legal_basis", "topics")
 MIN_YEAR = 2000
 _LIST_SPLIT = re.compile(r"[、;；,，|/]+")
 
@@ -63,9 +70,27 @@ class RowError:
 
 
 @dataclass
+class RowMapping:
+    """A dispute-type label read as a topic: 劳务派遣 → 专题“劳务派遣” + 劳动合同."""
+
+    label: str
+    topic: str
+    dispute_type: str  # the primary type's label
+    line: int | None = None
+    record: int | None = None
+
+    def __str__(self) -> str:
+        where = RowError("", line=self.line, record=self.record).where()
+        text = _("争议类型“%(label)s”按专题“%(topic)s”导入，主要争议类型记为“%(type)s”") % {
+            "label": self.label, "topic": self.topic, "type": self.dispute_type}
+        return f"{where}：{text}" if where else text
+
+
+@dataclass
 class ImportReport:
     total: int = 0
     errors: list[RowError] = field(default_factory=list)
+    mappings: list[RowMapping] = field(default_factory=list)
     created: list[int] = field(default_factory=list)
     existing: int = 0
     skipped_invalid: int = 0
@@ -153,6 +178,8 @@ def read_csv(text: str) -> list[_Raw]:
                 for name in ("agencies", "tags", "sub_types"):
                     if data.get(name) is not None:
                         data[name] = [p.strip() for p in _LIST_SPLIT.split(data[name]) if p.strip()]
+                if data.get("topics") is not None:
+                    data["topics"] = [p.strip() for p in _LIST_SPLIT.split(data["topics"]) if p.strip()]
                 out.append(_Raw(data, line, None))
             line = reader.line_num + 1
     except csv.Error as exc:
@@ -188,8 +215,22 @@ _OUTCOMES = _lookup(ClosingCode)
 _AGENCIES = _lookup(PartnerAgency)
 
 
-def validate_record(data: dict) -> tuple[dict, list[tuple[str, str]]]:
-    """A record → (model values, [(field, problem)])."""
+def topic_lookup() -> dict[str, Topic]:
+    """Name or alias → topic (enabled topics; names before aliases)."""
+    out: dict[str, Topic] = {}
+    topics = list(Topic.objects.filter(enabled=True))
+    for topic in topics:
+        out[topic.name] = topic
+    for topic in topics:
+        for alias in topic.alias_list:
+            out.setdefault(alias, topic)
+    return out
+
+
+def validate_record(data: dict, topics: dict[str, Topic] | None = None) -> tuple[dict, list[tuple[str, str]]]:
+    """A record → (model values, [(field, problem)]). values["topics"] are Topic rows;
+    values["_mapped"] is (label, topic) when the dispute type was read as a topic."""
+    topics = topics if topics is not None else {}
     if not isinstance(data, dict):
         return {}, [("", _("记录应为对象（键值对）。"))]
     if "__error__" in data:
@@ -232,7 +273,31 @@ def validate_record(data: dict) -> tuple[dict, list[tuple[str, str]]]:
         problems.append(("year", _("年度%(v)s不在%(lo)s年至今的范围内") % {"v": year, "lo": MIN_YEAR}))
     else:
         values["year"] = int(str(year).strip())
-    choice("dispute_type", _TYPES)
+    raw_type = str(data.get("dispute_type") or "").strip()
+    mapped_topic = topics.get(raw_type) if raw_type and raw_type not in _TYPES else None
+    if mapped_topic is not None:
+        if mapped_topic.implied_dispute_type:
+            values["dispute_type"] = mapped_topic.implied_dispute_type
+            values["_mapped"] = (raw_type, mapped_topic)
+        else:
+            problems.append(("dispute_type", _("“%(v)s”是专题，不能推断主要争议类型，请填写欠薪、经济补偿、工伤、社保、加班费、"
+                                               "劳动合同之一，并在 topics 中填写该专题") % {"v": raw_type}))
+    else:
+        choice("dispute_type", _TYPES)
+    raw_topics = data.get("topics") or []
+    if isinstance(raw_topics, str):
+        raw_topics = [p.strip() for p in _LIST_SPLIT.split(raw_topics) if p.strip()]
+    if not isinstance(raw_topics, list):
+        problems.append(("topics", _("应为专题名称列表")))
+    else:
+        unknown = [str(t) for t in raw_topics if str(t).strip() not in topics]
+        if unknown:
+            problems.append(("topics", _("无法识别的专题：%(v)s") % {"v": "、".join(unknown)}))
+        else:
+            chosen = [topics[str(t).strip()] for t in raw_topics]
+            if mapped_topic is not None:
+                chosen.insert(0, mapped_topic)
+            values["topics"] = list({t.pk: t for t in chosen}.values())
     choice("channel", _CHANNELS)
     choice("outcome", _OUTCOMES)
     agencies = data.get("agencies")
@@ -289,8 +354,9 @@ def validate(rows: list[_Raw]) -> tuple[list[tuple[_Raw, dict]], list[RowError]]
     valid: list[tuple[_Raw, dict]] = []
     errors: list[RowError] = []
     seen: dict[tuple, _Raw] = {}
+    topics = topic_lookup()
     for raw in rows:
-        values, problems = validate_record(raw.data)
+        values, problems = validate_record(raw.data, topics)
         for fname, message in problems:
             errors.append(RowError(message, line=raw.line, record=raw.record, field=fname))
         if problems:
@@ -317,6 +383,12 @@ def import_typical_cases(content: bytes, filename: str, *, skip_invalid: bool = 
         return report
     report.total = len(rows)
     valid, report.errors = validate(rows)
+    for raw, values in valid:
+        if "_mapped" in values:
+            label, topic = values["_mapped"]
+            report.mappings.append(RowMapping(label=label, topic=topic.name,
+                                              dispute_type=str(DisputeType(values["dispute_type"]).label),
+                                              line=raw.line, record=raw.record))
     if report.errors and not skip_invalid:
         return report
     report.skipped_invalid = report.total - len(valid)
@@ -330,11 +402,16 @@ def import_typical_cases(content: bytes, filename: str, *, skip_invalid: bool = 
             if (values["title"], values["county"], values["year"]) in existing:
                 report.existing += 1
                 continue
+            values = dict(values)
+            values.pop("_mapped", None)
+            topics = values.pop("topics", [])
             tc = TypicalCase.objects.create(
                 **values, status=TypicalCaseStatus.PUBLISHED, published_at=now, version=1,
                 nominated_by=actor, reviewer=actor, agency=staff.agency if staff else None,
                 checklist={},
             )
+            if topics:
+                tc.topics.set(topics)
             TypicalCaseVersion.objects.create(typical_case=tc, version=1, status=tc.status, snapshot=tc.snapshot(),
                                               action="import", created_by=actor)
             TypicalCaseEvent.objects.create(typical_case=tc, actor=actor, agency=staff.agency if staff else None,

@@ -4,14 +4,14 @@ Writes to TypicalCase queue `index_typical_cases` after commit (ids only).
 `reconcile` compares id → version in the database and in the index and repairs
 any drift (a lost task, an engine that was down, a rebuild that raced an edit);
 the beat schedule runs it every 30 minutes as search.tasks.reconcile_index.
+Queuing those tasks lives in search.tasks, so imports run one way:
+services/importing → tasks → alerts → indexing → backends.
 """
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Iterable, Iterator
-
-from django.db import transaction
 
 from .backends import get_backend
 from .documents import document_for
@@ -26,7 +26,7 @@ def index_ids(ids: Iterable[int]) -> dict:
     """Index the given typical cases as they are now; ids no longer in the database are removed."""
     ids = sorted({int(i) for i in ids})
     backend = get_backend()
-    found = list(TypicalCase.objects.filter(pk__in=ids))
+    found = list(TypicalCase.objects.filter(pk__in=ids).prefetch_related("topics"))
     backend.index([document_for(tc) for tc in found])
     missing = sorted(set(ids) - {tc.pk for tc in found})
     backend.delete(missing)
@@ -35,7 +35,7 @@ def index_ids(ids: Iterable[int]) -> dict:
 
 def iter_documents(queryset=None) -> Iterator[dict]:
     qs = queryset if queryset is not None else TypicalCase.objects.all()
-    for tc in qs.order_by("pk").iterator(chunk_size=BATCH):
+    for tc in qs.order_by("pk").prefetch_related("topics").iterator(chunk_size=BATCH):
         yield document_for(tc)
 
 
@@ -49,7 +49,7 @@ def reconcile() -> dict:
     extra = sorted(set(in_index) - set(in_db))
     for start in range(0, len(stale), BATCH):
         chunk = stale[start:start + BATCH]
-        backend.index([document_for(tc) for tc in TypicalCase.objects.filter(pk__in=chunk)])
+        backend.index([document_for(tc) for tc in TypicalCase.objects.filter(pk__in=chunk).prefetch_related("topics")])
     backend.delete(extra)
     report = {"checked": len(in_db), "reindexed": len(stale), "deleted": len(extra)}
     if stale or extra:
@@ -63,36 +63,3 @@ def rebuild(progress: Callable[[int], None] | None = None) -> dict:
     count = backend.rebuild(iter_documents(), progress=progress)
     report = reconcile()
     return {"indexed": count, **report}
-
-
-def queue_index(ids: Iterable[int]) -> None:
-    """After the current transaction commits, queue indexing of `ids`."""
-    ids = sorted({int(i) for i in ids})
-    if not ids:
-        return
-
-    def enqueue():
-        from .tasks import index_typical_cases
-
-        for start in range(0, len(ids), BATCH):
-            _safe_delay(index_typical_cases, ids[start:start + BATCH])
-
-    transaction.on_commit(enqueue)
-
-
-def queue_alerts(typical_case_id: int) -> None:
-    def enqueue():
-        from .tasks import alert_saved_searches
-
-        _safe_delay(alert_saved_searches, typical_case_id)
-
-    transaction.on_commit(enqueue)
-
-
-def _safe_delay(task, *args) -> None:
-    """Queue a task; a failure to queue (or, eagerly, to run) never undoes the write that caused it."""
-    try:
-        task.delay(*args)
-    except Exception:  # noqa: BLE001 - the reconciliation sweep repairs whatever this misses
-        logger.warning("search: %s%r failed to run; the reconciliation sweep will catch up",
-                       task.name, args, exc_info=True)

@@ -18,6 +18,8 @@ from mediation.cases.models import Channel, ClosingCode, DisputeType, money_vali
 from mediation.lib.audit import AppendOnlyModel
 from parties.models import Agency, County
 
+_SYNONYM_SPLIT = re.compile(r"[,，、/;；]+")
+
 
 class TypicalCaseStatus(models.TextChoices):
     """DOMAIN §2.6."""
@@ -77,12 +79,93 @@ def label_of(choices: type[models.TextChoices], value: str) -> str:
         return value
 
 
+class Topic(models.Model):
+    """A topic (专题) of the library, e.g. 新就业形态 or 女职工权益: several per case, editable in the admin.
+
+    The six primary dispute types stay as they are for statistics; a topic cuts across them.
+    `implied_dispute_type` and `aliases` let the importer map a dispute-type label that is
+    really a topic (a library's "劳务派遣" column) to this topic plus a primary type."""
+
+    name = models.CharField(_("专题名称"), max_length=30, unique=True)
+    implied_dispute_type = models.CharField(
+        _("对应的主要争议类型"), max_length=20, choices=DisputeType.choices, blank=True,
+        help_text=_("导入时把争议类型写成本专题的记录，按此类型入库；留空则要求记录另填争议类型。"),
+    )
+    aliases = models.CharField(
+        _("别名"), max_length=200, blank=True,
+        help_text=_("导入文件中可能出现的其他写法，用逗号分隔，如“女职工, 三期女职工”。"),
+    )
+    order = models.PositiveSmallIntegerField(_("排序"), default=0)
+    enabled = models.BooleanField(_("启用"), default=True)
+    note = models.CharField(_("说明"), max_length=200, blank=True)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("专题")
+        verbose_name_plural = _("专题")
+        ordering = ["order", "id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def alias_list(self) -> list[str]:
+        return [a.strip() for a in _SYNONYM_SPLIT.split(self.aliases or "") if a.strip()]
+
+
+class ConceptKind(models.TextChoices):
+    BROADER = "BROADER", _("上位概念（扩展到下位概念）")
+    COLLOQUIAL = "COLLOQUIAL", _("口语说法（扩展到书面表述）")
+
+
+class ConceptEntry(models.Model):
+    """One entry of the legal concept dictionary: a term and what a search for it also looks for.
+
+    Unlike a synonym group the expansion is one way (三期 finds 哺乳期; 哺乳期 does not find
+    三期) and scores below the typed words. Applied at query time on both backends."""
+
+    term = models.CharField(_("词语"), max_length=30, unique=True)
+    kind = models.CharField(_("类型"), max_length=12, choices=ConceptKind.choices, default=ConceptKind.BROADER)
+    expansions = models.TextField(
+        _("扩展为"), help_text=_("下位概念或书面表述，用逗号分隔，如“孕期, 产期, 哺乳期, 怀孕, 产假”。"),
+    )
+    source = models.CharField(_("依据"), max_length=200, blank=True)
+    enabled = models.BooleanField(_("启用"), default=True)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("法律概念词典")
+        verbose_name_plural = _("法律概念词典")
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return f"{self.term} → {self.expansions[:60]}"
+
+    @property
+    def expansion_list(self) -> list[str]:
+        out = []
+        for t in _SYNONYM_SPLIT.split(self.expansions or ""):
+            t = t.strip()
+            if t and t != self.term and t not in out:
+                out.append(t)
+        return out
+
+    def clean(self):
+        self.term = (self.term or "").strip()
+        terms = self.expansion_list
+        if not terms:
+            raise ValidationError({"expansions": _("至少填写一个扩展词，用逗号分隔。")})
+        if any(len(t) > 30 or any(ch.isspace() for ch in t) for t in [self.term, *terms]):
+            raise ValidationError({"expansions": _("每个词不超过30个字符，且不能包含空格。")})
+
+
 class TypicalCase(models.Model):
     title = models.CharField(_("标题"), max_length=200)
     county = models.CharField(_("县区"), max_length=6, choices=County.choices)
     year = models.PositiveSmallIntegerField(_("年度"))
     dispute_type = models.CharField(_("争议类型"), max_length=20, choices=DisputeType.choices)
     tags = models.JSONField(_("关键词"), default=list, blank=True)
+    topics = models.ManyToManyField(Topic, verbose_name=_("专题"), blank=True, related_name="typical_cases")
     agencies = models.JSONField(_("参与机构"), default=list, blank=True)
     channel = models.CharField(_("来源渠道"), max_length=30, choices=Channel.choices, blank=True)
     outcome = models.CharField(_("结果"), max_length=40, choices=ClosingCode.choices, blank=True)
@@ -165,6 +248,12 @@ class TypicalCase(models.Model):
     def checklist_complete(self) -> bool:
         return all(self.checklist.get(code) for code, _label in DEIDENTIFICATION_CHECKLIST)
 
+    @property
+    def topic_names(self) -> list[str]:
+        if not self.pk:
+            return []
+        return [t.name for t in self.topics.all()]
+
     def snapshot(self) -> dict:
         """The published content and state of this version, as stored in TypicalCaseVersion."""
         return {
@@ -173,6 +262,7 @@ class TypicalCase(models.Model):
             "outcome": self.outcome, "amount_yuan": str(self.amount_yuan), "workers_count": self.workers_count,
             "summary": self.summary, "handling": self.handling, "significance": self.significance,
             "legal_basis": self.legal_basis, "status": self.status, "employer_policy": self.employer_policy,
+            "topics": self.topic_names,
         }
 
 
@@ -232,9 +322,6 @@ class TypicalCaseEvent(AppendOnlyModel):
     @property
     def action_label(self) -> str:
         return str(ACTION_LABELS.get(self.action, self.action))
-
-
-_SYNONYM_SPLIT = re.compile(r"[,，、/;；]+")
 
 
 def parse_synonym_rule(rule: str) -> tuple[list[str], list[str]]:

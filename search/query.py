@@ -37,6 +37,13 @@ PHRASE_BOOST = 1.0
 BAG_BOOST = 1.0
 BAG_MINIMUM_SHOULD_MATCH = 0.6
 SYNONYM_MINIMUM_SHOULD_MATCH = 0.75
+# Concept-dictionary expansions (三期 → 哺乳期 …) score below the typed word and its synonyms,
+# as exact phrases only (search.understanding).
+CONCEPT_BOOST = 0.6
+MAX_EXPANSIONS = 12
+# A query word that is a primary dispute type (欠薪, 工伤 …) also matches cases filed under that
+# type whose text words it differently, with this constant score (a floor, not a ranking signal).
+FIELD_MATCH_SCORE = 1.0
 
 # Facets: request/response key → index field.
 FACETS = {
@@ -45,6 +52,7 @@ FACETS = {
     "year": "year",
     "agency": "agencies",
     "outcome": "outcome",
+    "topic": "topics",
 }
 SORTS = ("relevance", "date", "date_asc", "amount", "amount_asc")
 
@@ -65,6 +73,11 @@ class Alternative:
     boost: float = 1.0
     bag: bool = True
     minimum_should_match: float = BAG_MINIMUM_SHOULD_MATCH
+    # When set, the wording is a value of this keyword field (constant score), not text.
+    field: str = ""
+    # A concept-dictionary expansion: a clause's expansions count only by their best match,
+    # so many narrower terms never outweigh the typed word itself.
+    expansion: bool = False
 
     def required(self, n_tokens: int) -> int:
         # Elasticsearch's rounding of a minimum_should_match percentage: down, at least one.
@@ -77,9 +90,15 @@ class Alternative:
 
 @dataclass(frozen=True)
 class TermClause:
-    """One word of the query: the best of its wordings (the word itself, its synonyms)."""
+    """One word of the query: the best of its wordings (the word itself, its synonyms, its expansions)."""
 
     alternatives: tuple[Alternative, ...]
+
+    def grouped(self) -> tuple[list[Alternative], list[Alternative]]:
+        """(the word and its synonyms, its concept expansions) — backends put the expansions
+        under one dis_max without tie-breaking, scored as one more wording."""
+        return ([a for a in self.alternatives if not a.expansion],
+                [a for a in self.alternatives if a.expansion])
 
 
 @dataclass
@@ -94,13 +113,18 @@ class TextQuery:
 
     def highlight_terms(self) -> list[str]:
         """The surface strings worth marking in a result, longest first."""
-        terms = {a.text for c in self.should for a in c.alternatives} | {p.text for p in self.must}
+        terms = {a.text for c in self.should for a in c.alternatives if not a.field} | {p.text for p in self.must}
         return sorted((t for t in terms if t), key=len, reverse=True)
 
     def for_highlighting(self) -> TextQuery:
         """The same query with only the typed words' bags: a synonym is marked whole or not at all."""
-        should = [TermClause(alternatives=clause.alternatives[:1] + tuple(
-            Alternative(a.text, a.boost, bag=False) for a in clause.alternatives[1:])) for clause in self.should]
+        should = []
+        for clause in self.should:
+            first = clause.alternatives[0].text
+            # An expansion that contains the typed word (工伤 → 工伤认定) would hide the word's own mark.
+            rest = tuple(Alternative(a.text, a.boost, bag=False, expansion=a.expansion)
+                         for a in clause.alternatives[1:] if not a.field and not (a.expansion and first in a.text))
+            should.append(TermClause(alternatives=clause.alternatives[:1] + rest))
         return TextQuery(should=should, must=list(self.must))
 
 
@@ -126,12 +150,26 @@ class SearchRequest:
     exclude_ids: list[int] = field(default_factory=list)
     # Structured should-clauses that only add to the score of documents that match the text.
     boosts: list[tuple[str, str, float]] = field(default_factory=list)
+    # (index field, value, factor): a document whose field holds the value scores `factor`
+    # times its text score (query understanding: 旬阳 欠薪 puts 旬阳市's wage cases first).
+    multipliers: list[tuple[str, str | int, float]] = field(default_factory=list)
     highlight: bool = True
     facets: bool = True
+    # Seconds an engine server may take before the answer counts as unavailable (None: its default).
+    timeout: float | None = None
 
     @property
     def offset(self) -> int:
         return (self.page - 1) * self.page_size
+
+    def multiplier_groups(self) -> list[tuple[float, list[tuple[str, str | int]]]]:
+        """Multipliers by factor: one clause per factor, matching any of its (field, value) pairs,
+        so the text query is repeated once per factor rather than once per recognised word."""
+        groups: dict[float, list[tuple[str, str | int]]] = {}
+        for field_name, value, factor in self.multipliers:
+            if factor > 1:
+                groups.setdefault(factor, []).append((field_name, value))
+        return sorted(groups.items(), reverse=True)
 
 
 @dataclass
@@ -148,6 +186,11 @@ class SearchResult:
     hits: list[SearchHit]
     facets: dict[str, list[dict]] = field(default_factory=dict)
     backend: str = ""
+    # Query understanding, for the page and the API: what was recognised, the filters a
+    # query of only such words became, and a "您是不是要找" suggestion.
+    entities: list = field(default_factory=list)
+    understood_filters: dict[str, list] = field(default_factory=dict)
+    suggestion: str = ""
 
 
 @dataclass

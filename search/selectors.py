@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import functools
+import threading
+import time
 from collections.abc import Iterable
 
 from django.db.models import Q, QuerySet
@@ -15,11 +17,14 @@ from parties.models import County
 
 from . import permissions
 from .backends import get_backend
-from .models import PartnerAgency, SavedSearch, TypicalCase, TypicalCaseStatus
-from .query import FACETS, SORTS, SearchRequest, SearchResult, build_text_query
-from .synonyms import synonym_map
+from .lexicon import lexicon
+from .models import PartnerAgency, SavedSearch, Topic, TypicalCase, TypicalCaseStatus
+from .query import FACETS, SORTS, SearchRequest, SearchResult
+from .understanding import Understood, near_suggestion, understand
 
 MAX_PAGE_SIZE = 100
+# A query that finds fewer cases than this gets a "您是不是要找" suggestion if one exists.
+FEW_RESULTS = 3
 
 
 class SearchParameterError(ValueError):
@@ -57,6 +62,13 @@ def normalize_filters(raw: dict[str, Iterable[str]]) -> dict[str, list]:
         values = [v.strip() for v in values if v is not None and str(v).strip()]
         if key not in FACETS or not values:
             continue
+        if key == "topic":
+            names = set(Topic.objects.filter(name__in=values).values_list("name", flat=True))
+            unknown = [v for v in values if v not in names]
+            if unknown:
+                raise SearchParameterError(key, _("无法识别的筛选值：%(value)s") % {"value": unknown[0]})
+            out[FACETS[key]] = values
+            continue
         if key == "year":
             years = []
             for v in values:
@@ -78,8 +90,11 @@ def normalize_filters(raw: dict[str, Iterable[str]]) -> dict[str, list]:
 def search_typical_cases(
     *, user, q: str = "", filters: dict[str, Iterable[str]] | None = None, sort: str = "relevance",
     page: int = 1, page_size: int = 20, include_drafts: bool = False, highlight: bool = True,
+    exact: bool = False,
 ) -> SearchResult:
-    """Full-text search with facets; raises SearchParameterError or backends.SearchUnavailable."""
+    """Full-text search with facets; raises SearchParameterError or backends.SearchUnavailable.
+
+    The query is understood first (search.understanding); `exact` searches every word as text."""
     if sort not in SORTS:
         raise SearchParameterError("sort", _("排序方式只能是：%(sorts)s") % {"sorts": "、".join(SORTS)})
     if page < 1:
@@ -88,14 +103,29 @@ def search_typical_cases(
         raise SearchParameterError("page_size", _("每页条数应在1到%(max)s之间。") % {"max": MAX_PAGE_SIZE})
     if page * page_size > 10_000:
         raise SearchParameterError("page", _("页码超出范围，请缩小检索条件。"))
-    request = SearchRequest(
-        text=build_text_query(q, synonym_map()),
-        filters=normalize_filters(filters or {}),
-        sort=sort, page=page, page_size=page_size,
-        access=permissions.access_for(user, include_drafts=include_drafts),
-        highlight=highlight,
-    )
-    return get_backend().search(request)
+    lex = lexicon()
+    understood = understand(q, lex, recognise_entities=not exact)
+    request = request_for(understood, filters or {})
+    request.sort, request.page, request.page_size = sort, page, page_size
+    request.access = permissions.access_for(user, include_drafts=include_drafts)
+    request.highlight = highlight
+    result = get_backend().search(request)
+    result.entities = understood.entities
+    result.understood_filters = understood.filters
+    result.suggestion = understood.suggestion
+    if not result.suggestion and q and not understood.filters and result.count < FEW_RESULTS:
+        result.suggestion = near_suggestion(q, lex)
+    return result
+
+
+def request_for(understood: Understood, filters: dict[str, Iterable[str]]) -> SearchRequest:
+    """The engine request of an understood query and the page's facet filters (validated)."""
+    merged = {k: list(v) for k, v in filters.items()}
+    for key, values in understood.filters.items():
+        merged.setdefault(key, [])
+        merged[key] += [str(v) for v in values if str(v) not in merged[key]]
+    return SearchRequest(text=understood.text, filters=normalize_filters(merged),
+                         multipliers=list(understood.multipliers))
 
 
 def typical_cases_visible_to(user) -> QuerySet[TypicalCase]:
@@ -149,3 +179,44 @@ def similar_precedents_for_case(case, limit: int = 5) -> list:
     from .similarity import similar_to_case
 
     return similar_to_case(case, limit=limit)
+
+
+class _Breaker:
+    """After the engine failed or was slow, the case page's panel says "unavailable" at once
+    for a while instead of waiting again on every page (issue 9 item 10)."""
+
+    def __init__(self):
+        self.open_until = 0.0
+        self.lock = threading.Lock()
+
+    def is_open(self) -> bool:
+        return time.monotonic() < self.open_until
+
+    def trip(self, seconds: float) -> None:
+        with self.lock:
+            self.open_until = time.monotonic() + seconds
+
+    def reset(self) -> None:
+        with self.lock:
+            self.open_until = 0.0
+
+
+similar_breaker = _Breaker()
+
+
+def similar_precedents_for_case_page(case, limit: int = 5) -> list:
+    """The case page's panel: a short timeout (CONCORD_SIMILAR_TIMEOUT_SECONDS, 1 s) and a circuit
+    breaker (CONCORD_SIMILAR_BREAKER_SECONDS, 30 s). Raises SearchUnavailable."""
+    from django.conf import settings
+
+    from .backends import SearchUnavailable
+    from .similarity import similar_to_case
+
+    if similar_breaker.is_open():
+        raise SearchUnavailable("circuit open")
+    try:
+        return similar_to_case(case, limit=limit,
+                               timeout=float(getattr(settings, "CONCORD_SIMILAR_TIMEOUT_SECONDS", 1.0)))
+    except SearchUnavailable:
+        similar_breaker.trip(float(getattr(settings, "CONCORD_SIMILAR_BREAKER_SECONDS", 30)))
+        raise

@@ -27,17 +27,18 @@ from mediation.lib.templatetags.concord import format_date
 from parties.models import AgencyKind, AgencyUnit, County, Industry
 
 from . import deidentify, permissions
-from .indexing import queue_alerts, queue_index
 from .models import (
     DEIDENTIFICATION_CHECKLIST,
     EmployerPolicy,
     PartnerAgency,
+    Topic,
     TypicalCase,
     TypicalCaseEvent,
     TypicalCaseStatus,
     TypicalCaseVersion,
     label_of,
 )
+from .tasks import queue_alerts, queue_index
 
 S = TypicalCaseStatus
 
@@ -119,11 +120,13 @@ def _lock(typical_case_id: int) -> TypicalCase:
 
 
 def _record(tc: TypicalCase, *, user, action: str, from_status: str, summary: str = "",
-            changes: dict | None = None, created: bool = False) -> None:
+            changes: dict | None = None, created: bool = False, topics: list | None = None) -> None:
     """Bump the version, keep the snapshot, write the audit event, queue indexing."""
     if not created:
         tc.version += 1
     tc.save()
+    if topics is not None:
+        tc.topics.set(topics)
     staff = permissions.staff_of(user)
     TypicalCaseVersion.objects.create(
         typical_case=tc, version=tc.version, status=tc.status, snapshot=tc.snapshot(), action=action,
@@ -140,6 +143,17 @@ def _record(tc: TypicalCase, *, user, action: str, from_status: str, summary: st
 def _require(allowed: bool) -> None:
     if not allowed:
         raise PermissionDenied(_("您没有执行此操作的权限。"))
+
+
+def _clean_topics(values: dict) -> list[Topic] | None:
+    """The topics (专题) of the edit, or None when the edit does not touch them."""
+    if "topics" not in values:
+        return None
+    wanted = [int(v) if not isinstance(v, Topic) else v.pk for v in (values["topics"] or [])]
+    topics = list(Topic.objects.filter(pk__in=wanted))
+    if len(topics) != len(set(wanted)):
+        raise ValidationError({"topics": _("无法识别的专题。")})
+    return topics
 
 
 def _clean_values(values: dict) -> dict:
@@ -260,9 +274,10 @@ def typical_case_create(*, user, values: dict) -> TypicalCase:
     _require(permissions.can_nominate(user))
     tc = TypicalCase(**_clean_values(values), status=S.DRAFTING, nominated_by=user, agency=user.staff.agency,
                      employer_policy=_default_employer_policy())
+    topics = _clean_topics(values)
     _ensure_identity_free(tc)
     tc.full_clean()
-    _record(tc, user=user, action="create", from_status="", created=True)
+    _record(tc, user=user, action="create", from_status="", created=True, topics=topics)
     return tc
 
 
@@ -273,12 +288,19 @@ def typical_case_update(*, user, typical_case_id: int, values: dict) -> TypicalC
     tc = _lock(typical_case_id)
     _require(permissions.can_edit(user, tc))
     cleaned = _clean_values(values)
+    topics = _clean_topics(values)
     changes = {}
     for name, value in cleaned.items():
         old = getattr(tc, name)
         if old != value:
             changes[name] = {"from": str(old), "to": str(value)}
             setattr(tc, name, value)
+    if topics is not None:
+        old_names, new_names = sorted(tc.topic_names), sorted(t.name for t in topics)
+        if old_names != new_names:
+            changes["topics"] = {"from": "、".join(old_names), "to": "、".join(new_names)}
+        else:
+            topics = None
     if not changes:
         return tc
     from_status = tc.status
@@ -291,7 +313,7 @@ def typical_case_update(*, user, typical_case_id: int, values: dict) -> TypicalC
             raise ValidationError(findings, code="pii")
     _ensure_identity_free(tc)
     tc.full_clean()
-    _record(tc, user=user, action="edit", from_status=from_status, changes=changes,
+    _record(tc, user=user, action="edit", from_status=from_status, changes=changes, topics=topics,
             summary=_("修改了：%(fields)s") % {"fields": "、".join(changes)})
     return tc
 

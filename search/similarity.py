@@ -54,13 +54,14 @@ def salient_terms(text: str, limit: int = MAX_TERMS) -> list[tuple[str, float]]:
     return [(w, round(0.5 + 0.5 * s / top, 3)) for w, s in terms]
 
 
-def _run(text: str, *, boosts: list[tuple[str, str, float]], exclude_ids: list[int], limit: int) -> list[SearchHit]:
+def _run(text: str, *, boosts: list[tuple[str, str, float]], exclude_ids: list[int], limit: int,
+         timeout: float | None = None) -> list[SearchHit]:
     terms = salient_terms(text)
     if not terms:
         return []
     request = SearchRequest(
         text=weighted_text_query(terms), page_size=limit, access=Access(public_only=True),
-        exclude_ids=exclude_ids, boosts=boosts, highlight=False, facets=False,
+        exclude_ids=exclude_ids, boosts=boosts, highlight=False, facets=False, timeout=timeout,
     )
     return get_backend().search(request).hits
 
@@ -91,11 +92,11 @@ def case_query_text(case) -> str:
     return scrubbed.replace("某", " ")
 
 
-def similar_to_case(case, limit: int = 5) -> list[SearchHit]:
+def similar_to_case(case, limit: int = 5, timeout: float | None = None) -> list[SearchHit]:
     from mediation.cases.models import DisputeType
     from parties.models import County
 
     types = {label_of(DisputeType, c.dispute_type) for c in case.claims.all()}
     boosts = [("dispute_type", t, SAME_TYPE_BOOST) for t in sorted(types)]
     boosts.append(("county", label_of(County, case.county), SAME_COUNTY_BOOST))
-    return _run(case_query_text(case), boosts=boosts, exclude_ids=[], limit=limit)
+    return _run(case_query_text(case), boosts=boosts, exclude_ids=[], limit=limit, timeout=timeout)

@@ -13,6 +13,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
+from mediation.lib.idempotency import idempotent_post
+
 from . import permissions, selectors, services
 from .backends import SearchUnavailable
 from .forms import ChecklistForm, DeidentifyForm, ReasonForm, SavedSearchForm, TypicalCaseForm
@@ -20,7 +22,7 @@ from .models import DEIDENTIFICATION_CHECKLIST, TypicalCaseStatus
 from .query import FACETS, SORTS
 
 FACET_LABELS = {"county": _lazy("县区"), "dispute_type": _lazy("争议类型"), "year": _lazy("年度"),
-                "agency": _lazy("参与机构"), "outcome": _lazy("结果")}
+                "agency": _lazy("参与机构"), "outcome": _lazy("结果"), "topic": _lazy("专题")}
 SORT_LABELS = {"relevance": _lazy("相关度"), "date": _lazy("最新"), "date_asc": _lazy("最早"),
                "amount": _lazy("金额从高到低"), "amount_asc": _lazy("金额从低到高")}
 PAGE_SIZE = 20
@@ -42,6 +44,7 @@ def _search_params(request: HttpRequest) -> dict:
         "sort": request.GET.get("sort", "relevance") or "relevance",
         "page": request.GET.get("page", "1") or "1",
         "include_drafts": request.GET.get("scope") == "all",
+        "exact": request.GET.get("exact") == "1",
     }
 
 
@@ -92,9 +95,10 @@ def search_view(request: HttpRequest) -> HttpResponse:
             raise selectors.SearchParameterError("page", _("页码应为正整数。"))
         result = selectors.search_typical_cases(
             user=request.user, q=params["q"], filters=params["filters"], sort=params["sort"], page=page,
-            page_size=PAGE_SIZE, include_drafts=params["include_drafts"],
+            page_size=PAGE_SIZE, include_drafts=params["include_drafts"], exact=params["exact"],
         )
         context["result"] = result
+        context.update(_understood(request, params["q"], result))
         context["facets"] = _facet_links(request, result.facets)
         context["page"] = page
         context["pages"] = max(1, -(-result.count // PAGE_SIZE))
@@ -112,6 +116,24 @@ def search_view(request: HttpRequest) -> HttpResponse:
         for key in FACETS for value in request.GET.getlist(key)
     ]
     return render(request, "search/search.html", context, status=status)
+
+
+def _understood(request: HttpRequest, q: str, result) -> dict:
+    """Chips for a query that became filters (旬阳 2024年 → 县区：旬阳市 ×, 年度：2024 ×),
+    the link that searches the same words as plain text, and the "您是不是要找" link."""
+    chips = []
+    for entity in result.entities:
+        if entity.facet not in result.understood_filters:
+            continue
+        rest = " ".join(w for w in q.replace(entity.text, " ").split())
+        chips.append({"label": FACET_LABELS[entity.facet], "value": entity.value,
+                      "url": _url_with(request, q=rest or None)})
+    return {
+        "understood_chips": chips,
+        "exact_url": _url_with(request, exact="1") if chips else "",
+        "suggestion": result.suggestion,
+        "suggestion_url": _url_with(request, q=result.suggestion, exact=None) if result.suggestion else "",
+    }
 
 
 def _remove_filter_url(request: HttpRequest, key: str, value: str) -> str:
@@ -165,6 +187,7 @@ def pipeline_view(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@idempotent_post
 def nominate_view(request: HttpRequest, case_id: int) -> HttpResponse:
     from mediation.cases.selectors import case_get_for_user
 
@@ -185,6 +208,7 @@ def nominate_view(request: HttpRequest, case_id: int) -> HttpResponse:
 
 
 @login_required
+@idempotent_post
 def create_view(request: HttpRequest) -> HttpResponse:
     if not permissions.can_nominate(request.user):
         raise PermissionDenied
@@ -227,6 +251,7 @@ def edit_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@idempotent_post
 def deidentify_view(request: HttpRequest, pk: int) -> HttpResponse:
     tc = selectors.typical_case_get_for_user(request.user, pk)
     if not permissions.can_edit(request.user, tc):
@@ -256,6 +281,7 @@ def deidentify_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
+@idempotent_post
 def submit_view(request: HttpRequest, pk: int) -> HttpResponse:
     tc = selectors.typical_case_get_for_user(request.user, pk)
     try:
@@ -269,6 +295,7 @@ def submit_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@idempotent_post
 def review_view(request: HttpRequest, pk: int) -> HttpResponse:
     tc = selectors.typical_case_get_for_user(request.user, pk)
     if not permissions.is_approver(request.user):
@@ -301,6 +328,7 @@ def review_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
+@idempotent_post
 def unpublish_view(request: HttpRequest, pk: int) -> HttpResponse:
     tc = selectors.typical_case_get_for_user(request.user, pk)
     form = ReasonForm(request.POST)
@@ -319,6 +347,7 @@ def unpublish_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
+@idempotent_post
 def saved_search_create_view(request: HttpRequest) -> HttpResponse:
     _staff_required(request)
     form = SavedSearchForm(request.POST)
@@ -352,3 +381,22 @@ def saved_search_delete_view(request: HttpRequest, pk: int) -> HttpResponse:
     services.saved_search_delete(user=request.user, saved_search_id=pk)
     messages.success(request, _("已删除保存的检索。"))
     return redirect("search:saved_searches")
+
+
+@login_required
+def case_similar(request, case_id):
+    """The similar-precedents panel of the case page, fetched after the page has loaded: a slow
+    or dead search engine delays only this panel, about a second at most, and it says so."""
+    from mediation.cases.selectors import case_get_for_user
+
+    from .backends import SearchUnavailable
+    from .selectors import similar_precedents_for_case_page
+
+    case = case_get_for_user(request.user, case_id)
+    try:
+        similar = {"items": similar_precedents_for_case_page(case, limit=5), "unavailable": None}
+    except SearchUnavailable as exc:
+        similar = {"items": [], "unavailable": exc.user_message}
+    fragment = request.headers.get("X-Requested-With") == "fetch"
+    template = "search/_similar_panel.html" if fragment else "search/similar_for_case_page.html"
+    return render(request, template, {"case": case, "similar": similar})

@@ -116,7 +116,10 @@ def referral_chosen(kind):
 
 class CaseFlow(flow.Flow):
     process_class = CaseProcess
-    lock_impl = lock.select_for_update_lock
+    # Waits for the other transaction instead of failing at once: a task page runs in one
+    # transaction with its submission token (mediation.lib.idempotency), where a failed NOWAIT
+    # could not be retried.
+    lock_impl = lock.SelectForUpdateLock(nowait=False, attempts=1)
     process_title = _("调解案件")
 
     # T1–T2 — intake by the union (walk-in, 12351, online, screening), a court

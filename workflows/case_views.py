@@ -168,8 +168,11 @@ def mediate(request, task):
     action = request.POST.get("action") if request.method == "POST" else None
     session_form = SessionRecordForm(request.POST if action == "session" else None, request.FILES or None,
                                      initial={"held_at": timezone.localtime().replace(second=0, microsecond=0)})
-    outcome_form = MediationOutcomeForm(request.POST if action == "outcome" else None,
-                                        initial={"on": timezone.localdate()})
+    outcome_initial = {"on": timezone.localdate()}
+    if request.GET.get("refer") == "INSPECTION":
+        # From the possible-child-labour warning on the case page.
+        outcome_initial.update(outcome="failed", referral_kinds=["INSPECTION"])
+    outcome_form = MediationOutcomeForm(request.POST if action == "outcome" else None, initial=outcome_initial)
     if action == "session" and session_form.is_valid():
         d = session_form.cleaned_data
         uploads = [d["attachment"]] if d.get("attachment") else []
@@ -266,7 +269,10 @@ def follow_up(request, task):
     payment_form = PaymentForm(request.POST if action == "payment" else None,
                                initial={"paid_on": timezone.localdate()})
     visit_form = VisitForm(request.POST if action == "visit" else None, initial={"visited_on": timezone.localdate()})
-    outcome_form = FollowUpForm(request.POST if action == "outcome" else None, initial={"on": timezone.localdate()})
+    outcome_initial = {"on": timezone.localdate()}
+    if request.GET.get("refer") == "INSPECTION":
+        outcome_initial.update(outcome="refer", referral_kinds=["INSPECTION"])
+    outcome_form = FollowUpForm(request.POST if action == "outcome" else None, initial=outcome_initial)
     if action == "payment" and payment_form.is_valid():
         d = payment_form.cleaned_data
         instalment = Instalment.objects.filter(agreement__case=case, pk=d["instalment"]).first()

@@ -19,11 +19,17 @@ from viewflow.workflow import flow, lock
 from mediation.supervision.models import (
     CLOSED_STATUSES,
     Conclusion,
+    DraftState,
     LetterKind,
     MatterStatus,
     SupervisionProcess,
 )
-from mediation.supervision.services import matter_grant_access, matter_register, procuratorate_refer
+from mediation.supervision.services import (
+    latest_draft,
+    matter_grant_access,
+    matter_register,
+    procuratorate_refer,
+)
 from parties.models import Role
 
 from . import supervision_views as views
@@ -74,6 +80,15 @@ def conclusion_is(value):
     return cond
 
 
+def draft_issued(kind):
+    """The chair's sign-off outcome (services.SignOff), as recorded on the latest draft."""
+    def cond(activation):
+        draft = latest_draft(activation.process.matter, kind)
+        return draft is not None and draft.state == DraftState.ISSUED
+
+    return cond
+
+
 def status_is(*values):
     def cond(activation):
         return _matter(activation).status in values
@@ -83,7 +98,10 @@ def status_is(*values):
 
 class SupervisionFlow(flow.Flow):
     process_class = SupervisionProcess
-    lock_impl = lock.select_for_update_lock
+    # Waits for the other transaction instead of failing at once: a task page runs in one
+    # transaction with its submission token (mediation.lib.idempotency), where a failed NOWAIT
+    # could not be retried.
+    lock_impl = lock.SelectForUpdateLock(nowait=False, attempts=1)
     process_title = _("一函两书监督事项")
 
     # A clue is found (mediation case, 12351, risk screening, procuratorate clue).
@@ -106,11 +124,22 @@ class SupervisionFlow(flow.Flow):
 
     # 提示函: delivered, then the reply (optional date, D42) or its absence is recorded
     # with the union's verification. Rectified → closed; ignored → 意见书.
+    # Every letter: the supervisor drafts it, the union's chair or vice-chair signs it off
+    # (签发: issued) or returns it with the reason (back to the draft).
     issue_reminder = (
         flow.View(views.issue_reminder)
         .Annotation(title=_("制发提示函"))
         .onCreate(route_to(Role.LABOR_SUPERVISOR, handling_union))
-        .Next(this.follow_reminder)
+        .Next(this.sign_off_reminder)
+    )
+    sign_off_reminder = (
+        flow.View(views.sign_off)
+        .Annotation(title=_("签发提示函"))
+        .onCreate(route_to(Role.UNION_CHAIR, handling_union))
+        .Next(this.after_sign_off_reminder)
+    )
+    after_sign_off_reminder = (
+        flow.If(draft_issued(LetterKind.REMINDER)).Then(this.follow_reminder).Else(this.issue_reminder)
     )
     follow_reminder = (
         flow.View(views.follow_letter)
@@ -126,7 +155,16 @@ class SupervisionFlow(flow.Flow):
         flow.View(views.issue_opinion)
         .Annotation(title=_("制发意见书"))
         .onCreate(route_to(Role.LABOR_SUPERVISOR, handling_union))
-        .Next(this.follow_opinion)
+        .Next(this.sign_off_opinion)
+    )
+    sign_off_opinion = (
+        flow.View(views.sign_off)
+        .Annotation(title=_("签发意见书"))
+        .onCreate(route_to(Role.UNION_CHAIR, handling_union))
+        .Next(this.after_sign_off_opinion)
+    )
+    after_sign_off_opinion = (
+        flow.If(draft_issued(LetterKind.OPINION)).Then(this.follow_opinion).Else(this.issue_opinion)
     )
     follow_opinion = (
         flow.View(views.follow_letter)
@@ -141,7 +179,17 @@ class SupervisionFlow(flow.Flow):
         flow.View(views.issue_recommendation)
         .Annotation(title=_("制发建议书"))
         .onCreate(route_to(Role.LABOR_SUPERVISOR, handling_union))
-        .Next(this.deliver_recommendation)
+        .Next(this.sign_off_recommendation)
+    )
+    sign_off_recommendation = (
+        flow.View(views.sign_off)
+        .Annotation(title=_("签发建议书"))
+        .onCreate(route_to(Role.UNION_CHAIR, handling_union))
+        .Next(this.after_sign_off_recommendation)
+    )
+    after_sign_off_recommendation = (
+        flow.If(draft_issued(LetterKind.RECOMMENDATION)).Then(this.deliver_recommendation)
+        .Else(this.issue_recommendation)
     )
     deliver_recommendation = (
         flow.View(views.deliver_recommendation)

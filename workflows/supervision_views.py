@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from mediation.supervision import services
+from mediation.supervision import documents, services
 from mediation.supervision.forms import (
     CloseDeclinedForm,
     DeliveryForm,
@@ -22,11 +22,12 @@ from mediation.supervision.forms import (
     ReminderForm,
     ReplyForm,
     ResultForm,
+    SignOffForm,
     VerifyForm,
     ViolationFormSet,
 )
-from mediation.supervision.models import LetterKind
-from mediation.supervision.services import inspection_agency_for, office_for
+from mediation.supervision.models import DraftState, LetterKind
+from mediation.supervision.services import inspection_agency_for
 
 from .task_pages import complete_from_form
 
@@ -47,8 +48,14 @@ def _complete(request, task, form, work, done_message):
 
 
 def _letter_kwargs(d: dict) -> dict:
-    return {k: d.get(k) for k in ("subject", "facts", "legal_basis", "requirements", "issued_on", "reply_due",
-                                  "cc", "signatory")} | {"co_issuers": list(d.get("co_issuers") or [])}
+    """The form's fields for services.letter_draft; a 提示函/意见书's reply date is never typed (its clock's)."""
+    keys = ("subject", "facts", "legal_basis", "requirements", "cc")
+    kwargs = {k: d.get(k) for k in keys} | {"co_issuers": list(d.get("co_issuers") or [])}
+    if "request_reply" in d:
+        kwargs["request_reply"] = d["request_reply"]
+    if "reply_due" in d:
+        kwargs["reply_due"] = d["reply_due"]
+    return kwargs
 
 
 def investigate(request, task):
@@ -69,48 +76,59 @@ def investigate(request, task):
     return _page(request, task, "investigate.html", form=form)
 
 
-def _letter_initial(matter):
-    office = office_for(matter.agency)
-    return {"signatory": office.signatory, "issued_on": timezone.localdate()}
+def _letter_initial(matter, kind):
+    """A redraft starts from the returned draft's text."""
+    draft = services.latest_draft(matter, kind)
+    if draft is None or draft.state != DraftState.RETURNED:
+        return {}
+    return {k: v for k, v in draft.payload.items() if k in ("subject", "facts", "legal_basis", "requirements", "cc")}
+
+
+def _returned(matter, kind):
+    draft = services.latest_draft(matter, kind)
+    return draft if draft is not None and draft.state == DraftState.RETURNED else None
 
 
 def issue_reminder(request, task):
     matter = matter_of(task)
-    form = ReminderForm(request.POST or None, county=matter.county, initial=_letter_initial(matter))
+    form = ReminderForm(request.POST or None, county=matter.county,
+                        initial=_letter_initial(matter, LetterKind.REMINDER))
     if request.method == "POST" and form.is_valid():
         kwargs = _letter_kwargs(form.cleaned_data)
         response = _complete(
             request, task, form,
-            lambda activation: services.letter_issue(actor=request.user, matter=matter, kind=LetterKind.REMINDER,
+            lambda activation: services.letter_draft(actor=request.user, matter=matter, kind=LetterKind.REMINDER,
                                                      **kwargs),
-            _("提示函已制发。"),
+            _("提示函已报送工会主席或副主席签发。"),
         )
         if response:
             return response
-    return _page(request, task, "letter.html", form=form, kind_label=LetterKind.REMINDER.label)
+    return _page(request, task, "letter.html", form=form, kind_label=LetterKind.REMINDER.label,
+                 returned=_returned(matter, LetterKind.REMINDER))
 
 
 def issue_opinion(request, task):
     matter = matter_of(task)
-    form = OpinionForm(request.POST or None, county=matter.county, initial=_letter_initial(matter))
+    form = OpinionForm(request.POST or None, county=matter.county, initial=_letter_initial(matter, LetterKind.OPINION))
     formset = ViolationFormSet(request.POST or None, prefix="v")
     if request.method == "POST" and form.is_valid() and formset.is_valid():
         kwargs = _letter_kwargs(form.cleaned_data)
         violations = [f.cleaned_data for f in formset.forms if f.has_content()]
         response = _complete(
             request, task, form,
-            lambda activation: services.letter_issue(actor=request.user, matter=matter, kind=LetterKind.OPINION,
+            lambda activation: services.letter_draft(actor=request.user, matter=matter, kind=LetterKind.OPINION,
                                                      violations=violations, **kwargs),
-            _("意见书已制发。"),
+            _("意见书已报送工会主席或副主席签发。"),
         )
         if response:
             return response
-    return _page(request, task, "letter.html", form=form, formset=formset, kind_label=LetterKind.OPINION.label)
+    return _page(request, task, "letter.html", form=form, formset=formset, kind_label=LetterKind.OPINION.label,
+                 returned=_returned(matter, LetterKind.OPINION))
 
 
 def issue_recommendation(request, task):
     matter = matter_of(task)
-    initial = _letter_initial(matter) | {"department": inspection_agency_for(matter)}
+    initial = _letter_initial(matter, LetterKind.RECOMMENDATION) | {"department": inspection_agency_for(matter)}
     form = RecommendationForm(request.POST or None, county=matter.county, initial=initial)
     opinion = matter.letters.filter(kind=LetterKind.OPINION).order_by("-id").first()
     if request.method == "POST" and form.is_valid():
@@ -118,15 +136,41 @@ def issue_recommendation(request, task):
         kwargs = _letter_kwargs(d)
         response = _complete(
             request, task, form,
-            lambda activation: services.letter_issue(
+            lambda activation: services.letter_draft(
                 actor=request.user, matter=matter, kind=LetterKind.RECOMMENDATION, department=d["department"],
                 recommended_actions=d["recommended_actions"], **kwargs),
-            _("建议书已制发。"),
+            _("建议书已报送工会主席或副主席签发。"),
         )
         if response:
             return response
     return _page(request, task, "letter.html", form=form, kind_label=LetterKind.RECOMMENDATION.label,
-                 previous=opinion)
+                 previous=opinion, returned=_returned(matter, LetterKind.RECOMMENDATION))
+
+
+SIGN_OFF_KINDS = {"sign_off_reminder": LetterKind.REMINDER, "sign_off_opinion": LetterKind.OPINION,
+                  "sign_off_recommendation": LetterKind.RECOMMENDATION}
+
+
+def sign_off(request, task):
+    """签发: the chair or vice-chair reads the draft as it will be printed, then issues it or returns it."""
+    matter = matter_of(task)
+    kind = SIGN_OFF_KINDS[task.flow_task.name]
+    draft = services.pending_draft(matter, kind)
+    form = SignOffForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        approve = d["decision"] == SignOffForm.APPROVE
+        response = _complete(
+            request, task, form,
+            lambda activation: services.letter_sign_off(actor=request.user, draft=draft, approve=approve,
+                                                        reason=d["reason"]),
+            _("文书已签发。") if approve else _("文书已退回拟稿人修改。"),
+        )
+        if response:
+            return response
+    text, problems = services.draft_preview(draft, signer=request.user)
+    return _page(request, task, "sign_off.html", form=form, draft=draft, kind_label=LetterKind(kind).label,
+                 blocks=documents.parse_blocks(text), problems=problems)
 
 
 FOLLOW_KINDS = {"follow_reminder": LetterKind.REMINDER, "follow_opinion": LetterKind.OPINION}

@@ -15,10 +15,12 @@ from django.views.decorators.http import require_POST
 from viewflow.workflow.fields import get_task_ref
 from viewflow.workflow.status import STATUS
 
+from mediation.cases import selectors as case_selectors
 from mediation.cases import services
 from mediation.cases.forms import RegistrationForm
 from mediation.cases.models import Channel
 from mediation.clocks.selectors import clocks_for_tasks
+from mediation.lib.idempotency import idempotent_post
 from parties.models import County
 
 from .engine import (
@@ -74,6 +76,7 @@ def inbox(request):
 
 
 @login_required
+@idempotent_post
 def task_detail(request, task_id):
     try:
         task = task_get_for_user(request.user, task_id)
@@ -103,6 +106,7 @@ def _task_not_actionable(request, task):
 
 @login_required
 @require_POST
+@idempotent_post
 def task_take(request, task_id):
     try:
         task = task_get_for_user(request.user, task_id)
@@ -123,6 +127,7 @@ def _may_register(user) -> str | None:
 
 
 @login_required
+@idempotent_post
 def register(request):
     """T1/T2: intake at the union, or a delegation by a court / a referral by arbitration."""
     family = _may_register(request.user)
@@ -137,8 +142,16 @@ def register(request):
     elif family == "arbitration":
         form.fields["channel"].choices = [(Channel.ARB_REFERRED, Channel.ARB_REFERRED.label)]
         form.fields["county"].initial = staff.agency.county
+    duplicates = []
     if request.method == "POST" and form.is_valid():
         kwargs = form.service_kwargs()
+        duplicates = list(case_selectors.open_cases_for_parties(
+            request.user, id_numbers=[w["id_number"] for w in kwargs["workers"]],
+            credit_codes=[r["credit_code"] for r in kwargs["respondents"] if r.get("credit_code")])[:5])
+        if duplicates and not form.cleaned_data.get("confirm_duplicate"):
+            form.add_error("confirm_duplicate", _("同一劳动者与同一单位已有未结案件，请先查看；确属新的争议的，勾选此项后再提交。"))
+            return render(request, "workflows/case/register.html",
+                          {"form": form, "family": family, "duplicates": duplicates})
         if family == "union":
             union = staff.agency
         else:
@@ -153,4 +166,4 @@ def register(request):
         else:
             messages.success(request, _("案件已登记：%(no)s") % {"no": case.case_no})
             return redirect("case_detail", case.pk)
-    return render(request, "workflows/case/register.html", {"form": form, "family": family})
+    return render(request, "workflows/case/register.html", {"form": form, "family": family, "duplicates": duplicates})

@@ -9,7 +9,7 @@ from rest_framework.response import Response
 from mediation.lib.masking import mask_id_number, mask_phone
 from mediation.lib.security import no_store
 
-from . import selectors, services
+from . import hooks, selectors, services
 
 
 class Pagination(PageNumberPagination):
@@ -74,8 +74,6 @@ def case_list(request):
 @no_store
 @api_view(["GET"])
 def case_detail(request, case_id):
-    from workflows.selectors import open_tasks_for_case
-
     case = selectors.case_detail_for_user(request.user, case_id)
     full = selectors.can_see_personal_data(request.user, case)
     if full and selectors.is_partner_view(request.user):
@@ -85,9 +83,9 @@ def case_detail(request, case_id):
     data.update({
         "facts": case.facts,
         "workers": [{
-            "name": cw.worker.name,
-            "id_number": cw.worker.id_number if full else mask_id_number(cw.worker.id_number),
-            "phone": cw.worker.phone if full else mask_phone(cw.worker.phone),
+            "name": cw.name,
+            "id_number": cw.id_number if full else mask_id_number(cw.id_number),
+            "phone": cw.phone if full else mask_phone(cw.phone),
             "is_representative": cw.is_representative, "amount_claimed": str(cw.amount_claimed),
         } for cw in case.case_workers.all()],
         "respondents": [{"name": str(r), "role": r.role,
@@ -96,7 +94,7 @@ def case_detail(request, case_id):
         "claims": [{"dispute_type": c.dispute_type, "subtype": c.subtype, "amount_claimed": str(c.amount_claimed),
                     "amount_agreed": str(c.amount_agreed) if c.amount_agreed is not None else None}
                    for c in case.claims.all()],
-        "open_tasks": [_task(t) for t in open_tasks_for_case(case)],
+        "open_tasks": [_task(t) for t in hooks.open_tasks_for_case(case)],
         "events": [{"time": e.created_at.isoformat(), "action": e.action, "summary": e.summary,
                     "actor": e.actor.username if e.actor_id else None,
                     "agency": e.agency.name if e.agency_id else None} for e in case.events.all()],
@@ -107,9 +105,7 @@ def case_detail(request, case_id):
 @no_store
 @api_view(["GET"])
 def task_list(request):
-    from workflows.selectors import inbox_for
-
-    tasks = inbox_for(request.user)
+    tasks = hooks.inbox_for(request.user)
     paginator = Pagination()
     page = paginator.paginate_queryset(tasks, request)
     rows = []

@@ -92,6 +92,7 @@ DEMO_USERS: tuple[DemoUser, ...] = (
     # 安康市总工会
     DemoUser("city_supervisor", "union:city", "杨文斌", (Role.UNION_SUPERVISOR,)),
     DemoUser("admin", "union:city", "周明远", (Role.ADMIN,), superuser=True),
+    DemoUser("city_chair", "union:city", "何建平", (Role.UNION_CHAIR,)),  # signs off the city's letters
     # 汉滨区总工会
     DemoUser("hb_intake", f"union:{HB}", "陈晓燕", (Role.INTAKE,)),
     DemoUser("hb_mediator", f"union:{HB}", "王建军", (Role.MEDIATOR,)),
@@ -99,6 +100,7 @@ DEMO_USERS: tuple[DemoUser, ...] = (
     DemoUser("hb_head", f"union:{HB}", "张国华", (Role.COMMITTEE_HEAD,)),
     DemoUser("hb_lsup", f"union:{HB}", "刘志强", (Role.LABOR_SUPERVISOR,)),
     DemoUser("hb_lsup2", f"union:{HB}", "赵丽娟", (Role.LABOR_SUPERVISOR,)),
+    DemoUser("hb_chair", f"union:{HB}", "陈立军", (Role.UNION_CHAIR,)),  # signs off the union's letters
     # 汉滨区 partner agencies
     DemoUser("hb_court", f"court:{HB}", "吴海涛", (Role.LIAISON,)),
     DemoUser("hb_procur", f"procuratorate:{HB}", "郑雅琴", (Role.LIAISON,)),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 import re
+import unicodedata
 from decimal import Decimal, InvalidOperation
 
 from django import forms
@@ -11,8 +12,14 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from parties.forms import CreditCodeField, PhoneField
 from parties.models import Agency, County, EmployerKind, Industry
-from parties.validators import validate_credit_code, validate_mobile, validate_resident_id
+from parties.validators import (
+    normalize_code,
+    normalize_phone,
+    validate_mobile,
+    validate_resident_id,
+)
 
 from .models import (
     MAX_AMOUNT,
@@ -46,22 +53,39 @@ def money_field(label, required=True):
     )
 
 
+MIGRANT_MARKS = {"农民工", "进城务工", "进城务工人员", "migrant"}
+
+
 def parse_worker_lines(text: str) -> tuple[list[dict], list[str]]:
-    """One worker a line: 姓名，身份证号，手机号，请求金额[，代表]. Returns (workers, errors by line)."""
+    """One worker a line: 姓名，身份证号，手机号，请求金额[，代表][，农民工].
+
+    The 农民工 flag is set only for the lines that say so (issue 9 item 4). ID numbers, phones
+    and amounts are normalised (full-width digits, look-alike X) before they are validated.
+    Returns (workers, errors by line).
+    """
     workers, errors = [], []
     for lineno, raw in enumerate(text.splitlines(), start=1):
         line = raw.strip()
         if not line:
             continue
-        parts = [p.strip() for p in re.split(r"[,，\t;；]", line)]
+        parts = [p.strip() for p in re.split(r"[,，、\t;；]", line)]
         if len(parts) < 4:
-            errors.append(_("第%(n)d行：应为“姓名，身份证号，手机号，请求金额[，代表]”。") % {"n": lineno})
+            errors.append(_("第%(n)d行：应为“姓名，身份证号，手机号，请求金额[，代表][，农民工]”。") % {"n": lineno})
             continue
         name, id_number, phone, amount = parts[:4]
-        rep = len(parts) > 4 and parts[4].lower() in TRUTHY
+        id_number, phone = normalize_code(id_number), normalize_phone(phone)
+        amount = unicodedata.normalize("NFKC", amount).replace(" ", "")
+        marks = {p.lower() for p in parts[4:]}
+        rep = bool(marks & TRUTHY)
+        migrant = bool(marks & MIGRANT_MARKS)
+        unknown = [p for p in parts[4:] if p and p.lower() not in TRUTHY | MIGRANT_MARKS]
         line_errors = []
         if not name:
             line_errors.append(str(_("缺少姓名")))
+        elif len(name) > 40:
+            line_errors.append(str(_("姓名不能超过40个字")))
+        if unknown:
+            line_errors.append(str(_("无法识别的标注“%(m)s”（可写“代表”或“农民工”）") % {"m": "、".join(unknown)}))
         try:
             validate_resident_id(id_number)
         except ValidationError as exc:
@@ -72,6 +96,9 @@ def parse_worker_lines(text: str) -> tuple[list[dict], list[str]]:
             line_errors.extend(exc.messages)
         try:
             value = Decimal(amount.replace("元", "").replace(",", ""))
+            if not value.is_finite():
+                raise InvalidOperation
+            value = value.quantize(Decimal("0.01"))
             if value < 0:
                 line_errors.append(str(_("请求金额不能为负数")))
             elif value > MAX_AMOUNT:
@@ -82,8 +109,8 @@ def parse_worker_lines(text: str) -> tuple[list[dict], list[str]]:
         if line_errors:
             errors.append(_("第%(n)d行（%(name)s）：%(e)s") % {"n": lineno, "name": name or "?", "e": "；".join(line_errors)})
             continue
-        workers.append({"name": name, "id_number": id_number.upper(), "phone": phone,
-                        "amount_claimed": value, "is_representative": rep, "is_migrant": True})
+        workers.append({"name": name, "id_number": id_number, "phone": phone,
+                        "amount_claimed": value, "is_representative": rep, "is_migrant": migrant})
     return workers, errors
 
 
@@ -98,18 +125,18 @@ class RegistrationForm(forms.Form):
     employment_form = forms.ChoiceField(label=_("用工形式"), choices=EmploymentForm.choices)
     workers = forms.CharField(
         label=_("申请人（劳动者）"),
-        help_text=_("每行一名：姓名，身份证号，手机号，请求金额（元）[，代表]。十人以上的集体争议请标注推举的代表。"),
+        help_text=_("每行一名：姓名，身份证号，手机号，请求金额（元）[，代表][，农民工]。十人以上的集体争议请标注推举的代表；"
+                    "是农民工（进城务工人员）的，在该行末尾写“农民工”，未写的不作农民工统计。"),
         widget=forms.Textarea(attrs={"rows": 6}),
     )
     employer_name = forms.CharField(label=_("被申请人单位名称"), max_length=120)
-    employer_credit_code = forms.CharField(label=_("统一社会信用代码"), max_length=18, validators=[validate_credit_code])
+    employer_credit_code = CreditCodeField(label=_("统一社会信用代码"), max_length=18)
     employer_legal_rep = forms.CharField(label=_("法定代表人/负责人"), max_length=40)
-    employer_phone = forms.CharField(label=_("单位联系电话"), max_length=20, required=False, validators=[validate_mobile])
+    employer_phone = PhoneField(label=_("单位联系电话"), max_length=20, required=False)
     employer_kind = forms.ChoiceField(label=_("单位类型"), choices=EmployerKind.choices)
     employer_role = forms.ChoiceField(label=_("被申请人角色"), choices=RespondentRole.choices)
     other_name = forms.CharField(label=_("其他责任主体名称（可选）"), max_length=120, required=False)
-    other_credit_code = forms.CharField(label=_("其他责任主体信用代码"), max_length=18, required=False,
-                                        validators=[validate_credit_code])
+    other_credit_code = CreditCodeField(label=_("其他责任主体信用代码"), max_length=18, required=False)
     other_legal_rep = forms.CharField(label=_("其他责任主体负责人"), max_length=40, required=False)
     other_role = forms.ChoiceField(label=_("其他责任主体角色"), choices=RespondentRole.choices, required=False)
     claim_type = forms.ChoiceField(label=_("争议类型"), choices=DisputeType.choices)
@@ -123,6 +150,8 @@ class RegistrationForm(forms.Form):
     source_ref = forms.CharField(label=_("来源文号（法院诉前调号、仲裁案号等）"), max_length=80, required=False)
     hotline_ticket = forms.CharField(label=_("12351热线工单号"), max_length=60, required=False)
     court_due_date = forms.DateField(label=_("法院委派期限"), widget=DATE_INPUT, required=False)
+    confirm_duplicate = forms.BooleanField(
+        label=_("已核对：同一劳动者与同一单位已有未结案件，仍要登记新案件"), required=False)
 
     def __init__(self, *args, agency: Agency, **kwargs):
         super().__init__(*args, **kwargs)
@@ -350,10 +379,23 @@ class AttachmentForm(forms.Form):
 class AgentForm(forms.Form):
     name = forms.CharField(label=_("代理人姓名"), max_length=40)
     kind = forms.ChoiceField(label=_("代理类型"), choices=AgentKind.choices)
-    phone = forms.CharField(label=_("电话"), max_length=20, required=False, validators=[validate_mobile])
+    phone = PhoneField(label=_("电话"), max_length=20, required=False)
 
 
 class ConfirmationFilingForm(forms.Form):
     CHOICES = [("apply", _("双方已共同提出申请")), ("skip", _("双方决定不申请确认，直接进入履行"))]
     decision = forms.ChoiceField(label=_("确认申请"), choices=CHOICES, widget=forms.RadioSelect, initial="apply")
     filed_on = forms.DateField(label=_("申请日期"), widget=DATE_INPUT)
+
+
+class PartyCorrectionForm(forms.Form):
+    """Correct what this case says about one worker (the change is logged with before/after)."""
+
+    name = forms.CharField(label=_("姓名"), max_length=40)
+    phone = PhoneField(label=_("联系电话"), max_length=20, required=False)
+    is_migrant = forms.BooleanField(label=_("农民工/进城务工人员"), required=False)
+    is_new_employment_form = forms.BooleanField(label=_("新就业形态劳动者"), required=False)
+    has_disability = forms.BooleanField(label=_("残疾职工"), required=False)
+    is_over_age = forms.BooleanField(label=_("超龄劳动者"), required=False)
+    is_hardship = forms.BooleanField(label=_("困难职工"), required=False)
+    is_union_member = forms.BooleanField(label=_("工会会员"), required=False)

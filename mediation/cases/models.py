@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
 from mediation.lib.audit import AppendOnlyModel
+from mediation.lib.idempotency import SubmissionToken  # noqa: F401  (model lives in this app)
 from mediation.lib.numbering import DocumentSequence  # noqa: F401  (model lives in this app)
 from parties.models import Agency, County, Employer, Industry, Worker
 
@@ -221,10 +222,23 @@ class CaseGroupObjectPermission(GroupObjectPermissionBase):
 
 
 class CaseWorker(models.Model):
-    """A worker on a case; a collective case has many, some elected representatives (Art. 7)."""
+    """A worker on a case; a collective case has many, some elected representatives (Art. 7).
+
+    What this case says about the person — name, phone, special-group flags — is kept here,
+    as registered for this case. Another case with the same ID number never changes it
+    (issue 9 item 1); `worker` is only the identity.
+    """
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="case_workers")
     worker = models.ForeignKey(Worker, on_delete=models.PROTECT, related_name="case_links")
+    name = models.CharField(_("姓名"), max_length=40, blank=True)
+    phone = models.CharField(_("联系电话"), max_length=20, blank=True)
+    is_migrant = models.BooleanField(_("农民工/进城务工人员"), default=False)
+    is_new_employment_form = models.BooleanField(_("新就业形态劳动者"), default=False)
+    has_disability = models.BooleanField(_("残疾职工"), default=False)
+    is_over_age = models.BooleanField(_("超龄劳动者"), default=False)
+    is_hardship = models.BooleanField(_("困难职工"), default=False)
+    is_union_member = models.BooleanField(_("工会会员"), default=False)
     is_applicant = models.BooleanField(_("申请人"), default=True)
     is_representative = models.BooleanField(_("推举代表"), default=False)
     authorization = models.CharField(_("授权委托说明"), max_length=200, blank=True)
@@ -242,7 +256,49 @@ class CaseWorker(models.Model):
         ordering = ["-is_representative", "id"]
 
     def __str__(self) -> str:
-        return f"{self.worker} @ {self.case_id}"
+        return f"{self.name or self.worker} @ {self.case_id}"
+
+    def save(self, *args, **kwargs):
+        if not self.name and self.worker_id:
+            self.name = self.worker.name
+        if not self.phone and self.worker_id:
+            self.phone = self.worker.phone
+        super().save(*args, **kwargs)
+
+    @property
+    def id_number(self) -> str:
+        return self.worker.id_number
+
+    def age_on(self, day) -> int | None:
+        return self.worker.age_on(day)
+
+    def possible_child_labour(self, day) -> bool:
+        """Under 16 on the day the dispute was received: the case offers a referral to labour
+        inspection (禁止使用童工规定)."""
+        return self.worker.is_below_working_age_on(day)
+
+    def special_groups(self, day) -> list[str]:
+        """The groups this case records for the person (the flags as registered on this case;
+        sex and age from the ID number)."""
+        w = self.worker
+        groups = []
+        if self.is_migrant:
+            groups.append(str(_("农民工")))
+        if w.is_woman:
+            groups.append(str(_("女职工")))
+        if w.is_below_working_age_on(day):
+            groups.append(str(_("未满16周岁（疑似童工）")))
+        elif w.is_minor_on(day):
+            groups.append(str(_("未成年工")))
+        if self.has_disability:
+            groups.append(str(_("残疾职工")))
+        if self.is_over_age:
+            groups.append(str(_("超龄劳动者")))
+        if self.is_new_employment_form:
+            groups.append(str(_("新就业形态劳动者")))
+        if self.is_hardship:
+            groups.append(str(_("困难职工")))
+        return groups
 
 
 class RespondentRole(models.TextChoices):

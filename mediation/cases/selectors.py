@@ -150,11 +150,11 @@ def case_filter(qs: QuerySet[Case], **filters) -> QuerySet[Case]:
             referrals = referrals.filter(sent_on__lte=f["referred_to"])
         qs = qs.filter(Exists(referrals))
     if f.get("worker_group") == "migrant":
-        qs = qs.filter(Exists(CaseWorker.objects.filter(case=OuterRef("pk"), worker__is_migrant=True)))
+        qs = qs.filter(Exists(CaseWorker.objects.filter(case=OuterRef("pk"), is_migrant=True)))
     elif f.get("worker_group") == "nef":
         nef_forms = [EmploymentForm.NEF_LABOR, EmploymentForm.NEF_INCOMPLETE, EmploymentForm.NEF_CIVIL]
         qs = qs.filter(Q(employment_form__in=nef_forms) | Exists(
-            CaseWorker.objects.filter(case=OuterRef("pk"), worker__is_new_employment_form=True)))
+            CaseWorker.objects.filter(case=OuterRef("pk"), is_new_employment_form=True)))
     if {"paid_from", "paid_to"} & f.keys():
         paid = Instalment.objects.filter(agreement__case=OuterRef("pk"), paid_on__isnull=False)
         spot = Agreement.objects.filter(case=OuterRef("pk"), paid_on_spot=True)
@@ -279,3 +279,20 @@ def case_progress(case: Case) -> list[dict]:
     current = _STAGE_OF.get(case.status, 0)
     return [{"label": _(label), "state": "done" if i < current else "current" if i == current else "todo"}
             for i, (_code, label) in enumerate(_PROGRESS)]
+
+
+def open_cases_for_parties(user, *, id_numbers, credit_codes) -> QuerySet[Case]:
+    """Open cases the user may see with one of these workers against one of these employers:
+    registration warns before a second case is opened for the same dispute (issue 9 item 2).
+    Only cases visible to the user are matched, so nothing about other counties leaks."""
+    from .models import OPEN_STATUSES
+
+    if not id_numbers or not credit_codes:
+        return Case.objects.none()
+    return (
+        cases_visible_to(user)
+        .filter(status__in=OPEN_STATUSES, case_workers__worker__id_number__in=list(id_numbers),
+                respondents__employer__credit_code__in=list(credit_codes))
+        .distinct()
+        .order_by("-created_at", "-id")
+    )

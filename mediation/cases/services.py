@@ -20,7 +20,8 @@ from django.utils.translation import gettext_lazy
 from mediation.clocks import services as clocks
 from mediation.lib.numbering import next_number
 from mediation.lib.uploads import discard_on_rollback, inspect_upload
-from parties.models import Agency, AgencyKind, AgencyUnit, Employer, Role, Worker
+from parties.models import WORKER_FLAGS, Agency, AgencyKind, AgencyUnit, Employer, Role, Worker
+from parties.validators import normalize_code, normalize_phone, validate_mobile
 
 from .audit import diff, record_event, snapshot
 from .models import (
@@ -256,25 +257,7 @@ def case_register(
     case_workers = []
     seen_ids = set()
     for i, data in enumerate(workers, start=1):
-        id_number = (data.get("id_number") or "").strip().upper()
-        if id_number in seen_ids:
-            raise ValidationError(_("第%(n)d名劳动者的身份证号码与前面重复。") % {"n": i}, code="duplicate_worker")
-        seen_ids.add(id_number)
-        fields = {k: v for k, v in data.items() if k not in ("amount_claimed", "is_representative", "authorization")}
-        worker = Worker.objects.filter(id_number=id_number).first() or Worker(**fields)
-        for k, v in fields.items():
-            setattr(worker, k, v)
-        try:
-            _full_clean(worker)
-        except ValidationError as exc:
-            raise ValidationError(_("第%(n)d名劳动者：%(err)s") % {"n": i, "err": "；".join(exc.messages)}) from None
-        worker.save()
-        cw = CaseWorker(
-            case=case, worker=worker, is_representative=bool(data.get("is_representative")),
-            authorization=data.get("authorization", ""),
-            amount_claimed=_amount(data.get("amount_claimed") or 0, _("第%(n)d名劳动者的请求金额") % {"n": i}),
-        )
-        cw.save()
+        cw = _case_worker(case, data, i, seen_ids)
         case_workers.append(cw)
     if case.is_collective and not any(cw.is_representative for cw in case_workers):
         raise ValidationError(_("十人以上的集体争议应推举代表参加调解（调解仲裁法第七条）。"), code="representatives")
@@ -282,10 +265,12 @@ def case_register(
     for i, data in enumerate(respondents, start=1):
         employer = data.get("employer")
         if employer is None and data.get("credit_code"):
-            code = data["credit_code"].strip().upper()
+            code = normalize_code(data["credit_code"])
             employer = Employer.objects.filter(credit_code=code).first()
             if employer is None:
-                employer = Employer(**{k: v for k, v in data.items() if k not in ("role", "person_name", "person_phone")})
+                fields = {k: v for k, v in data.items() if k not in ("role", "person_name", "person_phone")}
+                employer = Employer(**{**fields, "credit_code": code,
+                                       "contact_phone": normalize_phone(fields.get("contact_phone", ""))})
                 try:
                     _full_clean(employer)
                 except ValidationError as exc:
@@ -295,7 +280,7 @@ def case_register(
             raise ValidationError(_("第%(n)d个被申请人缺少单位或自然人姓名。") % {"n": i}, code="respondent")
         CaseRespondent.objects.create(
             case=case, employer=employer, person_name=data.get("person_name", ""),
-            person_phone=data.get("person_phone", ""), role=data.get("role", "EMPLOYER"),
+            person_phone=normalize_phone(data.get("person_phone", "")), role=data.get("role", "EMPLOYER"),
         )
 
     for i, data in enumerate(claims, start=1):
@@ -316,9 +301,77 @@ def case_register(
     record_event(case, actor=actor, action="case.registered",
                  summary=_("登记案件 %(no)s（%(channel)s）") % {"no": case.case_no, "channel": case.get_channel_display()},
                  changes={"status": [None, case.status]}, visible_to_partners=source_agency is not None)
+    day = case.received_on or timezone.localdate()
+    children = [cw for cw in case_workers if cw.possible_child_labour(day)]
+    if children:
+        record_event(case, actor=actor, action="case.child_labour_flagged",
+                     summary=_("疑似使用童工：%(names)s 收件时未满16周岁，可移送劳动保障监察")
+                     % {"names": "、".join(cw.name for cw in children)})
     if submit:
         _start_receipt_clocks(case, actor)
     return case
+
+
+def _case_worker(case: Case, data: dict, i: int, seen_ids: set) -> CaseWorker:
+    """The i-th worker of a new case: what this case says about the person, kept on the case.
+
+    The person record (Worker) is matched by ID number only as an identity; its name, phone and
+    flags are never overwritten from here, and nothing from another case is copied into this
+    one (issue 9 item 1) — a registration of a known ID number shows the registering user only
+    what they typed themselves.
+    """
+    id_number = normalize_code(data.get("id_number"))
+    if id_number in seen_ids:
+        raise ValidationError(_("第%(n)d名劳动者的身份证号码与前面重复。") % {"n": i}, code="duplicate_worker")
+    seen_ids.add(id_number)
+    said = {
+        "name": (data.get("name") or "").strip(),
+        "phone": normalize_phone(data.get("phone")),
+        **{flag: bool(data.get(flag, False)) for flag in WORKER_FLAGS},
+    }
+    extra = {k: v for k, v in data.items()
+             if k in ("household_type", "origin", "job_title", "monthly_wage", "gender", "birth_date")}
+    candidate = Worker(id_number=id_number, **said, **extra)
+    try:
+        _full_clean(candidate)
+    except ValidationError as exc:
+        raise ValidationError(_("第%(n)d名劳动者：%(err)s") % {"n": i, "err": "；".join(exc.messages)}) from None
+    worker = Worker.objects.filter(id_number=id_number).order_by("pk").first()
+    if worker is None:
+        candidate.save()
+        worker = candidate
+    cw = CaseWorker(
+        case=case, worker=worker, is_representative=bool(data.get("is_representative")),
+        authorization=data.get("authorization", ""),
+        amount_claimed=_amount(data.get("amount_claimed") or 0, _("第%(n)d名劳动者的请求金额") % {"n": i}),
+        **said,
+    )
+    cw.save()
+    return cw
+
+
+@transaction.atomic
+def case_worker_correct(*, case_worker: CaseWorker, actor, name: str, phone: str, **flags) -> CaseWorker:
+    """Correct what one case says about a person (name, phone, flags). Only this case changes;
+    the change is recorded with its before and after values."""
+    case = _lock(case_worker.case)
+    if case.status == S.ARCHIVED:
+        raise ValidationError(_("案件已归档，只能查阅，不能再修改。"), code="archived")
+    cw = CaseWorker.objects.select_for_update().get(pk=case_worker.pk, case=case)
+    fields = ["name", "phone", *WORKER_FLAGS]
+    before = snapshot(cw, fields)
+    cw.name = _require_text(name, _("姓名"))[:40]
+    cw.phone = normalize_phone(phone)
+    validate_mobile(cw.phone)
+    for flag in WORKER_FLAGS:
+        if flag in flags:
+            setattr(cw, flag, bool(flags[flag]))
+    changes = diff(before, snapshot(cw, fields))
+    if changes:
+        cw.save(update_fields=list(changes))
+        record_event(case, actor=actor, action="case.party_corrected",
+                     summary=_("更正当事人信息：%(name)s") % {"name": cw.name}, changes=changes)
+    return cw
 
 
 def _start_receipt_clocks(case: Case, actor) -> None:
@@ -425,6 +478,9 @@ def session_record(*, case: Case, actor, held_at: datetime.datetime, form: str, 
     _not_future(held_at, _("调解时间"))
     if case.accepted_on and timezone.localtime(held_at).date() < case.accepted_on:
         raise ValidationError(_("调解时间不能早于受理日期。"), code="date_order")
+    if case.sessions.filter(held_at=held_at).exists():
+        # Two tabs or a resubmission: one session at one time is recorded once.
+        raise ValidationError(_("该时间的调解记录已经保存，请勿重复提交。"), code="duplicate_session")
     session = MediationSession(
         case=case, held_at=held_at, form=form, place=place.strip(),
         participants=_require_text(participants, _("参加人员")),

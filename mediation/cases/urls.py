@@ -4,7 +4,6 @@ from django.urls import path
 from . import document_views, views
 
 urlpatterns = [
-    path("", views.home, name="home"),
     path("login/", auth_views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("password/", auth_views.PasswordChangeView.as_view(), name="password_change"),
@@ -22,4 +21,6 @@ urlpatterns = [
     path("cases/<int:case_id>/documents/<int:document_id>/scan/", document_views.document_scan,
          name="case_document_scan"),
     path("cases/<int:case_id>/case-file/", document_views.case_file_make, name="case_file_make"),
+    path("cases/<int:case_id>/workers/<int:case_worker_id>/correct/", views.case_worker_correct,
+         name="case_worker_correct"),
 ]

@@ -12,24 +12,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from mediation.lib.idempotency import idempotent_post
 from mediation.lib.masking import mask_id_number, mask_phone
 from mediation.lib.security import no_store
 from parties.models import County, Role
-from workflows import services as flows
 
-from . import document_selectors, selectors, services
-from .forms import AgentForm, AttachmentForm, ExtensionForm
+from . import document_selectors, hooks, selectors, services
+from .forms import AgentForm, AttachmentForm, ExtensionForm, PartyCorrectionForm
 from .models import CaseStatus, Channel
-
-
-@login_required
-def home(request):
-    """The city supervisor and the county committee heads land on the cockpit; everyone else on the inbox."""
-    from mediation.statistics.selectors import lands_on_cockpit
-
-    if lands_on_cockpit(request.user):
-        return redirect("statistics:cockpit")
-    return redirect("inbox")
 
 
 @login_required
@@ -111,14 +101,18 @@ def _extra_filters(params) -> tuple[dict, list[tuple[str, str]]]:
 
 
 def _people(case, full: bool):
+    """The workers as this case recorded them (never another case's name, phone or flags)."""
     rows = []
+    day = case.received_on or timezone.localdate()
     for cw in case.case_workers.all():
-        w = cw.worker
         rows.append({
-            "cw": cw, "name": w.name,
-            "id_number": w.id_number if full else mask_id_number(w.id_number),
-            "phone": w.phone if full else mask_phone(w.phone),
-            "groups": w.special_groups(case.received_on or timezone.localdate()),
+            "cw": cw, "name": cw.name,
+            "id_number": cw.id_number if full else mask_id_number(cw.id_number),
+            "phone": cw.phone if full else mask_phone(cw.phone),
+            "groups": cw.special_groups(day),
+            "child_labour": cw.possible_child_labour(day),
+            "correction_form": PartyCorrectionForm(
+                initial={f: getattr(cw, f) for f in PartyCorrectionForm.base_fields}, auto_id=f"cw{cw.pk}_%s"),
         })
     return rows
 
@@ -132,14 +126,16 @@ def case_detail(request, case_id):
     if partner and full:
         # DOMAIN §5.1: every view of personal data by a partner agency is logged.
         services.personal_data_viewed(case=case, actor=request.user)
-    from workflows.engine import user_may_act
-    from workflows.selectors import open_tasks_for_case
-
     staff = request.user.staff
+    workers = _people(case, full)
+    open_tasks = hooks.open_tasks_for_case(case)
+    child_labour = [w for w in workers if w["child_labour"]]
     context = {
-        "case": case, "workers": _people(case, full), "full_personal_data": full, "partner": partner,
+        "case": case, "workers": workers, "full_personal_data": full, "partner": partner,
         # The 办理 button only where the user may do the step (the same rule as the task page).
-        "open_tasks": [{"task": t, "may_act": user_may_act(request.user, t)} for t in open_tasks_for_case(case)],
+        "open_tasks": [{"task": t, "may_act": hooks.user_may_act(request.user, t)} for t in open_tasks],
+        "child_labour": child_labour,
+        "inspection_referral_task": _inspection_referral_task(request.user, open_tasks) if child_labour else None,
         "can_edit": not partner and case.status != CaseStatus.ARCHIVED and services.may_work_on(request.user, case),
         "can_extend": (not partner and staff.has_role(Role.COMMITTEE_HEAD) and staff.agency_id == case.agency_id
                        and case.status in (CaseStatus.IN_MEDIATION, CaseStatus.EXTENDED)),
@@ -152,6 +148,15 @@ def case_detail(request, case_id):
         "documents_panel": document_selectors.documents_panel(request.user, case),
     }
     return render(request, "cases/case_detail.html", context)
+
+
+def _inspection_referral_task(user, open_tasks):
+    """The open step of this user where a referral to labour inspection is chosen (the mediation
+    outcome or the follow-up of performance), for the possible-child-labour warning."""
+    for task in open_tasks:
+        if task.flow_task.name in ("mediate", "follow_up") and hooks.user_may_act(user, task):
+            return task
+    return None
 
 
 @login_required
@@ -173,6 +178,7 @@ def _case_for_work(request, case_id):
 
 @login_required
 @require_POST
+@idempotent_post
 def attachment_upload(request, case_id):
     case = _case_for_work(request, case_id)
     form = AttachmentForm(request.POST, request.FILES)
@@ -191,13 +197,14 @@ def attachment_upload(request, case_id):
 
 @login_required
 @require_POST
+@idempotent_post
 def case_extend(request, case_id):
     case = _case_for_work(request, case_id)
     form = ExtensionForm(request.POST)
     if form.is_valid():
         d = form.cleaned_data
         try:
-            flows.case_extend(case=case, actor=request.user, days=d["days"],
+            hooks.case_extend(case=case, actor=request.user, days=d["days"],
                                  applicant_consent=d["applicant_consent"], respondent_consent=d["respondent_consent"],
                                  consented_on=d["consented_on"])
         except ValidationError as exc:
@@ -211,6 +218,7 @@ def case_extend(request, case_id):
 
 @login_required
 @require_POST
+@idempotent_post
 def agent_add(request, case_id):
     case = _case_for_work(request, case_id)
     form = AgentForm(request.POST)
@@ -221,6 +229,28 @@ def agent_add(request, case_id):
             messages.error(request, "；".join(exc.messages))
         else:
             messages.success(request, _("已登记代理人。"))
+    else:
+        messages.error(request, "；".join(str(e) for errs in form.errors.values() for e in errs))
+    return redirect("case_detail", case.pk)
+
+
+@login_required
+@require_POST
+@idempotent_post
+def case_worker_correct(request, case_id, case_worker_id):
+    """Correct what this case says about one worker; only this case changes, and it is logged."""
+    case = _case_for_work(request, case_id)
+    case_worker = case.case_workers.filter(pk=case_worker_id).first()
+    if case_worker is None:
+        raise Http404
+    form = PartyCorrectionForm(request.POST)
+    if form.is_valid():
+        try:
+            services.case_worker_correct(case_worker=case_worker, actor=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            messages.error(request, "；".join(exc.messages))
+        else:
+            messages.success(request, _("当事人信息已更正，变更已记入案件日志。"))
     else:
         messages.error(request, "；".join(str(e) for errs in form.errors.values() for e in errs))
     return redirect("case_detail", case.pk)

@@ -36,3 +36,11 @@ def missing_years_text(years) -> str:
     if not years:
         return ""
     return _("%(years)s年节假日安排未载入") % {"years": "、".join(str(y) for y in sorted(years))}
+
+
+def provisional_text(years) -> str:
+    """2027年节假日安排未载入，暂按法定节假日推算: what a provisional answer must say."""
+    if not years:
+        return ""
+    return _("%(missing)s，暂按《全国年节及纪念日放假办法》规定的法定节假日推算（不含调休），仅供参考") % {
+        "missing": missing_years_text(years)}

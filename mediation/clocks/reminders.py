@@ -9,20 +9,25 @@ DOMAIN §3.3. Who is told:
 Exactly once: each reminder is a notification whose dedupe key names the clock, the
 stage and the due date; the unique constraint (recipient, dedupe_key) turns a second
 insert, by a second beat or a retried task, into a no-op. Paused and stopped clocks
-never fire: the sweep reads running clocks only. Scale: keyset pagination over the
-partial index `clock_sweep_idx`, a fixed number of queries per batch, nothing kept
-between batches but the counters.
+never fire: the sweep reads running clocks only.
+
+Scale: the sweep is planned as id ranges of about `batch_size` clocks needing a
+reminder (`clocks_sweep_plan`); each range is one `clocks_sweep_range`, which several
+Celery workers take in parallel (tasks.sweep_clocks fans them out). Within a range, a
+fixed number of queries per batch and nothing kept between batches but the counters.
+Ranges do not overlap, and rows another sweep holds are skipped (SKIP LOCKED), so two
+sweeps at once still send each reminder once.
 """
 
 from __future__ import annotations
 
 import datetime
+import json
 from collections import defaultdict
 from dataclasses import dataclass
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection, transaction
-from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -107,6 +112,14 @@ class _Texts:
         self.url = reverse("clocks:calendar")
         # One reverse() for all rows: the case page's URL with a placeholder id.
         self.case_url = reverse("case_detail", kwargs={"case_id": _PLACEHOLDER}).replace(str(_PLACEHOLDER), "{}")
+        # Translated once per sweep, not once per row: the sweep writes thousands of these.
+        self.templates = {
+            ReminderStage.OVERDUE: _("【时限已逾期】%(what)s已于%(due)s届满，已逾期%(n)s天。"),
+            ReminderStage.DUE: _("【时限今日届满】%(what)s今日（%(due)s）届满。"),
+            ReminderStage.WARNING: _("【时限提醒】%(what)s将于%(due)s届满，%(left)s。"),
+        }
+        self.provisional = _("（%(missing)s，届满日暂按法定节假日推算，为暂定日期，请核对）")
+        self.dates: dict[datetime.date, str] = {}
         # Clocks on something other than a case (a supervision matter): its number and page.
         self.subjects: dict[tuple[int, int], tuple[str, str]] = {}
 
@@ -149,18 +162,15 @@ class _Texts:
     def text(self, row: dict, stage: ReminderStage) -> str:
         number = self._number(row)
         what = f"{number + ' ' if number else ''}{row['rule__title']}（{row['rule_code']}）"
-        due = format_date(row["due_on"])
+        due = self.dates.get(row["due_on"]) or self.dates.setdefault(row["due_on"], format_date(row["due_on"]))
+        values = {"what": what, "due": due}
         if stage == ReminderStage.OVERDUE:
-            text = _("【时限已逾期】%(what)s已于%(due)s届满，已逾期%(n)s天。") % {
-                "what": what, "due": due, "n": (self.today - row["due_on"]).days}
-        elif stage == ReminderStage.DUE:
-            text = _("【时限今日届满】%(what)s今日（%(due)s）届满。") % {"what": what, "due": due}
-        else:
-            text = _("【时限提醒】%(what)s将于%(due)s届满，%(left)s。") % {
-                "what": what, "due": due, "left": self._remaining(row)}
+            values["n"] = (self.today - row["due_on"]).days
+        elif stage == ReminderStage.WARNING:
+            values["left"] = self._remaining(row)
+        text = self.templates[stage] % values
         if row["calendar_missing_years"]:
-            text += _("（%(missing)s，届满日暂按周末推算，请核对）") % {
-                "missing": missing_years_text(row["calendar_missing_years"])}
+            text += self.provisional % {"missing": missing_years_text(row["calendar_missing_years"])}
         return text
 
     def link(self, row: dict) -> str:
@@ -174,10 +184,12 @@ def _save_cursor(updates: list[tuple[int, int, datetime.date | None]]) -> None:
     """Write (id, stage, next reminder day) of a batch in one statement."""
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
+            # One JSON document rather than three arrays: cheaper to send through psycopg's client-side quoting.
             cursor.execute(
                 f"UPDATE {Clock._meta.db_table} AS c SET reminder_stage = v.stage, next_reminder_on = v.next "
-                "FROM unnest(%s::bigint[], %s::smallint[], %s::date[]) AS v(id, stage, next) WHERE c.id = v.id",
-                [[u[0] for u in updates], [u[1] for u in updates], [u[2] for u in updates]],
+                "FROM json_to_recordset(%s::json) AS v(id bigint, stage smallint, next date) WHERE c.id = v.id",
+                [json.dumps([{"id": pk, "stage": stage, "next": next_on.isoformat() if next_on else None}
+                             for pk, stage, next_on in updates])],
             )
     else:
         Clock.objects.bulk_update(
@@ -186,27 +198,37 @@ def _save_cursor(updates: list[tuple[int, int, datetime.date | None]]) -> None:
         )
 
 
-def clocks_sweep(*, today: datetime.date | None = None, batch_size: int = 1000) -> SweepStats:
-    """Send the reminders due `today` (default: today in Asia/Shanghai). Safe to run twice at once."""
-    today = today or timezone.localdate()
-    directory, texts, stats = Directory(), _Texts(today), SweepStats()
-    after: Q = Q()
+def clocks_sweep_plan(*, today: datetime.date, batch_size: int = 1000) -> list[tuple[int, int | None]]:
+    """The id ranges [lo, hi] of the running clocks needing a reminder `today`, about `batch_size`
+    each, in one query. The last range is open (hi None): clocks started since are in it too."""
+    ids = list(
+        Clock.objects.filter(status=ClockStatus.RUNNING, next_reminder_on__lte=today)
+        .order_by("id").values_list("id", flat=True)
+    )
+    starts = ids[::batch_size]
+    return [(lo, starts[i + 1] - 1 if i + 1 < len(starts) else None) for i, lo in enumerate(starts)]
+
+
+def clocks_sweep_range(
+    *, lo: int, hi: int | None, today: datetime.date, batch_size: int = 1000,
+    directory: Directory | None = None, texts: _Texts | None = None,
+) -> SweepStats:
+    """Send the reminders due `today` for the running clocks with lo ≤ id ≤ hi (hi None: no end)."""
+    directory, texts, stats = directory or Directory(), texts or _Texts(today), SweepStats()
+    after = lo
     while True:
         with transaction.atomic():
-            # In index order (clock_sweep_idx). Rows another sweep is working on are skipped
-            # (PostgreSQL); the unique dedupe key makes the outcome the same where rows cannot
-            # be locked (SQLite). Processed rows move past today and leave the range.
-            rows = list(
-                Clock.objects.select_for_update(skip_locked=True, of=("self",))
-                .filter(after, status=ClockStatus.RUNNING, next_reminder_on__lte=today)
-                .order_by("next_reminder_on", "id")
-                .values(*_FIELDS)[:batch_size]
-            )
+            # Rows another sweep is working on are skipped (PostgreSQL); the unique dedupe key makes
+            # the outcome the same where rows cannot be locked (SQLite). Processed rows move past
+            # today and leave the sweep.
+            rows = Clock.objects.select_for_update(skip_locked=True, of=("self",)).filter(
+                status=ClockStatus.RUNNING, next_reminder_on__lte=today, id__gte=after)
+            if hi is not None:
+                rows = rows.filter(id__lte=hi)
+            rows = list(rows.order_by("id").values(*_FIELDS)[:batch_size])
             if not rows:
                 return stats
-            last = rows[-1]
-            after = Q(next_reminder_on__gt=last["next_reminder_on"]) | Q(
-                next_reminder_on=last["next_reminder_on"], id__gt=last["id"])
+            after = rows[-1]["id"] + 1
             messages: list[Message] = []
             updates: list[tuple[int, int, datetime.date | None]] = []
             texts.load_subjects(rows)
@@ -226,3 +248,19 @@ def clocks_sweep(*, today: datetime.date | None = None, batch_size: int = 1000) 
             _save_cursor(updates)
         stats.clocks += len(rows)
         stats.batches += 1
+        if len(rows) < batch_size or (hi is not None and after > hi):
+            return stats
+
+
+def clocks_sweep(*, today: datetime.date | None = None, batch_size: int = 1000) -> SweepStats:
+    """Send the reminders due `today` (default: today in Asia/Shanghai), range after range in this
+    process. Safe to run twice at once. The beat task spreads the same ranges over the workers."""
+    today = today or timezone.localdate()
+    directory, texts, stats = Directory(), _Texts(today), SweepStats()
+    for lo, hi in clocks_sweep_plan(today=today, batch_size=batch_size):
+        part = clocks_sweep_range(lo=lo, hi=hi, today=today, batch_size=batch_size, directory=directory,
+                                  texts=texts)
+        stats.clocks += part.clocks
+        stats.notifications += part.notifications
+        stats.batches += part.batches
+    return stats

@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Prefetch, Q, QuerySet
 from django.utils.translation import gettext as _
 
+from .hooks import cases_visible_to
 from .models import Clock, ClockPause, ClockStatus, DeadlineRule
 
 
@@ -55,8 +56,6 @@ def month_bounds(year: int, month: int) -> tuple[datetime.date, datetime.date]:
 
 
 def _visible(qs: QuerySet[Clock], user) -> QuerySet[Clock]:
-    from mediation.cases.selectors import cases_visible_to
-
     return qs.filter(Q(case__isnull=True) | Q(case__in=cases_visible_to(user)))
 
 
@@ -84,8 +83,6 @@ def overdue_clocks_for(user, *, county: str | None = None) -> QuerySet[Clock]:
     """Running clocks past their due date on cases the user may see (DOMAIN §3.3: the
     supervisor's list of everything overdue, by county)."""
     import django.utils.timezone
-
-    from mediation.cases.selectors import cases_visible_to
 
     qs = Clock.objects.filter(status=ClockStatus.RUNNING, due_on__lt=django.utils.timezone.localdate(),
                               case__in=cases_visible_to(user))

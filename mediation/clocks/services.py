@@ -18,12 +18,11 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from mediation.cases.audit import record_event
-from mediation.cases.models import Case
 from mediation.notifications.services import admins_of_deployment, notify
 
 from . import workdays
 from .calendar import calendar_for, missing_years_text
+from .hooks import record_case_event
 from .models import (
     ACTIVE_STATUSES,
     UNIT_SUFFIX,
@@ -49,7 +48,7 @@ def clock_due_at(clock: Clock) -> datetime.datetime:
 def _audit(clock: Clock, *, actor, action: str, summary: str, changes: dict | None = None) -> None:
     if clock.case_id is None:
         return
-    record_event(clock.case, actor=actor, action=action, summary=summary, changes=changes or {})
+    record_case_event(clock.case, actor=actor, action=action, summary=summary, changes=changes or {})
 
 
 def _label(clock: Clock) -> str:
@@ -64,7 +63,8 @@ def _alert_missing_calendar(years) -> None:
             recipients=admins,
             verb="calendar.missing",
             text=_(
-                "%(missing)s：已有时限的届满日落在该年度，系统暂按周六、周日休息推算并在时限上标注。"
+                "%(missing)s：已有时限的届满日落在该年度，系统暂按《全国年节及纪念日放假办法》规定的法定节假日"
+                "和周六、周日休息推算（不含调休），并在时限上标注为暂定。"
                 "请在“节假日调整”中录入国务院公布的放假和调休安排，并登记该年度。"
             ) % {"missing": missing_years_text([year])},
             url=reverse("admin:clocks_calendaroverride_changelist"),
@@ -121,7 +121,7 @@ def _require_active(subject, rule_code: str) -> Clock:
 def _case_of(subject, case):
     if case is not None:
         return case
-    if isinstance(subject, Case):
+    if isinstance(subject, Clock.case.field.related_model):  # the subject is the case itself
         return subject
     return getattr(subject, "case", None)
 
@@ -370,3 +370,14 @@ def rule_save_version(*, rule: DeadlineRule, actor=None) -> DeadlineRule:
     rule.full_clean()
     rule.save()
     return rule
+
+
+def clock_due_preview(*, rule_code: str, started_on: datetime.date, county: str = "") -> datetime.date:
+    """The due date `clock_start` would give a clock of `rule_code` started on `started_on`.
+
+    For a document that prints its own deadline before the clock exists (a 意见书 names the
+    reply date of D40): the same rule version, calendar and arithmetic as `clock_start`, so
+    the printed date and the clock's due date are one and the same."""
+    clock = Clock(rule=rule_current(rule_code, county), rule_code=rule_code, county=county, started_on=started_on)
+    _reschedule(clock)
+    return clock.due_on

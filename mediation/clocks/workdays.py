@@ -9,20 +9,24 @@ DOMAIN §3.1 and 民事诉讼法 Art. 85 (2023):
 Working days: Monday–Friday, minus official holidays, plus the 调休 make-up days.
 The data come from the `chinese_calendar` package for the years it covers and from
 `overrides` (the admin's table) on top. A year that neither covers is *not loaded*:
-its days are still classified by weekday so that a clock can be computed, but every
-answer that consulted such a day reports the year in `missing_years`, and callers
-must show it. Nothing here silently treats an unknown year as Monday–Friday.
+its days come from a provisional calendar — the statutory holidays of
+《全国年节及纪念日放假办法》 (`statutory_holidays`), Monday–Friday otherwise, no 调休 —
+so that a clock can be computed, but every answer that consulted such a day reports
+the year in `missing_years`, and callers must show it as provisional. Nothing here
+treats 元旦 or 春节 beyond the package as working days, loaded or not (an override may).
 """
 
 from __future__ import annotations
 
 import calendar as _pycal
 import datetime
+import functools
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 
 import chinese_calendar
+from lunardate import LunarDate
 
 ONE_DAY = datetime.timedelta(days=1)
 
@@ -58,16 +62,51 @@ PACKAGE_FIRST_YEAR = min(_PACKAGE_YEARS)
 PACKAGE_LAST_YEAR = max(_PACKAGE_YEARS)
 
 
+LUNAR_FIRST_YEAR, LUNAR_LAST_YEAR = 1900, 2099  # what lunardate covers
+
+
+@functools.lru_cache(maxsize=256)
+def statutory_holidays(year: int) -> dict[datetime.date, str]:
+    """The days off of 《全国年节及纪念日放假办法》 Art. 2 (as amended by 国务院令第793号, 2024).
+
+    元旦 1-1; 春节 农历除夕 and 正月初一至初三; 清明节 the day of the 清明 solar term;
+    劳动节 5-1 and 5-2; 端午节 农历五月初五; 中秋节 农历八月十五; 国庆节 10-1 … 10-3.
+    Lunar dates from `lunardate` (1900–2099); 清明 from `chinese_calendar.get_solar_terms`
+    (the 寿星 formula with its corrections, 1900–2100). These are the statutory days only:
+    the State Council's schedule adds 调休 and make-up days that cannot be known in advance.
+    """
+    days = {datetime.date(year, 1, 1): "元旦"}
+    if not LUNAR_FIRST_YEAR <= year <= LUNAR_LAST_YEAR:
+        raise ValueError(f"no lunar calendar for {year}")
+    first_day = LunarDate(year, 1, 1).to_solar_date()
+    for offset in range(-1, 3):  # 除夕 is the day before 正月初一, whatever the length of 腊月
+        days[first_day + datetime.timedelta(days=offset)] = "春节"
+    qingming = [d for d, name in chinese_calendar.get_solar_terms(
+        datetime.date(year, 4, 1), datetime.date(year, 4, 10)) if name == "清明"]
+    days[qingming[0]] = "清明节"
+    days[datetime.date(year, 5, 1)] = days[datetime.date(year, 5, 2)] = "劳动节"
+    days.setdefault(LunarDate(year, 5, 5).to_solar_date(), "端午节")
+    days.setdefault(LunarDate(year, 8, 15).to_solar_date(), "中秋节")
+    for day in (1, 2, 3):
+        days[datetime.date(year, 10, day)] = "国庆节"  # wins when 中秋 falls on 10-1 … 10-3
+    return dict(sorted(days.items()))
+
+
 @dataclass(frozen=True)
 class Day:
     date: datetime.date
     kind: DayKind
     holiday: str | None  # the holiday a day off or a make-up day belongs to
-    loaded: bool  # False: the year has no official data; kind is only the weekday guess
+    loaded: bool  # False: the year has no official schedule; kind comes from the provisional calendar
 
     @property
     def is_working(self) -> bool:
         return self.kind in (DayKind.WORKDAY, DayKind.MAKEUP_WORKDAY)
+
+    @property
+    def provisional(self) -> bool:
+        """The statutory holidays and the weekday, until the official schedule is entered."""
+        return not self.loaded
 
 
 class WorkCalendar:
@@ -101,6 +140,13 @@ class WorkCalendar:
             if d in chinese_calendar.holidays:
                 name = chinese_calendar.holidays[d]
                 return Day(d, DayKind.HOLIDAY, HOLIDAY_NAMES_ZH.get(name, name), True)
+        elif PACKAGE_LAST_YEAR < d.year <= LUNAR_LAST_YEAR:
+            # After the package the statutory days (as amended in force since 2025) are off in any
+            # case — every official schedule contains them — so a loaded year whose entry forgot
+            # one still keeps 元旦 and 春节 off.
+            statutory = statutory_holidays(d.year).get(d)
+            if statutory is not None:
+                return Day(d, DayKind.HOLIDAY, statutory, loaded)
         kind = DayKind.WEEKEND if d.weekday() >= 5 else DayKind.WORKDAY
         return Day(d, kind, None, loaded)
 

@@ -82,6 +82,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "mediation.lib.context_processors.concord",
+                "mediation.statistics.context_processors.cockpit",
             ],
             "builtins": ["mediation.lib.templatetags.concord"],
         },
@@ -96,7 +97,14 @@ DATABASES = {
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # The worker and beat share the file with the web server: wait for locks.
-    DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
+    # WAL lets readers go on while one writer writes; IMMEDIATE takes the write lock when a
+    # transaction begins, so two registrations queue instead of failing with "database is
+    # locked" when a read lock would have to be upgraded (issue 9 item 10).
+    DATABASES["default"].setdefault("OPTIONS", {}).update({
+        "timeout": 20,
+        "transaction_mode": "IMMEDIATE",
+        "init_command": "PRAGMA journal_mode=WAL;PRAGMA synchronous=NORMAL",
+    })
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

@@ -332,8 +332,8 @@ def headlines_for_spans(
             out[name][row["county"]].amount_claimed = row[name] or ZERO
 
     # Workers: one per worker on each case received in the span (a collective case of 38 is 38).
-    migrant = Q(case_workers__worker__is_migrant=True)
-    nef = Q(case_workers__worker__is_new_employment_form=True) | Q(employment_form__in=NEF_FORMS)
+    migrant = Q(case_workers__is_migrant=True)
+    nef = Q(case_workers__is_new_employment_form=True) | Q(employment_form__in=NEF_FORMS)
     aggregates = {}
     for n, q in received_in.items():
         aggregates[f"{n}_n"] = Count("case_workers", filter=q)

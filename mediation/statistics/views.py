@@ -236,3 +236,12 @@ def _chart_labels() -> dict:
         "median_days": _("答复用时中位数（天）"),
         "letters": _("份"),
     }
+
+
+@login_required
+def home(request):
+    """The landing page per role: the city supervisor and the county committee heads land on the
+    cockpit; everyone else on the inbox."""
+    if selectors.lands_on_cockpit(request.user):
+        return redirect("statistics:cockpit")
+    return redirect("inbox")

@@ -11,6 +11,7 @@ from .documents import LETTER_SPECIMEN
 from .models import (
     IssuingOffice,
     Letter,
+    LetterDraft,
     LetterRecipient,
     LetterTemplate,
     MatterEvent,
@@ -79,3 +80,9 @@ class SupervisionMatterAdmin(ReadOnlyAdmin):
     list_display = ("matter_no", "title", "county", "status", "created_at")
     list_filter = ("status", "county")
     search_fields = ("matter_no", "title")
+
+
+@admin.register(LetterDraft)
+class LetterDraftAdmin(ReadOnlyAdmin):
+    list_display = ("matter", "kind", "subject", "state", "drafted_by", "reviewed_by", "reviewed_at")
+    list_filter = ("kind", "state")

@@ -73,9 +73,10 @@ ONE_DAY = datetime.timedelta(days=1)
 
 # The demo logins this area acts with (created by mediation.cases.demo).
 LSUP, LSUP2, INSP, PROCUR = "hb_lsup", "hb_lsup2", "hb_insp", "hb_procur"
+# The chair of 汉滨区总工会 (陈立军), who signs off its letters (签发).
+CHAIR = "hb_chair"
 
-# Who signs the letters of 汉滨区总工会劳动法律监督委员会, and its office telephone.
-SIGNATORY = "陈立军"
+# The office telephone of 汉滨区总工会劳动法律监督委员会.
 CONTACT_PHONE = "0915-3212351"
 
 # 春节 (first day of the lunar year). Years not listed fall back to 1 February.
@@ -184,7 +185,8 @@ class _Demo:
         self.hrss = agencies[f"hrss:{HB}"]
         self.inspection = agencies[f"inspection:{HB}"]
         self.procuratorate = agencies[f"procuratorate:{HB}"]
-        self.lsup, self.lsup2, self.insp, self.procur = (users[u] for u in (LSUP, LSUP2, INSP, PROCUR))
+        self.lsup, self.lsup2, self.insp, self.procur, self.chair = (
+            users[u] for u in (LSUP, LSUP2, INSP, PROCUR, CHAIR))
 
     # dates
 
@@ -229,12 +231,17 @@ class _Demo:
             actor=self.lsup, matter=matter, conducted_on=on, method=method, place=place, findings=findings,
             conclusion=conclusion, investigators=[self.lsup, self.lsup2]))
 
-    def issue(self, matter, step: str, kind: str, **kwargs) -> Letter:
-        kwargs.setdefault("signatory", SIGNATORY)
+    def issue(self, matter, step: str, kind: str, *, issued_on: datetime.date, **kwargs) -> Letter:
+        """The supervisor drafts (`step`), the chair signs off on `issued_on` (`sign_off_…`)."""
         kwargs.setdefault("contact_person", self.lsup.staff.full_name)
         kwargs.setdefault("contact_phone", CONTACT_PHONE)
-        return self.do(matter, step, self.lsup, lambda a: services.letter_issue(
-            actor=self.lsup, matter=matter, kind=kind, **kwargs))
+        self.do(matter, step, self.lsup, lambda a: services.letter_draft(
+            actor=self.lsup, matter=matter, kind=kind, issued_on=issued_on, **kwargs))
+        draft = services.pending_draft(matter, kind)
+        self.do(matter, step.replace("issue_", "sign_off_"), self.chair, lambda a: services.letter_sign_off(
+            actor=self.chair, draft=draft, approve=True, issued_on=issued_on))
+        draft.refresh_from_db()
+        return draft.letter
 
     def deliver(self, recipient: LetterRecipient, *, on, method, receipt, actor=None) -> LetterRecipient:
         return services.letter_delivery_record(actor=actor or self.lsup, recipient=recipient, method=method,
@@ -299,10 +306,9 @@ def festival_factory(d: _Demo) -> SupervisionMatter:
         facts=(f"{sf.year}年春节临近。经本会劳动法律监督员走访核实，贵单位{last}月工资约13.5万元尚未发放，"
                "年终计件奖金未作安排，涉及职工52人，其中易地搬迁群众46人，春节前存在拖欠工资风险。"),
         legal_basis=f"{LABOR_LAW_WAGES}\n{WAGE_RULES_ART7}",
-        requirements=(f"一、优先安排资金，于春节放假前足额发放{last}月工资和年终计件奖金；"
-                      "二、在车间公示每月工资发放日和计件单价，按月足额支付工资；"
-                      "三、订单回款确有困难的，及时与职工协商并向社区和本会报告，不得无故拖欠。"),
-        reply_due=issued + datetime.timedelta(days=10),
+        requirements=(f"（一）优先安排资金，于春节放假前足额发放{last}月工资和年终计件奖金；"
+                      "（二）在车间公示每月工资发放日和计件单价，按月足额支付工资；"
+                      "（三）订单回款确有困难的，及时与职工协商并向社区和本会报告，不得无故拖欠。"),
         cc="汉滨区张滩镇人民政府、汉滨区人力资源和社会保障局",
     )
     d.deliver(letter.recipients.get(), on=issued, method=DeliveryMethod.IN_PERSON, receipt="厂长符春梅当场签收")
@@ -319,7 +325,7 @@ def festival_factory(d: _Demo) -> SupervisionMatter:
 def coach_ladder(d: _Demo) -> SupervisionMatter:
     """2. The whole ladder to labor inspection, which has filed the case and still investigates."""
     employer = employer_ensure(COACH)
-    found = d.ago(64)
+    found = d.ago(78)
     matter = matter_open(
         actor=d.lsup, title=TITLE_COACH, source=ClueSource.HOTLINE, employer=employer,
         source_ref=f"12351-{found:%Y%m%d}-0217",
@@ -328,14 +334,14 @@ def coach_ladder(d: _Demo) -> SupervisionMatter:
               "未签劳动合同，也未缴纳社会保险。涉及安康至紫阳、岚皋、平利等城乡班线驾驶员和乘务员约60人。"),
     )
     d.investigate(
-        matter, on=d.ago(62), conclusion=Conclusion.RISK,
+        matter, on=d.ago(76), conclusion=Conclusion.RISK,
         method="实地走访、询问职工和约谈企业负责人",
         place="安康汽车北站、公司调度室",
         findings=("在汽车北站发车现场询问驾驶员、乘务员9人，约谈公司分管负责人。公司以车辆承包为由，未与班线驾驶员、乘务员签订劳动合同；驾驶员工作时间普遍超过法定标准，"
                   "存在疲劳驾驶安全隐患和加班工资、社会保险争议风险。公司称承包驾驶员不属于本单位职工，"
                   "未能提供考勤和工资记录。"),
     )
-    issued = d.ago(61)
+    issued = d.ago(75)
     reminder = d.issue(
         matter, "issue_reminder", LetterKind.REMINDER, issued_on=issued,
         subject="规范班线驾驶员劳动用工和工作时间",
@@ -345,14 +351,13 @@ def coach_ladder(d: _Demo) -> SupervisionMatter:
         legal_basis=("《中华人民共和国劳动法》第三十六条、第四十一条、第四十四条；"
                      "《中华人民共和国劳动合同法》第十条；"
                      "《中华人民共和国道路交通安全法实施条例》第六十二条第（七）项"),
-        requirements=("一、对承包经营的驾驶员、乘务员的用工性质进行自查，依法签订书面劳动合同；"
-                      "二、合理排班，保证驾驶员每周至少休息一日，杜绝连续驾驶超过4小时；"
-                      "三、对延长工作时间的，依法支付加班工资。"),
-        reply_due=issued + datetime.timedelta(days=14),
+        requirements=("（一）对承包经营的驾驶员、乘务员的用工性质进行自查，依法签订书面劳动合同；"
+                      "（二）合理排班，保证驾驶员每周至少休息一日，杜绝连续驾驶超过4小时；"
+                      "（三）对延长工作时间的，依法支付加班工资。"),
         cc="汉滨区交通运输局",
     )
     d.deliver(reminder.recipients.get(), on=issued, method=DeliveryMethod.IN_PERSON, receipt="公司办公室主任邵明亮签收")
-    ignored_on = d.ago(48)
+    ignored_on = reminder.reply_due + datetime.timedelta(days=1)  # D42 ran out without a reply
     d.follow(matter, "follow_reminder", reminder, reply_kind=ReplyKind.NO_REPLY, replied_on=None, reply_content="",
              verification=Verification.NOT_RECTIFIED, verified_on=ignored_on,
              verification_note=f"书面反馈期限届满未收到回复。{_cn(ignored_on)}回访：排班未调整，承包合同未变更。")
@@ -367,7 +372,6 @@ def coach_ladder(d: _Demo) -> SupervisionMatter:
         legal_basis=("《中华人民共和国劳动法》第三十六条、第四十一条、第四十四条；《中华人民共和国劳动合同法》第十条、第八十二条；"
                      "《中华人民共和国社会保险法》第五十八条、第六十条"),
         requirements="请对下列问题逐项整改，按实际加班时长补发加班工资，依法签订劳动合同并办理社会保险登记。",
-        reply_due=d.after(issued, 15),
         violations=[
             dict(category=SupervisionScope.WORKING_TIME,
                  facts="58名班线驾驶员、乘务员日均工作13.5小时，每月仅休息2天，月延长工作时间普遍超过100小时，公司未支付加班工资。",
@@ -452,7 +456,6 @@ def supermarket_opinion(d: _Demo) -> SupervisionMatter:
         legal_basis=("《中华人民共和国劳动法》第四十四条；《职工带薪年休假条例》第三条、第五条；"
                      "《中华人民共和国劳动合同法》第十条、第八十二条"),
         requirements="请逐项整改，补发差额工资，制定年休假安排计划，并与未签合同的员工补签书面劳动合同。",
-        reply_due=d.after(issued, 15),
         violations=[
             dict(category=SupervisionScope.WORKING_TIME,
                  facts="近一年法定节假日安排86名收银员、理货员上班，未按不低于工资300%的标准支付加班工资，差额约21.36万元。",
@@ -539,24 +542,26 @@ def builders_campaign(d: _Demo) -> SupervisionMatter:
         subject = "元旦春节前保障农民工工资按时足额支付"
         facts = (f"{festival.year}年元旦、春节临近，建筑领域工程款结算和农民工返乡集中，欠薪风险上升。"
                  "为配合全区根治欠薪冬季专项行动，本会与汉滨区人力资源和社会保障局向全区建筑施工企业联合集中提示。")
-        requirements_first = f"一、全面排查在建项目工资支付情况，确保{festival.year}年春节前足额支付农民工工资；"
+        requirements_first = f"（一）全面排查在建项目工资支付情况，确保{festival.year}年春节前足额支付农民工工资；"
     else:
         subject = "保障农民工工资按时足额支付"
         facts = ("近期12351热线反映建筑工地拖欠农民工工资的来电有所增加，部分项目未按规定开设农民工工资专用账户、"
                  "未落实实名制管理。本会与汉滨区人力资源和社会保障局向全区建筑施工企业联合集中提示。")
-        requirements_first = "一、全面排查在建项目工资支付情况，按月足额支付农民工工资；"
-    letter = services.reminder_campaign_issue(
+        requirements_first = "（一）全面排查在建项目工资支付情况，按月足额支付农民工工资；"
+    draft = services.reminder_campaign_draft(
         actor=d.lsup, title=TITLE_CAMPAIGN, county=HB, industry=Industry.CONSTRUCTION, subject=subject,
         facts=facts,
         legal_basis=("《保障农民工工资支付条例》第三条、第二十六条、第二十八条、第三十条；"
                      f"{LABOR_LAW_WAGES}"),
         requirements=(requirements_first
-                      + "二、施工总承包单位按规定开设并使用农民工工资专用账户，落实实名制管理和按月足额支付；"
-                        "三、分包单位拖欠农民工工资的，施工总承包单位依法先行清偿；"
-                        "四、在施工现场醒目位置设立维权信息告示牌，公示12351职工服务热线。"),
-        issued_on=issued, reply_due=issued + datetime.timedelta(days=14),
-        employers=builders, co_issuers=[d.hrss],
+                      + "（二）施工总承包单位按规定开设并使用农民工工资专用账户，落实实名制管理和按月足额支付；"
+                        "（三）分包单位拖欠农民工工资的，施工总承包单位依法先行清偿；"
+                        "（四）在施工现场醒目位置设立维权信息告示牌，公示12351职工服务热线。"),
+        request_reply=True, employers=builders, co_issuers=[d.hrss], issued_on=issued,
     )
+    services.letter_sign_off(actor=d.chair, draft=draft, approve=True, issued_on=issued)
+    draft.refresh_from_db()
+    letter = draft.letter
     matter = letter.matter
     recipients = {r.employer_id: r for r in letter.recipients.all()}
     by_builder = [recipients[b.pk] for b in builders]
@@ -594,7 +599,7 @@ class Plan:
 # Built oldest story first, so that matter and letter numbers follow the dates.
 PLANS: tuple[Plan, ...] = (
     Plan(TITLE_FESTIVAL_FACTORY, festival_factory, MatterStatus.CLOSED_RECTIFIED, lambda d: festival_dates(d)[1]),
-    Plan(TITLE_COACH, coach_ladder, MatterStatus.DEPT_FILED, lambda d: d.ago(64)),
+    Plan(TITLE_COACH, coach_ladder, MatterStatus.DEPT_FILED, lambda d: d.ago(78)),
     Plan(TITLE_SUPERMARKET, supermarket_opinion, MatterStatus.OPINION_ISSUED, lambda d: d.ago(21)),
     Plan(TITLE_CAMPAIGN, builders_campaign, MatterStatus.REMINDER_ISSUED, lambda d: d.ago(9)),
     Plan(TITLE_TEA, tea_referral, MatterStatus.INVESTIGATING, lambda d: d.ago(6)),
@@ -604,7 +609,7 @@ PLANS: tuple[Plan, ...] = (
 
 def _demo_users(agencies) -> dict:
     """The four logins the matters are driven with; made by the cases demo (made here if missing)."""
-    needed = (LSUP, LSUP2, INSP, PROCUR)
+    needed = (LSUP, LSUP2, INSP, PROCUR, CHAIR)
     User = get_user_model()
     users = {u.username: u for u in User.objects.filter(username__in=needed).select_related("staff")}
     if len(users) < len(needed):

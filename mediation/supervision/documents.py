@@ -13,12 +13,14 @@ from __future__ import annotations
 
 import datetime
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils import translation
 
 from mediation.lib.documents import layout, sandbox
 from mediation.lib.documents.layout import parse_blocks, pdf_font_path, sha256_text  # noqa: F401
 from mediation.lib.documents.library import cn_date_text  # noqa: F401
+from parties.models import AgencyLevel, County
 
 LetterRenderError = sandbox.RenderError
 
@@ -31,7 +33,7 @@ LETTER_SPECIMEN = {
                "requirements": "", "reply_due": _D, "rectification_due": _D, "contact_person": "",
                "contact_phone": "", "cc": "", "signatory": "", "issued_on": _D},
     "matter": {"matter_no": "", "title": "", "county": "", "scope_industry": ""},
-    "issuer": {"name": "", "committee_name": "", "signatory": ""},
+    "issuer": {"name": "", "committee_name": "", "signatory": "", "government": ""},
     "issuer_names": "",
     "co_issuers": [{"name": ""}],
     "recipients": [dict(_ORG)],
@@ -48,6 +50,18 @@ LETTER_SPECIMEN = {
     "kind_title": "",
     "issued_on_text": "",
 }
+
+
+def government_name(agency) -> str:
+    """The people's government of the issuer's level, by its name: 安康市人民政府 for the city
+    federation, 汉滨区人民政府 for Hanbin's — never "市本级人民政府" (工会法 2021 Art. 23:
+    提请当地人民政府依法作出处理). Derived from the issuing agency's level and county."""
+    city = settings.CONCORD_CITY
+    if agency.level == AgencyLevel.CITY or agency.county in ("", County.CITY):
+        return f"{city}人民政府"
+    if agency.county == County.HIGH_TECH:  # a development zone has a 管理委员会, not a 人民政府
+        return f"{city.removesuffix('市')}高新技术产业开发区管理委员会"
+    return f"{County(agency.county).label}人民政府"
 
 
 def _org(obj) -> dict:
@@ -75,7 +89,7 @@ def letter_context(letter, *, matter, office, recipients, violations, co_issuers
             "matter": {"matter_no": matter.matter_no, "title": matter.title, "county": str(matter.get_county_display()),
                        "scope_industry": str(matter.get_scope_industry_display() or "")},
             "issuer": {"name": letter.issuer.name, "committee_name": office.committee_name,
-                       "signatory": letter.signatory},
+                       "signatory": letter.signatory, "government": government_name(letter.issuer)},
             "issuer_names": "、".join([office.committee_name] + [a.name for a in co_issuers]),
             "co_issuers": [{"name": a.name} for a in co_issuers],
             "recipients": [_org(r) for r in recipients],

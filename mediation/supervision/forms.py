@@ -8,6 +8,7 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from parties.forms import PhoneField, ResidentIdField
 from parties.models import Agency, AgencyKind, County, Employer, Industry, Role
 
 from .models import (
@@ -76,19 +77,18 @@ class InvestigationForm(forms.Form):
 
 
 class LetterBaseForm(forms.Form):
-    issued_on = forms.DateField(label=_("发文日期"), widget=DateInput(), initial=_today)
+    """The supervisor's draft; the chair's sign-off dates and signs it (no issue date, no signatory here)."""
+
     subject = forms.CharField(label=_("事由"), max_length=200)
     facts = forms.CharField(label=_("事实情况"), widget=forms.Textarea(attrs={"rows": 4}))
     legal_basis = forms.CharField(label=_("法律依据"), widget=forms.Textarea(attrs={"rows": 3}), required=False,
                                   help_text=_("写明法律、法规的名称和条款"))
     requirements = forms.CharField(label=_("建议措施"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
-    reply_due = forms.DateField(label=_("书面回复期限"), widget=DateInput(), required=False)
     co_issuers = forms.ModelMultipleChoiceField(
         label=_("联合发文机关"), required=False, queryset=Agency.objects.none(),
         widget=forms.CheckboxSelectMultiple,
     )
     cc = forms.CharField(label=_("抄送"), max_length=200, required=False)
-    signatory = forms.CharField(label=_("签发人"), max_length=40, required=False)
 
     def __init__(self, *args, county=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -100,16 +100,32 @@ class LetterBaseForm(forms.Form):
 
 
 class ReminderForm(LetterBaseForm):
-    pass
+    request_reply = forms.BooleanField(
+        label=_("要求书面反馈自查情况"), required=False, initial=True,
+        help_text=_("反馈期限按提示函回复时限规则（D42）自发文之日起自动计算，并写入提示函"),
+    )
 
 
 class OpinionForm(LetterBaseForm):
-    reply_due = forms.DateField(label=_("书面回复期限"), widget=DateInput(), required=False)
-
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["requirements"].label = _("整改要求")
+        self.fields["requirements"].help_text = _(
+            "书面回复期限按意见书回复时限规则（D40）自发文之日起自动计算，并写入意见书")
         self.fields["co_issuers"].label = _("联合发文机关（可选）")
+
+
+class SignOffForm(forms.Form):
+    APPROVE, RETURN = "approve", "return"
+    decision = forms.ChoiceField(label=_("审签意见"), widget=forms.RadioSelect,
+                                 choices=[(APPROVE, _("同意签发")), (RETURN, _("退回修改"))])
+    reason = forms.CharField(label=_("退回理由"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
+
+    def clean(self):
+        d = super().clean()
+        if d.get("decision") == self.RETURN and not (d.get("reason") or "").strip():
+            self.add_error("reason", _("退回修改须写明理由。"))
+        return d
 
 
 class ViolationForm(forms.Form):
@@ -220,12 +236,14 @@ class CampaignForm(forms.Form):
     title = forms.CharField(label=_("事项名称"), max_length=200, initial=_("春节前保障农民工工资支付集中提示"))
     county = forms.ChoiceField(label=_("县区"), choices=County.choices)
     industry = forms.ChoiceField(label=_("行业"), choices=Industry.choices)
-    issued_on = forms.DateField(label=_("发文日期"), widget=DateInput(), initial=_today)
     subject = forms.CharField(label=_("提示事项"), max_length=200)
     facts = forms.CharField(label=_("有关情况"), widget=forms.Textarea(attrs={"rows": 3}))
     legal_basis = forms.CharField(label=_("法律依据"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
     requirements = forms.CharField(label=_("建议措施"), widget=forms.Textarea(attrs={"rows": 3}))
-    reply_due = forms.DateField(label=_("自查情况反馈期限（可选）"), widget=DateInput(), required=False)
+    request_reply = forms.BooleanField(
+        label=_("要求书面反馈自查情况"), required=False,
+        help_text=_("反馈期限按提示函回复时限规则（D42）自发文之日起自动计算"),
+    )
     co_issuers = forms.ModelMultipleChoiceField(
         label=_("联合发文机关"), required=False, queryset=Agency.objects.none(),
         widget=forms.CheckboxSelectMultiple,
@@ -250,8 +268,9 @@ class LinkCaseForm(forms.Form):
 
 class SpawnCaseForm(forms.Form):
     name = forms.CharField(label=_("劳动者姓名"), max_length=40)
-    id_number = forms.CharField(label=_("居民身份证号码"), max_length=18)
-    phone = forms.CharField(label=_("联系电话"), max_length=20, required=False)
+    id_number = ResidentIdField(label=_("居民身份证号码"), max_length=18)
+    phone = PhoneField(label=_("联系电话"), max_length=20, required=False)
+    is_migrant = forms.BooleanField(label=_("农民工/进城务工人员"), required=False)
     subtype = forms.CharField(label=_("具体诉求"), max_length=40, initial=_("拖欠工资"))
     amount_claimed = forms.DecimalField(label=_("请求金额（元）"), min_value=0, max_digits=12, decimal_places=2)
     facts = forms.CharField(label=_("事实与理由"), widget=forms.Textarea(attrs={"rows": 3}))

@@ -334,6 +334,41 @@ class Letter(models.Model):
         return str(KIND_FULL_TITLE[self.kind])
 
 
+class DraftState(models.TextChoices):
+    PENDING = "PENDING", _("待签发")
+    RETURNED = "RETURNED", _("已退回修改")
+    ISSUED = "ISSUED", _("已签发")
+
+
+class LetterDraft(models.Model):
+    """A letter drafted by a labor-law supervisor, waiting for the union chair's or vice-chair's
+    sign-off (签发): approved, it is numbered, rendered, frozen and issued; returned, it goes back
+    to the supervisor with the reason. `payload` holds the letter's fields as plain JSON."""
+
+    matter = models.ForeignKey(SupervisionMatter, on_delete=models.PROTECT, related_name="drafts")
+    kind = models.CharField(_("文书类型"), max_length=20, choices=LetterKind.choices)
+    subject = models.CharField(_("事由"), max_length=200)
+    payload = models.JSONField(_("文书内容"), default=dict)
+    state = models.CharField(_("状态"), max_length=20, choices=DraftState.choices, default=DraftState.PENDING,
+                             db_index=True)
+    drafted_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("拟稿人"), on_delete=models.PROTECT,
+                                   related_name="+")
+    drafted_at = models.DateTimeField(_("拟稿时间"), auto_now_add=True)
+    reviewed_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("签发人"), null=True, blank=True,
+                                    on_delete=models.PROTECT, related_name="+")
+    reviewed_at = models.DateTimeField(_("审签时间"), null=True, blank=True)
+    return_reason = models.TextField(_("退回理由"), blank=True)
+    letter = models.OneToOneField(Letter, null=True, blank=True, on_delete=models.PROTECT, related_name="draft")
+
+    class Meta:
+        verbose_name = _("文书签发稿")
+        verbose_name_plural = _("文书签发稿")
+        ordering = ["drafted_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}（{self.get_state_display()}）{self.subject}"
+
+
 class DeliveryMethod(models.TextChoices):
     IN_PERSON = "IN_PERSON", _("直接送达")
     POST = "POST", _("邮寄送达（EMS）")

@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime
 from collections.abc import Iterable
 from decimal import Decimal
+from enum import StrEnum
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -40,9 +41,11 @@ from .models import (
     DepartmentDecision,
     DepartmentHandling,
     DepartmentResult,
+    DraftState,
     Investigation,
     IssuingOffice,
     Letter,
+    LetterDraft,
     LetterKind,
     LetterRecipient,
     LetterTemplate,
@@ -215,6 +218,13 @@ def _clock_start(*, subject, rule_code: str, started_on: datetime.date, matter: 
                           agency=agency, actor=actor, county=matter.county)
 
 
+def reply_due_for(matter: SupervisionMatter, kind: str, issued_on: datetime.date) -> datetime.date:
+    """The reply date a 提示函 (D42) / 意见书 (D40) prints: its clock's due date, computed by the
+    clock service from the local rule — the one source of the date (issue 8 B10)."""
+    return _clocks().clock_due_preview(rule_code=DELIVERY_CLOCKS[kind], started_on=issued_on,
+                                       county=matter.county)
+
+
 def _clock_stop(*, subject, rule_code: str, on: datetime.date, actor) -> None:
     _clocks().clock_stop(subject=subject, rule_code=rule_code, on=on, actor=actor)
 
@@ -385,8 +395,30 @@ def _check_escalation(matter: SupervisionMatter, previous: Letter, issued_on: da
             )
 
 
+# A 建议书 follows a 意见书 only on these answers of the employer (DOMAIN §3.4, §4.3).
+ESCALATING_REPLIES = {ReplyKind.NO_REPLY, ReplyKind.REFUSED, ReplyKind.PARTIAL}
+ESCALATING_VERIFICATIONS = {Verification.PARTIAL, Verification.NOT_RECTIFIED}
+
+
+def _check_recommendation_ground(opinion: Letter, issued_on: datetime.date) -> None:
+    """工会法 (2021) Art. 23: the union asks the government to act when the employer 拒不改正 —
+    so a 建议书 only after the 意见书's reply period ran out without a reply, after a refusal,
+    or after partial (or no) rectification was found."""
+    for r in opinion.recipients.all():
+        if r.reply_kind in ESCALATING_REPLIES or r.verification in ESCALATING_VERIFICATIONS:
+            continue
+        if not r.reply_kind and opinion.reply_due and issued_on > opinion.reply_due:
+            continue  # the period has run out without a reply
+        raise ValidationError(
+            _("只有在意见书（%(no)s）书面回复期限（%(due)s）届满仍未回复，或用人单位拒绝整改、部分整改的，"
+              "才能制发建议书（《中华人民共和国工会法》第二十三条：用人单位拒不改正的，工会可以提请当地"
+              "人民政府依法作出处理）。") % {"no": opinion.doc_no, "due": documents.cn_date_text(opinion.reply_due)},
+            code="no_ground",
+        )
+
+
 @transaction.atomic
-def letter_issue(
+def _issue_letter(
     *,
     actor,
     matter: SupervisionMatter,
@@ -407,8 +439,16 @@ def letter_issue(
     contact_phone: str = "",
     signatory: str = "",
     employers: list[Employer] | None = None,
+    request_reply: bool = True,
+    signed_off: bool = False,
+    persist: bool = True,
 ) -> Letter:
     """Issue a 提示函 / 意见书 / 建议书 with the ladder's guards; number, render and freeze it.
+
+    The reply date of a 提示函 / 意见书 is never typed: it is the due date of its clock (D42 /
+    D40), started when the letter is issued, computed by the clock service from the local rule.
+    A 提示函 asks for a written reply only when `request_reply` (D42 is optional); a 意见书
+    always does. `reply_due` is the date asked of the department in a 建议书.
 
     violations (意见书): dicts with category, facts, evidence, legal_basis, rectification,
     deadline, workers_affected, amount — each is listed in the letter.
@@ -416,7 +456,8 @@ def letter_issue(
     matter = _lock(matter)
     if kind not in K.values:
         raise ValidationError(_("文书类型无效。"), code="kind")
-    _require_union_supervision_staff(actor, matter.agency)
+    if not signed_off:  # the chair's sign-off checked its signer; a draft is checked here
+        _require_union_supervision_staff(actor, matter.agency)
     step = ISSUE_STEP[kind]
     _check(matter, step)
     if matter.is_campaign and kind != K.REMINDER:
@@ -429,6 +470,11 @@ def letter_issue(
     requirements = _require_text(requirements, {K.REMINDER: _("建议措施"), K.OPINION: _("整改要求"),
                                                 K.RECOMMENDATION: _("建议事项")}[kind])
     _not_future(issued_on, _("发文日期"))
+    if kind in (K.REMINDER, K.OPINION):
+        if reply_due is not None:
+            raise ValueError("the reply date of a 提示函/意见书 comes from its clock, never from the caller")
+        if kind == K.OPINION or request_reply:
+            reply_due = reply_due_for(matter, kind, issued_on)
     _not_before(reply_due, issued_on, _("书面回复期限"), _("发文日期"))
     _not_before(rectification_due, issued_on, _("整改期限"), _("发文日期"))
     issuer = matter.agency
@@ -445,8 +491,6 @@ def letter_issue(
         if matter.status == S.REMINDER_ISSUED:
             previous = _latest_letter(matter, K.REMINDER)
             _check_escalation(matter, previous, issued_on)
-        if reply_due is None:
-            raise ValidationError(_("意见书必须写明书面回复期限。"), code="reply_due")
         if not violations:
             raise ValidationError(_("意见书应逐项列明违法事实、法律依据、整改要求和整改期限，至少一项。"),
                                   code="violations")
@@ -480,6 +524,7 @@ def letter_issue(
             )
         previous = _latest_letter(matter, K.OPINION)
         _check_escalation(matter, previous, issued_on)
+        _check_recommendation_ground(previous, issued_on)
         if department is None:
             raise ValidationError(_("请选择建议书主送的政府部门。"), code="department")
         if department.kind in (AgencyKind.UNION, AgencyKind.COURT, AgencyKind.PROCURATORATE):
@@ -494,14 +539,15 @@ def letter_issue(
     office = office_for(issuer)
     year = issued_on.year
     char = KIND_NUMBER_CHAR[kind]
-    number = next_number(f"supervision:{office.doc_prefix}{char}", year)
     template = LetterTemplate.objects.filter(kind=kind).first()
     if template is None:
         raise ValidationError(_("尚未设置%(kind)s的文书模板，请在后台添加。") % {"kind": K(kind).label},
                               code="template")
+    # A draft's check or preview takes no number (and writes nothing): the number is given at sign-off.
+    number = next_number(f"supervision:{office.doc_prefix}{char}", year) if persist else None
     letter = Letter(
         matter=matter, kind=kind, year=year, number=number,
-        doc_no=f"{office.doc_prefix}{char}〔{year}〕{number}号", issuer=issuer, department=department,
+        doc_no=f"{office.doc_prefix}{char}〔{year}〕{number if persist else '　'}号", issuer=issuer, department=department,
         previous=previous, subject=subject, facts=facts, legal_basis=legal_basis, requirements=requirements,
         recommended_actions=list(recommended_actions or []), reply_due=reply_due,
         rectification_due=rectification_due, contact_person=contact_person or office.contact_person,
@@ -517,9 +563,6 @@ def letter_issue(
         recipients = [_recipient_from_employer(matter.employer)]
     if not recipients:
         raise ValidationError(_("请选择受文单位。"), code="recipients")
-    for v in violation_rows:
-        if v.pk is None:
-            v.save()
     try:
         text = documents.render_text(template.source, _letter_context(
             letter, matter=matter, office=office, recipients=recipients, violations=violation_rows))
@@ -527,6 +570,11 @@ def letter_issue(
         raise ValidationError(str(exc), code="template") from exc
     letter.rendered_text = text
     letter.content_sha256 = documents.sha256_text(text)
+    if not persist:
+        return letter
+    for v in violation_rows:
+        if v.pk is None:
+            v.save()
     letter.save()
     letter.co_issuers.set(co_issuers)
     letter.violations.set(violation_rows)
@@ -535,6 +583,12 @@ def letter_issue(
         r.save()
     if kind == K.RECOMMENDATION:
         matter_grant_access(matter, department)
+    elif letter.reply_due:
+        # The reply clock runs from the letter's date; the date it prints is the clock's due date.
+        for r in recipients:
+            clock = _clocks().clock_start(subject=r, rule_code=DELIVERY_CLOCKS[kind], started_on=issued_on,
+                                          agency=matter.agency, actor=actor, county=matter.county)
+            assert clock.due_on == letter.reply_due, (clock.due_on, letter.reply_due)
     _move(matter, step, actor=actor,
           summary=_("制发%(kind)s %(no)s") % {"kind": letter.get_kind_display(), "no": letter.doc_no},
           changes={"letter": [None, letter.doc_no], "sha256": [None, letter.content_sha256]},
@@ -542,8 +596,143 @@ def letter_issue(
     return letter
 
 
+# ---------------------------------------------------------------- draft → sign-off → issue
+
+class SignOff(StrEnum):
+    """The outcome of the chair's sign-off, on which the flow routes."""
+
+    ISSUED = "issued"
+    RETURNED = "returned"
+
+
+def _payload(fields: dict) -> dict:
+    """The draft's fields as plain JSON (agencies and employers by id, dates as ISO text)."""
+    out = {k: v for k, v in fields.items() if v not in (None, "", [], ())}
+    for key in ("co_issuers", "employers"):
+        if key in out:
+            out[key] = [a.pk for a in out[key]]
+    if "department" in out:
+        out["department"] = out["department"].pk
+    for key in ("reply_due", "rectification_due"):
+        if key in out:
+            out[key] = out[key].isoformat()
+    if "violations" in out:
+        out["violations"] = [
+            {k: (v.isoformat() if isinstance(v, datetime.date) else str(v) if isinstance(v, Decimal) else v)
+             for k, v in row.items()} for row in out["violations"]
+        ]
+    if "recommended_actions" in out:
+        out["recommended_actions"] = [str(a) for a in out["recommended_actions"]]
+    return out
+
+
+def _fields(payload: dict) -> dict:
+    out = dict(payload)
+    if "co_issuers" in out:
+        out["co_issuers"] = list(Agency.objects.filter(pk__in=out["co_issuers"]).order_by("pk"))
+    if "employers" in out:
+        out["employers"] = list(Employer.objects.filter(pk__in=out["employers"]).order_by("name"))
+    if "department" in out:
+        out["department"] = Agency.objects.get(pk=out["department"])
+    for key in ("reply_due", "rectification_due"):
+        if key in out:
+            out[key] = datetime.date.fromisoformat(out[key])
+    if "violations" in out:
+        out["violations"] = [
+            {**row, "deadline": datetime.date.fromisoformat(row["deadline"]) if row.get("deadline") else None}
+            for row in out["violations"]
+        ]
+    return out
+
+
+def pending_draft(matter: SupervisionMatter, kind: str | None = None) -> LetterDraft | None:
+    qs = matter.drafts.filter(state=DraftState.PENDING)
+    return (qs.filter(kind=kind) if kind else qs).order_by("-id").first()
+
+
+def latest_draft(matter: SupervisionMatter, kind: str) -> LetterDraft | None:
+    return matter.drafts.filter(kind=kind).order_by("-id").first()
+
+
 @transaction.atomic
-def reminder_campaign_issue(
+def letter_draft(*, actor, matter: SupervisionMatter, kind: str, **fields) -> LetterDraft:
+    """The labor-law supervisor drafts a 提示函 / 意见书 / 建议书 for the chair's sign-off.
+
+    Every guard of the issue (ladder, 建议书 ground, legal basis, violations, template) is
+    checked now by a dry run of the issue (no number taken, nothing written), so that the chair signs a letter
+    that can be issued. The letter is dated, numbered and signed when the chair signs it off;
+    `issued_on` here is only the date the dry run assumes (default: today)."""
+    matter = _lock(matter)
+    _require_union_supervision_staff(actor, matter.agency)
+    planned_on = fields.pop("issued_on", None) or timezone.localdate()
+    fields.pop("signatory", None)
+    if kind not in K.values:
+        raise ValidationError(_("文书类型无效。"), code="kind")
+    if pending_draft(matter) is not None:
+        raise ValidationError(_("该事项已有待签发的文书，请等待工会主席或副主席审签。"), code="pending")
+    _issue_letter(actor=actor, matter=matter, kind=kind, issued_on=planned_on, persist=False, **fields)
+    draft = LetterDraft.objects.create(matter=matter, kind=kind, subject=fields["subject"].strip(),
+                                       payload=_payload(fields), drafted_by=actor)
+    record_event(matter, actor=actor, action="matter.letter_drafted",
+                 summary=_("拟制%(kind)s（%(subject)s），报工会主席或副主席签发")
+                 % {"kind": K(kind).label, "subject": draft.subject},
+                 changes={"draft": [None, draft.pk]})
+    return draft
+
+
+def draft_preview(draft: LetterDraft, *, signer) -> tuple[str, list[str]]:
+    """The text the letter would have if `signer` signed it off today — the date, the reply date of
+    its clock and the signatory included; the number is left blank until the sign-off gives it.
+    Nothing is written. Returns (text, []) or ("", the refusals) when it could not be issued today."""
+    staff = _staff(signer)
+    try:
+        with transaction.atomic():
+            letter = _issue_letter(actor=signer, matter=draft.matter, kind=draft.kind,
+                                   issued_on=timezone.localdate(), signatory=staff.full_name if staff else "",
+                                   signed_off=True, persist=False, **_fields(draft.payload))
+    except ValidationError as exc:
+        return "", exc.messages
+    return letter.rendered_text, []
+
+
+def may_sign_off(user, matter: SupervisionMatter) -> bool:
+    staff = _staff(user)
+    return staff is not None and staff.agency_id == matter.agency_id and staff.has_role(Role.UNION_CHAIR)
+
+
+@transaction.atomic
+def letter_sign_off(*, actor, draft: LetterDraft, approve: bool, reason: str = "",
+                    issued_on: datetime.date | None = None) -> SignOff:
+    """签发: the issuing union's chair or vice-chair approves the draft — it is then numbered,
+    dated, rendered and frozen with the chair as signatory — or returns it with the reason."""
+    draft = LetterDraft.objects.select_for_update().select_related("matter__agency").get(pk=draft.pk)
+    matter = draft.matter
+    if not may_sign_off(actor, matter):
+        raise ValidationError(_("文书须由%(agency)s的工会主席或副主席签发。") % {"agency": matter.agency},
+                              code="forbidden")
+    if draft.state != DraftState.PENDING:
+        raise ValidationError(_("该文书已审签（%(state)s），不能重复处理。") % {"state": draft.get_state_display()},
+                              code="reviewed")
+    draft.reviewed_by, draft.reviewed_at = actor, timezone.now()
+    if not approve:
+        draft.return_reason = _require_text(reason, _("退回理由"))
+        draft.state = DraftState.RETURNED
+        draft.save()
+        record_event(matter, actor=actor, action="matter.letter_returned",
+                     summary=_("%(kind)s退回修改：%(reason)s") % {"kind": draft.get_kind_display(),
+                                                               "reason": draft.return_reason[:100]},
+                     changes={"draft": [draft.pk, DraftState.RETURNED]})
+        return SignOff.RETURNED
+    issued_on = issued_on or timezone.localdate()
+    letter = _issue_letter(actor=actor, matter=matter, kind=draft.kind, issued_on=issued_on,
+                           signatory=actor.staff.full_name, signed_off=True, **_fields(draft.payload))
+    draft.state, draft.letter = DraftState.ISSUED, letter
+    draft.save()
+    return SignOff.ISSUED
+
+
+@transaction.atomic
+def reminder_campaign_draft(
     *,
     actor,
     title: str,
@@ -553,13 +742,14 @@ def reminder_campaign_issue(
     facts: str,
     legal_basis: str,
     requirements: str,
-    issued_on: datetime.date,
-    reply_due: datetime.date | None = None,
+    issued_on: datetime.date | None = None,
+    request_reply: bool = False,
     employers: Iterable[Employer] | None = None,
     co_issuers: Iterable[Agency] = (),
     agency: Agency | None = None,
-) -> Letter:
-    """One 提示函 published to many employers of a county and industry (e.g. before the Spring Festival)."""
+) -> LetterDraft:
+    """One 提示函 published to many employers of a county and industry (e.g. before the Spring Festival):
+    the matter is opened and the letter drafted; it is issued when the chair signs it off."""
     staff = _staff(actor)
     agency = agency or (staff.agency if staff else None)
     if agency is None or not agency.is_union:
@@ -583,10 +773,10 @@ def reminder_campaign_issue(
     record_event(matter, actor=actor, action="matter.registered",
                  summary=_("发起集中提示：%(title)s（%(n)d家用人单位）") % {"title": title, "n": len(employers)},
                  changes={"status": [None, matter.status]})
-    return letter_issue(
+    return letter_draft(
         actor=actor, matter=matter, kind=K.REMINDER, subject=subject, facts=facts, legal_basis=legal_basis,
-        requirements=requirements, issued_on=issued_on, reply_due=reply_due, co_issuers=co_issuers,
-        employers=employers,
+        requirements=requirements, request_reply=request_reply, co_issuers=co_issuers, employers=employers,
+        issued_on=issued_on,
     )
 
 
@@ -599,7 +789,7 @@ def letter_delivery_record(
     delivered_on: datetime.date,
     receipt: str,
 ) -> LetterRecipient:
-    """送达 with its receipt (送达回执); starts the recipient's clock (D42 / D40 / D41)."""
+    """送达 with its receipt (送达回执); starts the department's clock of a 建议书 (D41)."""
     recipient = LetterRecipient.objects.select_related("letter__matter").get(pk=recipient.pk)
     letter = recipient.letter
     matter = _lock(letter.matter)
@@ -614,9 +804,9 @@ def letter_delivery_record(
     receipt = _require_text(receipt, _("送达回执（签收人或回执编号）"))
     recipient.delivery_method, recipient.delivered_on, recipient.receipt = method, delivered_on, receipt
     recipient.save()
-    rule_code = DELIVERY_CLOCKS[letter.kind]
-    if rule_code != "D42" or letter.reply_due:
-        _clock_start(subject=recipient, rule_code=rule_code, started_on=delivered_on, matter=matter,
+    if letter.kind == K.RECOMMENDATION:
+        # D41 runs from the department's receipt; D40 / D42 started when the letter was issued.
+        _clock_start(subject=recipient, rule_code="D41", started_on=delivered_on, matter=matter,
                      agency=recipient.agency or matter.agency, actor=actor)
     _move(matter, "deliver", actor=actor,
           summary=_("%(no)s已送达%(name)s（%(method)s，%(day)s）")

@@ -14,6 +14,7 @@ urlpatterns = [
     path("<int:matter_id>/spawn-case/", views.matter_spawn_case, name="matter_spawn_case"),
     path("<int:matter_id>/recipients/<int:recipient_id>/deliver/", views.recipient_deliver, name="recipient_deliver"),
     path("<int:matter_id>/recipients/<int:recipient_id>/reply/", views.recipient_reply, name="recipient_reply"),
+    path("<int:matter_id>/drafts/<int:draft_id>/sign-off/", views.draft_sign_off, name="draft_sign_off"),
     path("<int:matter_id>/letters/<int:letter_id>/", views.letter_detail, name="letter_detail"),
     path("<int:matter_id>/letters/<int:letter_id>/pdf/", views.letter_pdf, name="letter_pdf"),
     path("<int:matter_id>/letters/<int:letter_id>/docx/", views.letter_docx, name="letter_docx"),

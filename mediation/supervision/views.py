@@ -19,11 +19,12 @@ from django.views.decorators.http import require_POST
 
 from mediation.cases.selectors import case_get_for_user, cases_visible_to
 from mediation.clocks.selectors import clocks_for_subject
+from mediation.lib.idempotency import idempotent_post
 from mediation.lib.queries import BadQuery, bad_request, year_param
 from mediation.lib.security import no_store
 from parties.models import AgencyLevel, County, Employer
 
-from . import documents, selectors, services
+from . import documents, hooks, selectors, services
 from .forms import (
     CampaignForm,
     DeliveryForm,
@@ -31,6 +32,7 @@ from .forms import (
     MatterRegisterForm,
     ReferralForm,
     ReplyForm,
+    SignOffForm,
     SpawnCaseForm,
 )
 from .models import ClueSource, LetterKind, LinkDirection, MatterStatus
@@ -66,10 +68,9 @@ def matter_list(request):
 
 
 @login_required
+@idempotent_post
 def matter_new(request):
     """Register a clue and start the supervision flow (from a case: ?case=<id>)."""
-    from workflows.supervision_flow import matter_open
-
     if not _may_write_any(request.user):
         raise Http404
     staff = request.user.staff
@@ -90,7 +91,7 @@ def matter_new(request):
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         try:
-            matter = matter_open(actor=request.user, title=d["title"], source=d["source"], clue=d["clue"],
+            matter = hooks.matter_open(actor=request.user, title=d["title"], source=d["source"], clue=d["clue"],
                                  employer=d["employer"], source_case=case, source_ref=d["source_ref"])
         except ValidationError as exc:
             _form_errors(form, exc)
@@ -103,11 +104,9 @@ def matter_new(request):
 @login_required
 @no_store
 def matter_detail(request, matter_id):
-    from workflows.engine import user_may_act
-
     matter = selectors.matter_detail_for_user(request.user, matter_id)
     may_write = selectors.can_write(request.user, matter)
-    tasks = [(t, user_may_act(request.user, t)) for t in selectors.open_tasks_for_matter(matter)]
+    tasks = [(t, hooks.user_may_act(request.user, t)) for t in selectors.open_tasks_for_matter(matter)]
     letters = list(matter.letters.all())
     for letter in letters:
         for r in letter.recipients.all():
@@ -122,7 +121,10 @@ def matter_detail(request, matter_id):
         "matter": matter, "may_write": may_write, "tasks": tasks, "ladder": ladder, "passed": passed,
         "partner": selectors.is_partner_view(request.user),
         "letters": letters,
+        "draft": services.pending_draft(matter),
     }
+    if context["draft"] is not None and not matter.processes.exists() and services.may_sign_off(request.user, matter):
+        context["sign_off_form"] = SignOffForm(prefix="so")  # a campaign has no flow: signed off here
     if may_write:
         context["referral_form"] = ReferralForm(county=matter.county, prefix="ref",
                                                 initial={"agency": services.procuratorate_for(matter)})
@@ -156,16 +158,15 @@ def _back_with_errors(request, matter, exc: ValidationError):
 
 @login_required
 @require_POST
+@idempotent_post
 def matter_refer(request, matter_id):
-    from workflows.supervision_flow import referral_open
-
     matter = _writable(request, matter_id)
     form = ReferralForm(request.POST, county=matter.county, prefix="ref")
     if not form.is_valid():
         return _back_with_errors(request, matter, _refused(form))
     d = form.cleaned_data
     try:
-        referral_open(actor=request.user, matter=matter, agency=d["agency"], sent_on=d["sent_on"],
+        hooks.referral_open(actor=request.user, matter=matter, agency=d["agency"], sent_on=d["sent_on"],
                       grounds=d["grounds"], note=d["note"])
     except ValidationError as exc:
         return _back_with_errors(request, matter, exc)
@@ -175,6 +176,7 @@ def matter_refer(request, matter_id):
 
 @login_required
 @require_POST
+@idempotent_post
 def matter_link_case(request, matter_id):
     matter = _writable(request, matter_id)
     form = LinkCaseForm(request.POST, prefix="link")
@@ -194,9 +196,8 @@ def matter_link_case(request, matter_id):
 
 @login_required
 @require_POST
+@idempotent_post
 def matter_spawn_case(request, matter_id):
-    from workflows.services import case_open
-
     matter = _writable(request, matter_id)
     form = SpawnCaseForm(request.POST, prefix="spawn")
     if not form.is_valid():
@@ -206,10 +207,10 @@ def matter_spawn_case(request, matter_id):
         case = services.matter_spawn_case(
             actor=request.user, matter=matter, facts=d["facts"], received_on=timezone.localdate(),
             worker={"name": d["name"], "id_number": d["id_number"], "phone": d["phone"],
-                    "amount_claimed": d["amount_claimed"]},
+                    "amount_claimed": d["amount_claimed"], "is_migrant": d["is_migrant"]},
             claims=[{"dispute_type": "WAGES", "subtype": d["subtype"], "amount_claimed": d["amount_claimed"],
                      "worker_index": 0}],
-            register=case_open,
+            register=hooks.case_open,
         )
     except ValidationError as exc:
         return _back_with_errors(request, matter, exc)
@@ -230,6 +231,7 @@ def _campaign_recipient(request, matter_id, recipient_id):
 
 @login_required
 @require_POST
+@idempotent_post
 def recipient_deliver(request, matter_id, recipient_id):
     """Delivery of a mass 提示函, tracked per employer."""
     matter, recipient = _campaign_recipient(request, matter_id, recipient_id)
@@ -248,6 +250,7 @@ def recipient_deliver(request, matter_id, recipient_id):
 
 @login_required
 @require_POST
+@idempotent_post
 def recipient_reply(request, matter_id, recipient_id):
     matter, recipient = _campaign_recipient(request, matter_id, recipient_id)
     form = ReplyForm(request.POST, prefix="r")
@@ -267,6 +270,32 @@ def recipient_reply(request, matter_id, recipient_id):
 
 
 @login_required
+@require_POST
+@idempotent_post
+def draft_sign_off(request, matter_id, draft_id):
+    """The chair's sign-off of a draft outside the flow (a mass 提示函 has no flow process)."""
+    matter = selectors.matter_get_for_user(request.user, matter_id)
+    draft = services.pending_draft(matter)
+    if draft is None or draft.pk != draft_id or matter.processes.exists() or not services.may_sign_off(
+            request.user, matter):
+        raise Http404
+    form = SignOffForm(request.POST, prefix="so")
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for message in errors:
+                messages.error(request, message)
+        return redirect("supervision:matter_detail", matter.pk)
+    approve = form.cleaned_data["decision"] == SignOffForm.APPROVE
+    try:
+        services.letter_sign_off(actor=request.user, draft=draft, approve=approve, reason=form.cleaned_data["reason"])
+    except ValidationError as exc:
+        return _back_with_errors(request, matter, exc)
+    messages.success(request, _("文书已签发。") if approve else _("文书已退回拟稿人修改。"))
+    return redirect("supervision:matter_detail", matter.pk)
+
+
+@login_required
+@idempotent_post
 def campaign_new(request):
     """One 提示函 to the employers of a county and industry, e.g. before the Spring Festival."""
     if not _may_write_any(request.user):
@@ -276,18 +305,18 @@ def campaign_new(request):
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         try:
-            letter = services.reminder_campaign_issue(
+            draft = services.reminder_campaign_draft(
                 actor=request.user, title=d["title"], county=d["county"], industry=d["industry"],
                 subject=d["subject"], facts=d["facts"], legal_basis=d["legal_basis"],
-                requirements=d["requirements"], issued_on=d["issued_on"], reply_due=d["reply_due"],
+                requirements=d["requirements"], request_reply=d["request_reply"],
                 employers=list(d["employers"]) or None, co_issuers=list(d["co_issuers"]),
             )
         except ValidationError as exc:
             _form_errors(form, exc)
         else:
-            messages.success(request, _("提示函 %(no)s 已向%(n)d家用人单位制发。")
-                             % {"no": letter.doc_no, "n": letter.recipients.count()})
-            return redirect("supervision:matter_detail", letter.matter_id)
+            messages.success(request, _("提示函已拟稿（%(n)d家用人单位），报工会主席或副主席签发。")
+                             % {"n": len(draft.payload.get("employers") or [])})
+            return redirect("supervision:matter_detail", draft.matter_id)
     return render(request, "supervision/campaign_form.html", {"form": form})
 
 

@@ -34,6 +34,7 @@ from ..query import (
     BAG_FIELDS,
     FACETS,
     FIELD_BOOSTS,
+    FIELD_MATCH_SCORE,
     FIELD_TIE_BREAKER,
     PHRASE_BOOST,
     SYNONYM_TIE_BREAKER,
@@ -47,7 +48,7 @@ from . import SearchBackend, SearchUnavailable
 
 logger = logging.getLogger(__name__)
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 2: topics (专题)
 ANALYZER = "concord_cjk"
 CHINESE_PLUGINS = {
     # plugin component → (sub-field name, index analyzer, search analyzer)
@@ -95,6 +96,8 @@ def build_index(name: str, plugins: Iterable[str] = (), replicas: int = 0) -> ds
         mapping.field(stored, dsl.Text(index=False))
     for keyword in ("county", "county_code", "dispute_type", "agencies", "channel", "outcome"):
         mapping.field(keyword, dsl.Keyword())
+    # Topics (专题): a facet, and searchable text like the keywords (the embedded index does the same).
+    mapping.field("topics", dsl.Keyword(copy_to="tags"))
     mapping.field("year", dsl.Integer())
     mapping.field("amount", dsl.Double())
     mapping.field("workers_count", dsl.Integer())
@@ -298,6 +301,9 @@ class ElasticsearchBackend(SearchBackend):
         return dsl.Q("dis_max", queries=per_field, tie_breaker=FIELD_TIE_BREAKER, boost=boost)
 
     def _alternative(self, alt: Alternative) -> dsl.Q:
+        if alt.field:
+            return dsl.Q("constant_score", filter=dsl.Q("term", **{alt.field: alt.text}),
+                         boost=alt.boost * FIELD_MATCH_SCORE)
         parts = [self._phrase(alt.text, PHRASE_BOOST)]
         if alt.bag and len(set(bigram_tokens(alt.text))) > 1:  # the tokens of concord_cjk
             parts.append(self._bag(alt.text, BAG_BOOST, alt.percent))
@@ -305,9 +311,14 @@ class ElasticsearchBackend(SearchBackend):
 
     def _text(self, text: TextQuery) -> dict:
         must, must_not = [], []
-        should = [dsl.Q("dis_max", queries=[self._alternative(a) for a in clause.alternatives],
-                        tie_breaker=SYNONYM_TIE_BREAKER)
-                  for clause in text.should if clause.alternatives]
+        should = []
+        for clause in text.should:
+            words, expansions = clause.grouped()
+            queries = [self._alternative(a) for a in words]
+            if expansions:
+                queries.append(dsl.Q("dis_max", queries=[self._alternative(a) for a in expansions], tie_breaker=0.0))
+            if queries:
+                should.append(dsl.Q("dis_max", queries=queries, tie_breaker=SYNONYM_TIE_BREAKER))
         if should:
             must.append(dsl.Q("bool", should=should, minimum_should_match=1))
         elif text.should:
@@ -342,11 +353,18 @@ class ElasticsearchBackend(SearchBackend):
             must_not.append(dsl.Q("terms", id=[int(i) for i in request.exclude_ids]))
         should = [dsl.Q("constant_score", filter=dsl.Q("term", **{field: value}), boost=boost)
                   for field, value, boost in request.boosts]
+        if parts["must"]:
+            # factor × the text score for documents whose field holds what the query named
+            should += [dsl.Q("bool", must=list(parts["must"]), boost=factor - 1,
+                             filter=[dsl.Q("bool", should=[dsl.Q("term", **{f: v}) for f, v in pairs],
+                                           minimum_should_match=1)])
+                       for factor, pairs in request.multiplier_groups()]
         must = parts["must"] or [dsl.Q("match_all")]
         return dsl.Q("bool", must=must, must_not=must_not, filter=filters, should=should)
 
     def search(self, request: SearchRequest) -> SearchResult:
-        s = dsl.Search(using=self.client, index=self.alias).query(self.compile(request))
+        client = self.client.options(request_timeout=request.timeout) if request.timeout else self.client
+        s = dsl.Search(using=client, index=self.alias).query(self.compile(request))
         sort = request.sort
         if sort == "relevance" and request.text.is_empty:
             sort = "date"

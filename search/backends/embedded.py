@@ -33,6 +33,7 @@ from ..query import (
     BAG_FIELDS,
     FACETS,
     FIELD_BOOSTS,
+    FIELD_MATCH_SCORE,
     FIELD_TIE_BREAKER,
     PHRASE_BOOST,
     SYNONYM_TIE_BREAKER,
@@ -46,9 +47,10 @@ from . import SearchBackend, SearchUnavailable
 
 logger = logging.getLogger(__name__)
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 2: topics (专题)
 TEXT_FIELDS = ("title", "tags", "body")
-KEYWORD_FIELDS = ("county", "county_code", "dispute_type", "agencies", "channel", "outcome", "status", "allowed_roles")
+KEYWORD_FIELDS = ("county", "county_code", "dispute_type", "agencies", "channel", "outcome", "status", "allowed_roles",
+                  "topics")
 WRITER_HEAP = 32_000_000
 REBUILD_HEAP = 128_000_000
 LOCK_WAIT_SECONDS = 5.0
@@ -169,7 +171,8 @@ class EmbeddedBackend(SearchBackend):
         d.add_integer("id", int(doc["id"]))
         d.add_integer("version", int(doc["version"]))
         d.add_text("title", index_text(doc["title"], analyzer))
-        d.add_text("tags", index_text(doc.get("tags") or [], analyzer))
+        # Topic names are searchable text like keywords (Elasticsearch: copy_to tags).
+        d.add_text("tags", index_text(list(doc.get("tags") or []) + list(doc.get("topics") or []), analyzer))
         d.add_text("body", index_text(doc.get("body", ""), analyzer))
         for name in KEYWORD_FIELDS:
             value = doc.get(name)
@@ -303,6 +306,8 @@ class EmbeddedBackend(SearchBackend):
         return self._per_field(gen, make, boost, BAG_FIELDS)
 
     def _alternative(self, gen: _Generation, alt: Alternative) -> tantivy.Query | None:
+        if alt.field:
+            return tantivy.Query.const_score_query(self._term(gen, alt.field, alt.text), alt.boost * FIELD_MATCH_SCORE)
         toks = tokens(alt.text, gen.analyzer)
         if not toks:
             return None
@@ -317,7 +322,11 @@ class EmbeddedBackend(SearchBackend):
         clauses: list[tuple] = []
         should = []
         for clause in text.should:
-            alternatives = [q for q in (self._alternative(gen, a) for a in clause.alternatives) if q is not None]
+            words, expansions = clause.grouped()
+            alternatives = [q for q in (self._alternative(gen, a) for a in words) if q is not None]
+            expanded = [q for q in (self._alternative(gen, a) for a in expansions) if q is not None]
+            if expanded:
+                alternatives.append(tantivy.Query.disjunction_max_query(expanded, tie_breaker=0.0))
             if alternatives:
                 should.append(tantivy.Query.disjunction_max_query(alternatives, tie_breaker=SYNONYM_TIE_BREAKER))
         if should:
@@ -357,8 +366,22 @@ class EmbeddedBackend(SearchBackend):
                             tantivy.Query.term_set_query(gen.schema, "allowed_roles", list(access.roles))))
         return tantivy.Query.const_score_query(tantivy.Query.boolean_query(options), 0.0)
 
+    def _term(self, gen: _Generation, field: str, value) -> tantivy.Query:
+        return tantivy.Query.term_query(gen.schema, field, int(value) if field == "year" else str(value))
+
     def compile(self, gen: _Generation, request: SearchRequest) -> tantivy.Query:
         clauses = self._text_query(gen, request.text)
+        text_parts = [q for occur, q in clauses if occur == tantivy.Occur.Must]
+        if text_parts:
+            # A document whose field matches what the query named scores factor × its text score:
+            # the text again, boosted by factor − 1, for the documents with that value only.
+            text_query = tantivy.Query.boolean_query([(tantivy.Occur.Must, q) for q in text_parts])
+            for factor, pairs in request.multiplier_groups():
+                named = tantivy.Query.boolean_query([(tantivy.Occur.Should, self._term(gen, f, v)) for f, v in pairs])
+                clauses.append((tantivy.Occur.Should, tantivy.Query.boolean_query([
+                    (tantivy.Occur.Must, tantivy.Query.boost_query(text_query, factor - 1)),
+                    (tantivy.Occur.Must, tantivy.Query.const_score_query(named, 0.0)),
+                ])))
         if not any(occur == tantivy.Occur.Must for occur, _q in clauses):
             clauses.append((tantivy.Occur.Must, tantivy.Query.all_query()))
         for field, values in request.filters.items():
@@ -372,8 +395,7 @@ class EmbeddedBackend(SearchBackend):
             clauses.append((tantivy.Occur.MustNot,
                             tantivy.Query.term_set_query(gen.schema, "id", [int(i) for i in request.exclude_ids])))
         for field, value, boost in request.boosts:
-            term = tantivy.Query.term_query(gen.schema, field, int(value) if field == "year" else str(value))
-            clauses.append((tantivy.Occur.Should, tantivy.Query.const_score_query(term, boost)))
+            clauses.append((tantivy.Occur.Should, tantivy.Query.const_score_query(self._term(gen, field, value), boost)))
         return tantivy.Query.boolean_query(clauses)
 
     def search(self, request: SearchRequest) -> SearchResult:

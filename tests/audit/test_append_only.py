@@ -23,7 +23,7 @@ from search.models import TypicalCaseEvent
 from tests.factories.cases import open_case, open_task
 from tests.factories.search import TypicalCaseFactory
 from tests.factories.seeds import reseed_migration_data
-from tests.factories.supervision import employer, letter_kwargs, second_supervisor
+from tests.factories.supervision import employer, letter_kwargs, second_supervisor, signed
 
 pytestmark = pytest.mark.django_db
 
@@ -56,7 +56,7 @@ def letter(people, ankang):
     supervision.investigation_record(actor=lsup, matter=matter, conducted_on=datetime.date(2026, 3, 2),
                                      method="实地查看", findings="工资台账显示2月工资未发。", conclusion="RISK",
                                      investigators=[lsup, second_supervisor(ankang)])
-    return supervision.letter_issue(actor=lsup, matter=matter, kind=LetterKind.REMINDER,
+    return signed(lsup, matter, LetterKind.REMINDER,
                                     **letter_kwargs(LetterKind.REMINDER, datetime.date(2026, 3, 2)))
 
 

@@ -1,8 +1,9 @@
 """一函两书 in real Chromium, each actor logging in in turn: a labor-law supervisor records a
-clue and an investigation (with a colleague), issues a 提示函, records that it was ignored,
-issues a 意见书, records the employer's refusal, issues a 建议书 to labor inspection; the
-inspection liaison files it and records an order to correct; the union verifies and closes.
-The PDF and .docx downloaded on the way hold the employer's name and the document number."""
+clue and an investigation (with a colleague), drafts a 提示函 that the union's chair signs off,
+records the employer's refusal, drafts a 意见书 (signed off by the chair), records the refusal,
+drafts a 建议书 to labor inspection (signed off by the chair); the inspection liaison files it
+and records an order to correct; the union verifies and closes. The PDF and .docx downloaded
+on the way hold the employer's name, the document number and the reply date of the clock."""
 
 import datetime
 import io
@@ -30,6 +31,8 @@ def cast(people, ankang):
     StaffFactory(agency=ankang["union:610902"], roles=[Role.LABOR_SUPERVISOR], user__username="hb_lsup2",
                  full_name="赵云")
     Staff.objects.filter(user=people["inspection"]).update(full_name="孙监察")
+    StaffFactory(agency=ankang["union:610902"], roles=[Role.UNION_CHAIR], user__username="hb_chair",
+                 full_name="陈立军")
     return {"employer": employer(name=EMPLOYER)}
 
 
@@ -52,6 +55,18 @@ def pdf_text(content: bytes) -> str:
 
 def docx_text(content: bytes) -> str:
     return "".join(p.text for p in Document(io.BytesIO(content)).paragraphs)
+
+
+def sign_off(page, login, step, status, matter_url):
+    """The chair of 汉滨区总工会 logs in, reads the letter as it will be issued and signs it off."""
+    login("hb_chair")
+    open_step(page, step)
+    expect(page.locator(".letter-preview")).to_contain_text("签发人：陈立军")
+    page.get_by_label("同意签发").check()
+    page.get_by_role("button", name="提交审签意见").click()
+    expect(page.locator("#matter-status")).to_have_text(status)
+    login("hb_lsup")
+    page.goto(matter_url)
 
 
 def fill_letter(page, subject, facts, basis, requirements):
@@ -93,18 +108,26 @@ def test_supervision_ladder_to_labor_inspection(page, live_server, login, cast, 
     open_step(page, "制发提示函")
     fill_letter(page, "按时足额支付职工工资", "该单位存在延迟发放工资的风险。",
                 "《中华人民共和国劳动法》第五十条", "立即核查工资支付情况，按时足额发放。")
-    page.get_by_role("button", name="制发提示函").click()
-    expect(page.locator("#matter-status")).to_have_text("已发提示函")
+    page.get_by_role("button", name="提示函报送签发").click()
+    expect(page.get_by_text("提示函已报送工会主席或副主席签发")).to_be_visible()
+    expect(page.locator("#matter-status")).to_have_text("调查核实")
+    sign_off(page, login, "签发提示函", "已发提示函", matter_url)
     expect(page.locator(".doc-no")).to_have_text(f"汉滨工监提〔{today.year}〕1号")
+    reminder = Letter.objects.get(kind=LetterKind.REMINDER)
+    assert reminder.signatory == "陈立军" and reminder.reply_due is not None
+    due = f"{reminder.reply_due.year}年{reminder.reply_due.month}月{reminder.reply_due.day}日"
+    assert f"并于{due}前将自查及整改情况书面反馈本会" in reminder.rendered_text
 
-    # 4. Delivered, then ignored.
+    # 4. Delivered, then refused in writing.
     open_step(page, "提示函送达与回复")
     page.get_by_label("送达方式").select_option("IN_PERSON")
     page.get_by_label("送达日期").fill(iso)
     page.get_by_label("送达回执（签收人/回执编号）").fill("办公室主任王某签收")
     page.get_by_role("button", name="登记送达").click()
     expect(page.get_by_text("送达情况已登记")).to_be_visible()
-    page.get_by_label("逾期未回复（置之不理）").check()
+    page.get_by_label("拒绝整改").check()
+    page.get_by_label("回复日期").fill(iso)
+    page.get_by_label("回复内容").fill("公司认为不存在欠薪风险。")
     page.get_by_label("未整改", exact=True).check()
     page.get_by_label("核查日期").fill(iso)
     page.get_by_label("核查情况").fill("回访核查，工资仍未发放。")
@@ -115,27 +138,29 @@ def test_supervision_ladder_to_labor_inspection(page, live_server, login, cast, 
     open_step(page, "制发意见书")
     fill_letter(page, "拖欠职工工资", "经调查核实，该单位拖欠23名职工两个月工资共计28万元。",
                 "《中华人民共和国劳动法》第五十条；《工资支付暂行规定》第七条", "立即足额支付拖欠工资。")
-    page.get_by_label("书面回复期限").fill(f"{today + datetime.timedelta(days=21):%Y-%m-%d}")
     page.locator("#id_v-0-category").select_option("WAGES_INSURANCE")
     page.locator("#id_v-0-facts").fill("拖欠23名职工1月、2月工资共计28万元。")
     page.locator("#id_v-0-evidence").fill("工资台账、职工询问笔录")
     page.locator("#id_v-0-legal_basis").fill("《中华人民共和国劳动法》第五十条")
     page.locator("#id_v-0-rectification").fill("足额支付拖欠工资")
     page.locator("#id_v-0-deadline").fill(f"{today - datetime.timedelta(days=1):%Y-%m-%d}")
-    page.get_by_role("button", name="制发意见书").click()
+    page.get_by_role("button", name="意见书报送签发").click()
     expect(page.get_by_role("alert")).to_contain_text("不能早于发文日期")
     assert not Letter.objects.filter(kind=LetterKind.OPINION).exists()
     page.locator("#id_v-0-deadline").fill(f"{today + datetime.timedelta(days=15):%Y-%m-%d}")
-    page.get_by_role("button", name="制发意见书").click()
-    expect(page.locator("#matter-status")).to_have_text("已发意见书")
+    page.get_by_role("button", name="意见书报送签发").click()
+    expect(page.get_by_text("意见书已报送工会主席或副主席签发")).to_be_visible()
+    sign_off(page, login, "签发意见书", "已发意见书", matter_url)
     opinion = Letter.objects.get(kind=LetterKind.OPINION)
+    due = f"{opinion.reply_due.year}年{opinion.reply_due.month}月{opinion.reply_due.day}日"
 
     # The 意见书 as PDF and Word, with the employer and the number as text.
     card = page.locator(f"#letter-{opinion.pk}")
     text = pdf_text(download(page, card.get_by_role("link", name="下载PDF")))
     assert EMPLOYER in text and opinion.doc_no in text and "足额支付拖欠工资" in text
+    assert f"于{due}前将整改情况书面回复本会" in text and "&quot;" not in text
     text = docx_text(download(page, card.get_by_role("link", name="下载Word")))
-    assert EMPLOYER in text and opinion.doc_no in text
+    assert EMPLOYER in text and opinion.doc_no in text and f"于{due}前将整改情况书面回复本会" in text
 
     # 6. Delivered; the employer refuses in writing.
     open_step(page, "意见书送达与回复")
@@ -158,8 +183,9 @@ def test_supervision_ladder_to_labor_inspection(page, live_server, login, cast, 
                 "《劳动保障监察条例》第十一条、第二十六条", "请依法立案查处，并将结果书面反馈本会。")
     page.get_by_label("依法立案调查").check()
     page.get_by_label("责令限期改正").check()
-    page.get_by_role("button", name="制发建议书").click()
-    expect(page.locator("#matter-status")).to_have_text("已发建议书")
+    page.get_by_role("button", name="建议书报送签发").click()
+    expect(page.get_by_text("建议书已报送工会主席或副主席签发")).to_be_visible()
+    sign_off(page, login, "签发建议书", "已发建议书", matter_url)
     recommendation = Letter.objects.get(kind=LetterKind.RECOMMENDATION)
     assert recommendation.doc_no == f"汉滨工监建〔{today.year}〕1号"
     open_step(page, "建议书送达")

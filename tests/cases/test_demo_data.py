@@ -1,7 +1,7 @@
 """manage.py demo_data: every state of DOMAIN §2.2 the flow reaches, one login per role, idempotent."""
 
+import importlib
 import sys
-import types
 from collections import Counter
 from io import StringIO
 
@@ -11,6 +11,7 @@ from django.core.management import call_command
 from viewflow.workflow.models import Task
 
 from mediation.cases import demo
+from mediation.cases.management.commands import demo_data
 from mediation.cases.models import (
     Case,
     CaseEvent,
@@ -54,7 +55,23 @@ def test_demo_data_covers_every_state_and_role_and_runs_twice(client):
     statuses = Counter(Case.objects.values_list("status", flat=True))
     assert REACHABLE <= set(statuses), REACHABLE - set(statuses)
     assert 45 <= sum(statuses.values()) <= 60
-    assert statuses == Counter(demo.EXPECTED_STATE[p.path] for p in demo.PLANS)
+    # Each case's status is where its own audit trail leads: every status change was recorded by a
+    # service step, each from the status the previous one left (not set behind the log's back).
+    for case in Case.objects.prefetch_related("events"):
+        trail = [e.changes["status"] for e in sorted(case.events.all(), key=lambda e: (e.created_at, e.pk))
+                 if e.action.startswith("case.") and "status" in (e.changes or {})]
+        assert trail and trail[0][0] is None, case.case_no
+        assert all(b[0] == a[1] for a, b in zip(trail, trail[1:], strict=False)), (case.case_no, trail)
+        assert trail[-1][1] == case.status, (case.case_no, trail)
+    # What each state implies in the records (DOMAIN §2.2), whatever the demo meant to build.
+    agreed = [S.AGREEMENT_EFFECTIVE, S.CONFIRMATION_PENDING, S.CONFIRMED, S.CONFIRMATION_REFUSED, S.PERFORMING,
+              S.DEFAULTED, S.ENFORCEMENT, S.PERFORMED]
+    for case in Case.objects.filter(status__in=[S.IN_MEDIATION, S.EXTENDED, *agreed]):
+        assert case.accepted_on and case.lead_mediator_id, case.case_no
+    assert not Case.objects.filter(status=S.RECEIVED, accepted_on__isnull=False).exists()
+    assert all(hasattr(c, "agreement") for c in Case.objects.filter(status__in=agreed))
+    assert not Case.objects.filter(status__in=[S.RECEIVED, S.ACCEPTED, S.IN_MEDIATION], agreement__isnull=False)
+    assert all(c.extensions.exists() for c in Case.objects.filter(status=S.EXTENDED))
 
     # Each role has a login; the Hanbin union has the whole team; partners of Hanbin and the city have liaisons.
     for role in Role.values:
@@ -106,18 +123,33 @@ def test_demo_data_covers_every_state_and_role_and_runs_twice(client):
     assert "演示案件已存在" in second and "演示账号已存在" in second
 
 
-def test_other_areas_demo_loaders_are_called_when_present(monkeypatch):
-    calls = []
-    module = types.ModuleType("search.demo")
-    module.load_demo = lambda: calls.append("search") or "3 typical cases"
-    monkeypatch.setitem(sys.modules, "search.demo", module)
-    monkeypatch.setattr("mediation.cases.management.commands.demo_data._module_exists",
-                        lambda name: name == "search.demo")
+def test_other_areas_demo_loaders_are_found_and_called(monkeypatch, tmp_path):
+    # The names the command knows are real modules with a loader.
+    for name in demo_data.OTHER_DEMOS:
+        assert demo_data._module_exists(name) and callable(importlib.import_module(name).load_demo), name
+    # Discovery and import as they run, on a package written for the test: a loader, a module
+    # without one, a missing module and a missing package.
+    package = tmp_path / "demo_probe"
+    package.mkdir()
+    (package / "__init__.py").write_text("")
+    (package / "loaded.py").write_text("CALLS = []\n\n\ndef load_demo():\n    CALLS.append(1)\n"
+                                       "    return '3 typical cases'\n")
+    (package / "no_loader.py").write_text("X = 1\n")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    monkeypatch.setattr(demo_data, "OTHER_DEMOS",
+                        ("demo_probe.loaded", "demo_probe.no_loader", "demo_probe.missing", "no_such_area.demo"))
     monkeypatch.setattr(demo, "demo_load", lambda progress: demo.DemoResult(cases_existing=1))
     out = StringIO()
-    call_command("demo_data", verbosity=0, stdout=out)
-    assert calls == ["search"]
-    assert "search.demo.load_demo()：3 typical cases" in out.getvalue()
+    try:
+        call_command("demo_data", verbosity=2, stdout=out)
+        assert sys.modules["demo_probe.loaded"].CALLS == [1]
+    finally:
+        for name in [n for n in sys.modules if n.split(".")[0] == "demo_probe"]:
+            del sys.modules[name]
+    text = out.getvalue()
+    assert "demo_probe.loaded.load_demo()：3 typical cases" in text
+    assert "demo_probe.no_loader 没有 load_demo()，跳过。" in text
+    assert "（demo_probe.missing 不存在，跳过）" in text and "（no_such_area.demo 不存在，跳过）" in text
 
 
 def test_logins_table_aligns_chinese_names():

@@ -9,10 +9,14 @@ from decimal import Decimal
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
+from django.urls import NoReverseMatch, URLResolver, get_resolver, reverse
+from viewflow.workflow.flow.viewset import FlowViewset
 
 from mediation.cases import services
 from mediation.cases.models import RequestKind
 from tests.factories.cases import do, open_case, open_task
+from workflows.case_flow import CaseFlow
+from workflows.supervision_flow import SupervisionFlow
 
 pytestmark = pytest.mark.django_db
 
@@ -108,25 +112,57 @@ def test_procuratorate_never_sees_a_case_without_a_procuratorate_task(people, co
         assert client.get(f"/tasks/{task.pk}/").status_code == 404
 
 
+def _viewflow_routes(patterns, prefix=""):
+    """(path, name) of every URL pattern whose view is viewflow's own (its built-in pages)."""
+    for entry in patterns:
+        if isinstance(entry, URLResolver):
+            yield from _viewflow_routes(entry.url_patterns, prefix + str(entry.pattern))
+        else:
+            module = getattr(entry.callback, "__module__", "") or ""
+            view_class = getattr(entry.callback, "view_class", None)
+            if module.startswith("viewflow.") or (view_class and view_class.__module__.startswith("viewflow.")):
+                yield prefix + str(entry.pattern), entry.name
+
+
 def test_viewflow_own_pages_are_not_exposed(people, court_case):
-    """Viewflow's process and task lists are not filtered per object: they are not mounted."""
+    """Viewflow's process and task lists are not filtered per object: they are not mounted.
+    Staff reach tasks only through /tasks/<id>/, which checks the task's address."""
+    # What mounting a flow would add: its dashboard, process list, process and task pages.
+    would_be = [FlowViewset(flow).urls[0] for flow in (CaseFlow, SupervisionFlow)]
+    assert {"index", "process_list", "process_detail", "task_list"} <= {
+        name for patterns in would_be for _path, name in _viewflow_routes(patterns)}
+    # None of them is in the site's URLs, under any prefix (the admin is checked below).
+    site = [entry for entry in get_resolver().url_patterns if str(entry.pattern) != "admin/"]
+    assert list(_viewflow_routes(site)) == []
     task = open_task(court_case, "judicial_confirmation")
-    for who in ("mediator", "court", "procuratorate"):
+    with pytest.raises(NoReverseMatch):
+        CaseFlow.instance.reverse("index")
+    with pytest.raises(NoReverseMatch):
+        task.flow_task.reverse("execute", kwargs={"process_pk": task.process_id, "task_pk": task.pk})
+    # The real task page: the court liaison it is addressed to opens it; nobody else can.
+    for who, status in (("court", 200), ("mediator", 404), ("procuratorate", 404), ("supervisor", 404)):
         client = Client()
         client.force_login(people[who])
-        for url in ("/workflow/", "/workflow/flows/", f"/workflow/case/{court_case.process.pk}/",
-                    f"/workflow/case/{court_case.process.pk}/{task.pk}/"):
-            assert client.get(url).status_code == 404
+        assert client.get(reverse("task_detail", args=[task.pk])).status_code == status, who
+        if status == 404:
+            assert client.post(reverse("task_take", args=[task.pk])).status_code == 404, who
         # The admin (with viewflow's process admin) is for administrators only.
         response = client.get("/admin/viewflow/process/")
         assert response.status_code == 302 and "/admin/login/" in response["Location"]
 
 
-def test_anonymous_is_sent_to_login_and_api_refuses(court_case):
+@pytest.mark.parametrize("url", ["/api/v1/me/", "/api/v1/cases/", "/api/v1/cases/1/", "/api/v1/tasks/",
+                                 "/api/v1/precedents/", "/api/v1/precedents/1/", "/api/v1/precedents/1/similar/"])
+def test_anonymous_api_answers_401_with_the_token_challenge(url):
+    # REST_FRAMEWORK: token authentication first, so anonymous answers 401 + WWW-Authenticate.
+    response = Client().get(url)
+    assert (response.status_code, response["WWW-Authenticate"]) == (401, "Token")
+
+
+def test_anonymous_is_sent_to_login(court_case):
     client = Client()
     response = client.get(f"/cases/{court_case.pk}/")
     assert response.status_code == 302 and response["Location"].startswith("/login/")
-    assert client.get("/api/v1/cases/").status_code in (401, 403)
 
 
 def test_personal_data_masked_for_roles_that_do_not_need_it(people, court_case):

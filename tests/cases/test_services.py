@@ -1,6 +1,8 @@
 """Each step of DOMAIN §2.3 as a service: the legal transitions, and refusal of the illegal ones."""
 
 import datetime
+import io
+import zipfile
 from decimal import Decimal
 
 import pytest
@@ -214,18 +216,60 @@ def test_attachments_checked_by_content(name, content, ok, case, people):
         assert not case.attachments.exists()
 
 
+def _xlsx() -> bytes:
+    """A one-sheet workbook with the parts Excel writes (no spreadsheet library in the product)."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("[Content_Types].xml", (
+            '<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/'
+            'content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.'
+            'relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName='
+            '"/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.'
+            'main+xml"/><Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxml'
+            'formats-officedocument.spreadsheetml.worksheet+xml"/></Types>'))
+        z.writestr("_rels/.rels", (
+            '<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/'
+            'package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/'
+            'officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>'))
+        z.writestr("xl/workbook.xml", (
+            '<?xml version="1.0" encoding="UTF-8"?><workbook xmlns="http://schemas.openxmlformats.org/'
+            'spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/'
+            'relationships"><sheets><sheet name="工资表" sheetId="1" r:id="rId1"/></sheets></workbook>'))
+        z.writestr("xl/_rels/workbook.xml.rels", (
+            '<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/'
+            'package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/'
+            'officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/></Relationships>'))
+        z.writestr("xl/worksheets/sheet1.xml", (
+            '<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schemas.openxmlformats.org/'
+            'spreadsheetml/2006/main"><sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>欠薪</t></is></c>'
+            '</row></sheetData></worksheet>'))
+    return buffer.getvalue()
+
+
 def test_docx_and_xlsx_recognised_and_oversize_refused(case, people, settings, tmp_path):
     import docx
 
     path = tmp_path / "a.docx"
     docx.Document().save(path)
-    services.attachment_add(case=case, actor=people["mediator"],
-                            upload=SimpleUploadedFile("a.docx", path.read_bytes()), title="协议")
+    word = services.attachment_add(case=case, actor=people["mediator"],
+                                   upload=SimpleUploadedFile("a.docx", path.read_bytes()), title="协议")
+    assert word.content_type == "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+    # Named .pdf on purpose: the type is read from the content.
+    sheet = services.attachment_add(case=case, actor=people["mediator"],
+                                    upload=SimpleUploadedFile("工资表.pdf", _xlsx()), title="工资表")
+    assert sheet.content_type == "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    # A ZIP that is neither (no Office parts) is refused.
+    plain = io.BytesIO()
+    with zipfile.ZipFile(plain, "w") as z:
+        z.writestr("xl.txt", "not a workbook")
+    with pytest.raises(ValidationError, match="不是允许的类型"):
+        services.attachment_add(case=case, actor=people["mediator"],
+                                upload=SimpleUploadedFile("fake.xlsx", plain.getvalue()), title="伪装")
     settings.CONCORD_UPLOAD_MAX_BYTES = 1024
     with pytest.raises(ValidationError, match="超过"):
         services.attachment_add(case=case, actor=people["mediator"],
                                 upload=SimpleUploadedFile("big.pdf", b"%PDF-1.4" + b"0" * 2048), title="大文件")
-    assert case.attachments.count() == 1
+    assert set(case.attachments.values_list("title", flat=True)) == {"工资表", "协议"}
 
 
 def test_audit_events_are_append_only(case):

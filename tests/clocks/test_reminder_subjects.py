@@ -11,7 +11,7 @@ from mediation.clocks.reminders import clocks_sweep
 from mediation.notifications.models import Notification
 from mediation.supervision import services as supervision
 from mediation.supervision.models import LetterKind
-from tests.factories.supervision import deliver, employer, letter_kwargs, second_supervisor
+from tests.factories.supervision import deliver, employer, letter_kwargs, second_supervisor, signed
 
 pytestmark = pytest.mark.django_db
 
@@ -31,7 +31,7 @@ def test_a_letter_reply_reminder_names_the_matter_and_opens_it(people, ankang):
         supervision.investigation_record(actor=lsup, matter=matter, conducted_on=issued, method="实地查看",
                                          findings="工资台账显示2月工资未发。", conclusion="RISK",
                                          investigators=[lsup, second_supervisor(ankang)])
-        letter = supervision.letter_issue(actor=lsup, matter=matter, kind=LetterKind.REMINDER,
+        letter = signed(lsup, matter, LetterKind.REMINDER,
                                           **letter_kwargs(LetterKind.REMINDER, issued))
         deliver(letter, lsup, issued)
     clock = Clock.objects.get(rule_code="D42")  # the employer's reply to the 提示函, on the recipient

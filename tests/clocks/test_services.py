@@ -19,6 +19,7 @@ from mediation.clocks.models import (
 )
 from mediation.clocks.selectors import clocks_for_subject, clocks_for_tasks, rule_current
 from mediation.notifications.models import Notification
+from tests.factories.cases import open_case, open_task
 from tests.factories.clocks import bare_case, local_rule, start
 
 D = datetime.date
@@ -247,10 +248,23 @@ class TestReassign:
         assert (clock.owner, clock.agency) == (None, ankang["court:610902"])
         assert services.clock_reassign(subject=case, rule_code="D20") is None
 
-    def test_clocks_for_tasks_is_one_query(self, case, django_assert_num_queries):
+    def test_clocks_for_tasks_is_one_query(self, ankang, people, django_assert_num_queries):
+        # Three registered cases, each waiting at its review task with D2 (受理, 3 工作日) on that task.
+        cases = [open_case(people["intake"], ankang["union:610902"], seed=30 + i) for i in range(3)]
+        tasks = [open_task(c, "review") for c in cases]
+        start(cases[0], "D3", D(2026, 3, 2))  # a clock on no task is not returned
+        # Registration on Tue 3-3 started D1 too; move it onto the second case's task.
+        services.clock_reassign(subject=cases[1], rule_code="D1", task=tasks[1])
         assert clocks_for_tasks([]) == {}
         with django_assert_num_queries(1):
-            assert clocks_for_tasks([1, 2]) == {}
+            found = clocks_for_tasks([t.pk for t in tasks])
+            rows = {pk: [(c.rule_code, c.rule.title[:4], c.due_on) for c in clocks] for pk, clocks in found.items()}
+        # D2 from Tue 3-3: 3-4, 3-5, 3-6 → Fri 3-6. D1 from Tue 3-3: 15 日 → Wed 3-18.
+        assert rows == {
+            tasks[0].pk: [("D2", "决定是否", D(2026, 3, 6))],
+            tasks[1].pk: [("D2", "决定是否", D(2026, 3, 6)), ("D1", "未达成调", D(2026, 3, 18))],
+            tasks[2].pk: [("D2", "决定是否", D(2026, 3, 6))],
+        }
 
 
 def test_clock_due_at_is_the_start_of_the_next_day_in_shanghai(case):
@@ -273,8 +287,9 @@ class TestMissingCalendar:
         assert alerts.count() == 2
 
     def test_recording_the_year_recomputes_waiting_clocks(self, case, people):
-        clock = start(case, "D3", D(2027, 9, 16))  # 15 days → 2027-10-1, a Friday by weekday
-        assert (clock.due_on, clock.calendar_missing_years) == (D(2027, 10, 1), [2027])
+        # 15 days → Fri 2027-10-1, provisionally 国庆 (10-1 … 10-3 statutory) → Mon 10-4.
+        clock = start(case, "D3", D(2027, 9, 16))
+        assert (clock.due_on, clock.calendar_missing_years) == (D(2027, 10, 4), [2027])
         # The admin enters a National Day holiday and records 2027 as loaded.
         for day in range(1, 8):
             CalendarOverride.objects.create(date=D(2027, 10, day), kind="holiday", name="国庆节")
@@ -282,7 +297,7 @@ class TestMissingCalendar:
         clock.refresh_from_db()
         assert (clock.due_on, clock.calendar_missing_years) == (D(2027, 10, 8), [])
         event = CaseEvent.objects.get(case=case, action="clock.rescheduled")
-        assert event.changes["due_on"] == ["2027-10-01", "2027-10-08"]
+        assert event.changes["due_on"] == ["2027-10-04", "2027-10-08"]
 
     def test_a_county_holiday_moves_only_that_county(self, case, people, ankang):
         here = start(case, "D3", D(2026, 3, 2))

@@ -11,8 +11,8 @@ from django.db import connection
 
 from mediation.clocks import services
 from mediation.clocks.models import Clock, ReminderStage
-from mediation.clocks.reminders import clocks_sweep
-from mediation.clocks.tasks import sweep_clocks
+from mediation.clocks.reminders import clocks_sweep, clocks_sweep_plan
+from mediation.clocks.tasks import sweep_clock_range, sweep_clocks
 from mediation.notifications.models import Notification
 from mediation.notifications.services import Message, notify_many
 from tests.factories.clocks import bare_case, start
@@ -130,10 +130,11 @@ def test_sweep_query_count_is_bounded_per_batch(ankang, people, django_assert_ma
             stats = clocks_sweep(batch_size=5)
     assert (stats.clocks, stats.batches, stats.notifications) == (12, 3, 24)
     real = [q["sql"] for q in ctx.captured_queries if not q["sql"].startswith(("SAVEPOINT", "RELEASE"))]
-    # Once: the staff directory and the calendar (2). Per batch: select clocks, insert-or-skip the
-    # notifications (INSERT … RETURNING), queue their emails in the outbox, update the cursor (4).
-    # Then the empty select that ends it.
-    assert len(real) == 1 + 2 + 4 * 3 + 1
+    # Once: the plan (the ids of the clocks due, cut into ranges of 5), the staff directory and the
+    # calendar (2). Per range: select its clocks, insert-or-skip the notifications (INSERT … RETURNING),
+    # queue their emails in the outbox, update the cursor (4). A range that ends on its last id or
+    # holds fewer than 5 needs no more.
+    assert len(real) == 1 + 1 + 2 + 4 * 3
 
 
 def test_calendar_missing_is_mentioned_in_the_reminder(case, people):
@@ -200,3 +201,22 @@ def test_concurrent_inserts_of_the_same_reminder_keep_one(people):
         t.join(30)
     assert sorted(created) == [0, 0, 0, 1]
     assert Notification.objects.filter(dedupe_key="clock:9:overdue:20260317").count() == 1
+
+
+def test_the_beat_task_fans_the_sweep_out_in_disjoint_ranges(ankang, people):
+    clocks = [start(bare_case(ankang["union:610902"], people["intake"]), "D3", D(2026, 3, 2),
+                    owner=people["mediator"]) for _ in range(12)]
+    early = start(bare_case(ankang["union:610902"], people["intake"]), "D3", D(2026, 3, 10))  # warns on 3-22
+    ids = sorted(c.pk for c in clocks)
+    with at(D(2026, 3, 14)):
+        plan = clocks_sweep_plan(today=D(2026, 3, 14), batch_size=5)
+        # Five, five and the rest; the last range stays open for clocks started meanwhile.
+        assert plan == [(ids[0], ids[5] - 1), (ids[5], ids[10] - 1), (ids[10], None)]
+        assert early.pk > ids[-1]  # in the open range's id span, but not due: not swept
+        result = sweep_clocks.apply(kwargs={"batch_size": 5}).get()  # eager here: the ranges run inline
+        assert result == {"batches": 3}
+        # A range task delivered twice (a retry, a second worker) sends nothing again.
+        assert sweep_clock_range.apply(args=[ids[0], None, "2026-03-14", 5]).get()["notifications"] == 0
+    assert Notification.objects.filter(verb="clock.warning").count() == 24  # 12 × (owner + head)
+    assert set(Clock.objects.filter(pk__in=ids).values_list("next_reminder_on", flat=True)) == {D(2026, 3, 17)}
+    assert Clock.objects.get(pk=early.pk).reminder_stage == ReminderStage.NONE

@@ -127,22 +127,24 @@ def test_add_months_clamps_to_the_month_end():
 
 
 class TestUnloadedYear:
-    """2027 is beyond chinese_calendar 1.11.0: computed by weekday, but always reported."""
+    """2027 is beyond chinese_calendar 1.11.0: computed on the provisional calendar (the
+    statutory holidays, tests/clocks/test_provisional_calendar.py), and always reported."""
 
     def test_a_2027_day_is_marked_not_loaded(self):
         with pytest.raises(NotImplementedError):
             chinese_calendar.is_workday(D(2027, 2, 10))  # the package really has no 2027
         info = CAL.day(D(2027, 2, 10))
         assert info.loaded is False
-        assert info.kind == DayKind.WORKDAY  # the weekday guess, flagged by loaded=False
+        assert info.kind == DayKind.WORKDAY  # a Wednesday and no statutory holiday, flagged by loaded=False
 
     def test_a_period_reaching_into_2027_reports_the_year(self):
+        # 12-29, 12-30, 12-31; Fri 1-1 元旦 (statutory), weekend; Mon 1-4, Tue 1-5.
         result = add_period(CAL, D(2026, 12, 28), 5, Unit.WORKING)
-        assert result.value == D(2027, 1, 4)
+        assert result.value == D(2027, 1, 5)
         assert result.missing_years == {2027}
 
     def test_a_calendar_period_reports_the_year_of_its_last_day(self):
-        # 12-20 + 15 = 2027-01-04 (a Monday by weekday): the rollover check consulted 2027.
+        # 12-20 + 15 = 2027-01-04 (a Monday): the rollover check consulted 2027.
         assert add_period(CAL, D(2026, 12, 20), 15, Unit.CALENDAR).missing_years == {2027}
         # Ending inside 2026 does not touch 2027.
         assert add_period(CAL, D(2026, 12, 1), 15, Unit.CALENDAR).missing_years == frozenset()

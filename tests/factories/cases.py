@@ -11,10 +11,11 @@ from workflows.engine import OPEN_TASK_STATUSES, task_execute
 from workflows.services import case_open
 
 
-def worker_rows(n, *, amount="5000.00", reps=2, seed=0):
+def worker_rows(n, *, amount="5000.00", reps=2, seed=0, migrant=False):
+    """Workers as the intake types them; 农民工 only when the test says so (issue 9 item 4)."""
     return [
         {"name": f"工人{i}", "id_number": make_resident_id(seed=seed * 1000 + i), "phone": f"139{seed:03d}{i:05d}",
-         "amount_claimed": Decimal(amount), "is_representative": i < reps, "is_migrant": True}
+         "amount_claimed": Decimal(amount), "is_representative": i < reps, "is_migrant": migrant}
         for i in range(n)
     ]
 

@@ -87,7 +87,6 @@ class WorkerFactory(factory.django.DjangoModelFactory):
     name = factory.Sequence(lambda n: f"王{n}")
     id_number = factory.Sequence(lambda n: make_resident_id(seed=n))
     phone = factory.Sequence(lambda n: f"139{n:08d}")
-    is_migrant = True
 
 
 class EmployerFactory(factory.django.DjangoModelFactory):

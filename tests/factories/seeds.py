@@ -7,19 +7,24 @@ from django.contrib.contenttypes.models import ContentType
 
 SEED_MIGRATIONS = (
     "mediation.supervision.migrations.0002_seed_letter_templates",
+    "mediation.supervision.migrations.0003_docs_sandboxed_templates:forwards",
+    "mediation.cases.migrations.0005_docs_seed_document_templates",
+    "mediation.supervision.migrations.0004_letters_citations_and_wording",
     "mediation.clocks.migrations.0002_seed_rules",
     "search.migrations.0002_seed_synonyms",
+    "search.migrations.0004_search12_seed_concepts_topics",
 )
 
 
 def reseed_migration_data():
     """Transactional tests (threads, live_server, a real worker) may run on a flushed database,
     without the rows that data migrations seed: put back the letter templates, the deadline rules,
-    the synonyms, and the content types and permissions (guardian's object permissions need the
+    the synonyms, the concept dictionary and topics, and the content types and permissions (guardian's object permissions need the
     model's view permission). Idempotent."""
     ContentType.objects.clear_cache()
     for config in apps.get_app_configs():
         create_contenttypes(config, verbosity=0)
         create_permissions(config, verbosity=0)
-    for module in SEED_MIGRATIONS:
-        importlib.import_module(module).seed(apps, None)
+    for entry in SEED_MIGRATIONS:
+        module, _, function = entry.partition(":")
+        getattr(importlib.import_module(module), function or "seed")(apps, None)

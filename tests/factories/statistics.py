@@ -73,11 +73,12 @@ def stat_case(
         employment_form=employment_form,
     )
     for i in range(workers):
+        # The flags as this case records them (a case keeps its own, issue 9 item 1).
         CaseWorker.objects.create(
             case=case,
-            worker=WorkerFactory(
-                is_migrant=i < migrant, is_new_employment_form=migrant <= i < migrant + nef
-            ),
+            worker=WorkerFactory(),
+            is_migrant=i < migrant,
+            is_new_employment_form=migrant <= i < migrant + nef,
         )
     Claim.objects.create(
         case=case, dispute_type=dispute_type, subtype="测试", amount_claimed=Decimal(claimed)

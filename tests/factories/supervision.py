@@ -69,10 +69,7 @@ def letter_kwargs(kind, on, **extra):
         subject="按时足额支付职工工资", facts="经查，贵单位自2026年1月起未按时发放23名职工工资，合计约28万元。",
         legal_basis=LEGAL_BASIS, requirements="立即制定工资支付计划，足额支付拖欠工资。", issued_on=on,
     )
-    if kind == LetterKind.REMINDER:
-        base["reply_due"] = on + datetime.timedelta(days=14)
     if kind == LetterKind.OPINION:
-        base["reply_due"] = on + datetime.timedelta(days=21)
         base["violations"] = [violation(on)]
     base.update(extra)
     return base
@@ -87,9 +84,35 @@ def violation(on, **extra):
     return row
 
 
+def chair(agency):
+    """The union's chair or vice-chair, who signs off its letters (one per agency, made on demand)."""
+    from parties.models import Staff
+
+    staff = Staff.objects.filter(agency=agency, role_rows__role=Role.UNION_CHAIR).first()
+    if staff is not None:
+        return staff.user
+    return staff_user(agency, Role.UNION_CHAIR, username=f"chair_{agency.pk}")
+
+
+def signed(actor, matter, kind, **fields):
+    """Draft (services.letter_draft) and the chair's sign-off (services.letter_sign_off), outside the flow."""
+    issued_on = fields.get("issued_on")
+    draft = services.letter_draft(actor=actor, matter=matter, kind=kind, **fields)
+    services.letter_sign_off(actor=chair(matter.agency), draft=draft, approve=True, issued_on=issued_on)
+    draft.refresh_from_db()
+    return draft.letter
+
+
 def issue(matter, step, actor, kind, on, **extra):
-    return do(matter, step, actor, lambda a: services.letter_issue(
-        actor=actor, matter=matter, kind=kind, **letter_kwargs(kind, on, **extra)))
+    """Draft through the flow's step (`issue_reminder`…) and sign off through `sign_off_…`."""
+    fields = letter_kwargs(kind, on, **extra)
+    do(matter, step, actor, lambda a: services.letter_draft(actor=actor, matter=matter, kind=kind, **fields))
+    draft = services.pending_draft(matter, kind)
+    sign_step = step.replace("issue_", "sign_off_")
+    do(matter, sign_step, chair(matter.agency), lambda a: services.letter_sign_off(
+        actor=chair(matter.agency), draft=draft, approve=True, issued_on=on))
+    draft.refresh_from_db()
+    return draft.letter
 
 
 def deliver(letter, actor, on):
@@ -105,3 +128,11 @@ def ignored(matter, step, letter, actor, on):
         verification_note="回访核查，工资仍未发放。"))
 
 
+
+
+def refused(letter, actor, on):
+    """The employer refuses in writing (the union checks: not rectified) — the ground for a 建议书."""
+    return services.letter_reply_record(
+        actor=actor, recipient=letter.recipients.get(), reply_kind=ReplyKind.REFUSED, replied_on=on,
+        reply_content="公司经营困难，暂不整改。", verification=Verification.NOT_RECTIFIED, verified_on=on,
+        verification_note="回访核查，未整改。")

@@ -154,3 +154,84 @@ def _upload(name, content):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     return SimpleUploadedFile(name, content, content_type="application/json")
+
+
+# --- topics (专题) and dispute-type labels that are really topics --------------------------------
+
+
+def topical_records():
+    records = [dict(r) for r in RECORDS[:4]]
+    records[0]["topics"] = ["农民工", "根治欠薪"]               # topics of an ordinary row
+    records[1]["dispute_type"] = "劳务派遣"                      # a topic used as the dispute type
+    records[2]["dispute_type"] = "女职工"                        # an alias of 女职工权益
+    records[2]["topics"] = ["集体争议"]
+    return records
+
+
+def test_topic_labels_are_mapped_and_reported_per_row(people, on_commit):
+    content = as_json(topical_records())
+    lines = record_lines(content)
+    with on_commit():
+        report = import_typical_cases(content, "cases.json")
+    assert report.imported and report.errors == [] and len(report.created) == 4
+    assert [str(m) for m in report.mappings] == [
+        f"第2条记录，第{lines[1]}行：争议类型“劳务派遣”按专题“劳务派遣”导入，主要争议类型记为“劳动合同”",
+        f"第3条记录，第{lines[2]}行：争议类型“女职工”按专题“女职工权益”导入，主要争议类型记为“劳动合同”",
+    ]
+    second = TypicalCase.objects.get(title=RECORDS[1]["title"])
+    assert second.dispute_type == "CONTRACT" and second.topic_names == ["劳务派遣"]
+    third = TypicalCase.objects.get(title=RECORDS[2]["title"])
+    assert sorted(third.topic_names) == ["女职工权益", "集体争议"]
+    assert sorted(TypicalCase.objects.get(title=RECORDS[0]["title"]).topic_names) == ["农民工", "根治欠薪"]
+    # the topics are facets of the search at once
+    facets = search_typical_cases(user=people["court"], q="").facets["topic"]
+    assert {b["value"]: b["count"] for b in facets}["劳务派遣"] == 1
+
+
+def test_unknown_labels_still_refuse_the_file_with_their_line():
+    records = topical_records()
+    records[3]["dispute_type"] = "工资纠纷"                      # neither a type nor a topic
+    records[0]["topics"] = ["农民工", "不存在的专题"]
+    content = as_json(records)
+    lines = record_lines(content)
+    report = import_typical_cases(content, "cases.json")
+    assert not report.imported and TypicalCase.objects.count() == 0
+    messages = [str(e) for e in report.errors]
+    assert messages == [
+        f"第1条记录，第{lines[0]}行：[topics] 无法识别的专题：不存在的专题",
+        f"第4条记录，第{lines[3]}行：[dispute_type] 无法识别的值：工资纠纷",
+    ]
+
+
+def test_a_topic_that_implies_no_primary_type_asks_for_one():
+    records = [dict(RECORDS[0], dispute_type="集体争议")]
+    report = import_typical_cases(as_json(records), "cases.json")
+    assert not report.imported
+    assert "“集体争议”是专题，不能推断主要争议类型" in str(report.errors[0])
+
+
+def test_csv_topics_and_mapping_on_the_command_line(tmp_path):
+    r0, r1 = RECORDS[0], dict(RECORDS[1], dispute_type="新就业形态")
+    csv_file = tmp_path / "cases.csv"
+    csv_file.write_text("\n".join([CSV_HEADER + ",topics", csv_row(r0) + ",农民工、根治欠薪", csv_row(r1) + ","]) + "\n",
+                        encoding="utf-8")
+    out = io.StringIO()
+    call_command("import_typical_cases", str(csv_file), stdout=out)
+    assert "第3行：争议类型“新就业形态”按专题“新就业形态”导入，主要争议类型记为“劳动合同”" in out.getvalue()
+    assert sorted(TypicalCase.objects.get(title=r0["title"]).topic_names) == ["农民工", "根治欠薪"]
+
+
+def test_the_admin_import_page_lists_the_mappings(client, people):
+    from django.contrib.auth.models import Permission
+
+    admin_user = people["supervisor"]
+    admin_user.is_staff = True
+    admin_user.save()
+    admin_user.user_permissions.add(Permission.objects.get(codename="add_typicalcase"))
+    client.force_login(admin_user)
+    upload = io.BytesIO(as_json(topical_records()))
+    upload.name = "cases.json"
+    response = client.post(reverse("admin:search_typicalcase_import"), {"file": upload})
+    html = response.content.decode()
+    assert response.status_code == 200 and 'id="import-mappings"' in html
+    assert "争议类型“劳务派遣”按专题“劳务派遣”导入" in html

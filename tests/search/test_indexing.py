@@ -6,6 +6,7 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
+from mediation.cases.models import DisputeType
 from search import indexing, services, tasks
 from search.backends import SearchUnavailable, get_backend
 from search.models import DEIDENTIFICATION_CHECKLIST, TypicalCase, TypicalCaseStatus
@@ -53,7 +54,8 @@ def test_reconcile_repairs_drift_in_both_directions(search_backend, people):
     kept, changed, lost = (TypicalCaseFactory(title=t) for t in ("甲案欠薪", "乙案欠薪", "丙案欠薪"))
     indexing.index_ids([kept.pk, changed.pk, lost.pk])
     search_backend.delete([lost.pk])                              # a document the index lost
-    TypicalCase.objects.filter(pk=changed.pk).update(title="乙案工伤", version=5)  # an edit whose task was lost
+    TypicalCase.objects.filter(pk=changed.pk).update(title="乙案工伤", dispute_type=DisputeType.WORK_INJURY,
+                                                     version=5)  # an edit whose task was lost
     ghost = TypicalCaseFactory(title="丁案欠薪")
     indexing.index_ids([ghost.pk])
     TypicalCase.objects.filter(pk=ghost.pk).delete()              # a row deleted behind the index's back

@@ -8,7 +8,13 @@ from django.db import connection
 
 from mediation.supervision import services
 from mediation.supervision.models import Conclusion, Letter, LetterKind
-from tests.factories.supervision import employer, letter_kwargs, reseed_migration_data
+from tests.factories.supervision import (
+    chair,
+    employer,
+    letter_kwargs,
+    reseed_migration_data,
+    signed,
+)
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
@@ -51,11 +57,11 @@ def test_letters_issued_at_the_same_moment_get_consecutive_numbers(sup, kind):
     reseed_migration_data()
     n = 6
     matters = [investigated_matter(sup, i) for i in range(n)]
+    chair(matters[0].agency)  # the chair who signs them off, made before the threads
     today = datetime.date.today()
 
     def issue(i):
-        return services.letter_issue(actor=sup["lsup"], matter=matters[i], kind=kind,
-                                     **letter_kwargs(kind, today)).doc_no
+        return signed(actor=sup["lsup"], matter=matters[i], kind=kind, **letter_kwargs(kind, today)).doc_no
 
     results, errors = run_parallel(n, issue)
     assert errors == [None] * n

@@ -12,7 +12,7 @@ from docx import Document
 from mediation.supervision import documents, services
 from mediation.supervision.models import Conclusion, IssuingOffice, LetterKind, LetterTemplate
 from tests.factories.parties import staff_user
-from tests.factories.supervision import letter_kwargs
+from tests.factories.supervision import letter_kwargs, signed
 
 pytestmark = pytest.mark.django_db
 
@@ -42,7 +42,7 @@ ISSUE_DAY = D(2026, 3, 2)
 
 
 def reminder(sup, on=ISSUE_DAY):
-    return services.letter_issue(actor=sup["lsup"], matter=risk_matter(sup), kind=LetterKind.REMINDER,
+    return signed(actor=sup["lsup"], matter=risk_matter(sup), kind=LetterKind.REMINDER,
                                  **letter_kwargs(LetterKind.REMINDER, on))
 
 
@@ -69,7 +69,7 @@ def test_city_federation_uses_the_city_prefix(ankang, cal):
     matter = services.matter_register(actor=a, title="市级排查", source="SCREENING", clue="…", employer=employer())
     services.investigation_record(actor=a, matter=matter, conducted_on=D(2026, 3, 2), method="查阅台账",
                                   findings="…", conclusion=Conclusion.RISK, investigators=[a, b])
-    letter = services.letter_issue(actor=a, matter=matter, kind=LetterKind.REMINDER,
+    letter = signed(actor=a, matter=matter, kind=LetterKind.REMINDER,
                                    **letter_kwargs(LetterKind.REMINDER, D(2026, 3, 2)))
     assert letter.doc_no == "安工监提〔2026〕1号"
 

@@ -58,12 +58,12 @@ def run_to_recommendation(sup, cal, ankang):
         actor=lsup, recipient=opinion.recipients.get(), reply_kind=ReplyKind.REFUSED, replied_on=D(2026, 4, 3),
         reply_content="公司经营困难，暂无能力支付。", verification=Verification.NOT_RECTIFIED,
         verified_on=D(2026, 4, 10)))
-    recommendation = do(matter, "issue_recommendation", lsup, lambda a: services.letter_issue(
-        actor=lsup, matter=matter, kind=LetterKind.RECOMMENDATION, subject="提请依法查处拖欠工资行为",
-        facts="该单位拒不整改。", legal_basis="《劳动保障监察条例》第十一条、第二十六条",
-        requirements="请依法立案查处，并将结果书面反馈本会。", issued_on=D(2026, 4, 10),
+    recommendation = issue(
+        matter, "issue_recommendation", lsup, LetterKind.RECOMMENDATION, D(2026, 4, 10),
+        subject="提请依法查处拖欠工资行为", facts="该单位拒不整改。",
+        legal_basis="《劳动保障监察条例》第十一条、第二十六条", requirements="请依法立案查处，并将结果书面反馈本会。",
         department=ankang["inspection:610902"],
-        recommended_actions=[DepartmentAction.FILE_AND_INVESTIGATE, DepartmentAction.ORDER_CORRECTION]))
+        recommended_actions=[DepartmentAction.FILE_AND_INVESTIGATE, DepartmentAction.ORDER_CORRECTION])
     return matter, reminder, opinion, recommendation
 
 
@@ -74,7 +74,8 @@ def test_full_ladder_to_labor_inspection_and_closure(people, ankang, sup, cal):
     assert opinion.doc_no == "汉滨工监意〔2026〕1号"
     assert rec.doc_no == "汉滨工监建〔2026〕1号"
     assert opinion.previous == reminder and rec.previous == opinion
-    # D42 started on delivery and missed (no reply by 3/16); D40 met? The refusal came within 15 W.
+    # D42 started when the 提示函 was signed off (3/2, due 3/16) and missed (no reply by 3/16);
+    # D40 started on 3/17 (due 4/8: 15 W with 清明 4/4–4/6) and met by the refusal of 4/3.
     assert clock(reminder.recipients.get().pk, "D42").status == "missed"
     assert clock(opinion.recipients.get().pk, "D40").status == "met"
 

@@ -3,9 +3,10 @@
 import pytest
 from django.urls import reverse
 
-from mediation.supervision.models import Letter
+from mediation.supervision.models import Letter, SupervisionMatter
 from parties.models import County, Industry
 from tests.factories.parties import EmployerFactory
+from tests.factories.supervision import chair
 
 pytestmark = pytest.mark.django_db
 
@@ -18,6 +19,12 @@ def campaign(client, sup, cal):
         "title": "春节前集中提示", "county": County.HANBIN, "industry": Industry.CONSTRUCTION,
         "issued_on": "2026-03-02", "subject": "按时足额支付农民工工资", "facts": "节前欠薪风险。",
         "legal_basis": "《保障农民工工资支付条例》第三条", "requirements": "全面自查。"})
+    # Drafted: the union's chair signs it off on the matter page (a mass 提示函 has no flow).
+    matter = SupervisionMatter.objects.get()
+    client.force_login(chair(matter.agency))
+    client.post(reverse("supervision:draft_sign_off", args=[matter.pk, matter.drafts.get().pk]),
+                {"so-decision": "approve"})
+    client.force_login(sup["lsup"])
     letter = Letter.objects.get()
     return letter, letter.recipients.get()
 

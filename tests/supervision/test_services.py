@@ -24,7 +24,16 @@ from mediation.supervision.models import (
 )
 from parties.models import AgencyKind, AgencyLevel, County, Industry, Role
 from tests.factories.parties import AgencyFactory, EmployerFactory, staff_user
-from tests.factories.supervision import LEGAL_BASIS, deliver, employer, letter_kwargs, violation
+from tests.factories.supervision import (
+    LEGAL_BASIS,
+    chair,
+    deliver,
+    employer,
+    letter_kwargs,
+    refused,
+    signed,
+    violation,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -49,7 +58,7 @@ ISSUE_DAY = D(2026, 3, 2)
 
 
 def issue(sup, matter, kind, on=ISSUE_DAY, **extra):
-    return services.letter_issue(actor=sup["lsup"], matter=matter, kind=kind, **letter_kwargs(kind, on, **extra))
+    return signed(actor=sup["lsup"], matter=matter, kind=kind, **letter_kwargs(kind, on, **extra))
 
 
 def snapshot_counts():
@@ -169,12 +178,12 @@ def test_letter_without_legal_basis_is_refused_and_nothing_saved(sup, cal):
     assert snapshot_counts() == before
 
 
-def test_opinion_needs_a_violation_and_a_reply_date(sup, cal):
+def test_opinion_needs_a_violation_and_its_reply_date_is_never_typed(sup, cal):
     matter = investigated(sup)
     with pytest.raises(ValidationError, match="至少一项"):
         issue(sup, matter, LetterKind.OPINION, violations=[])
-    with pytest.raises(ValidationError, match="书面回复期限"):
-        issue(sup, matter, LetterKind.OPINION, reply_due=None)
+    with pytest.raises(ValueError, match="clock"):
+        issue(sup, matter, LetterKind.OPINION, reply_due=D(2026, 3, 20))
 
 
 def test_escalation_without_recorded_delivery_is_refused(sup, cal):
@@ -204,7 +213,7 @@ def test_recommendation_from_a_grassroots_union_is_refused(ankang, cal):
     matter = services.matter_register(actor=a, title="企业内部工资拖欠", source="SCREENING", clue="…", employer=emp)
     services.investigation_record(actor=a, matter=matter, conducted_on=D(2026, 3, 2), method="查阅台账",
                                   findings="…", conclusion=Conclusion.VIOLATION, investigators=[a, b])
-    opinion = services.letter_issue(actor=a, matter=matter, kind=LetterKind.OPINION,
+    opinion = signed(actor=a, matter=matter, kind=LetterKind.OPINION,
                                     **letter_kwargs(LetterKind.OPINION, D(2026, 3, 2)))
     deliver(opinion, a, D(2026, 3, 2))
     services.letter_reply_record(actor=a, recipient=opinion.recipients.get(), reply_kind=ReplyKind.REFUSED,
@@ -212,7 +221,7 @@ def test_recommendation_from_a_grassroots_union_is_refused(ankang, cal):
                                  verification=Verification.NOT_RECTIFIED, verified_on=D(2026, 3, 2))
     before = snapshot_counts()
     with pytest.raises(ValidationError, match="建议书只能由县级以上总工会制发"):
-        services.letter_issue(actor=a, matter=matter, kind=LetterKind.RECOMMENDATION,
+        signed(actor=a, matter=matter, kind=LetterKind.RECOMMENDATION,
                               department=ankang["inspection:610902"],
                               recommended_actions=[DepartmentAction.FILE_AND_INVESTIGATE],
                               **letter_kwargs(LetterKind.RECOMMENDATION, D(2026, 3, 2)))
@@ -223,6 +232,9 @@ def test_recommendation_goes_to_a_government_department(ankang, sup, cal):
     matter = investigated(sup)
     opinion = issue(sup, matter, LetterKind.OPINION)
     deliver(opinion, sup["lsup"], D(2026, 3, 2))
+    services.letter_reply_record(actor=sup["lsup"], recipient=opinion.recipients.get(), reply_kind=ReplyKind.REFUSED,
+                                 replied_on=D(2026, 3, 2), reply_content="不同意。",
+                                 verification=Verification.NOT_RECTIFIED, verified_on=D(2026, 3, 2))
     for wrong in (ankang["court:610902"], ankang["procuratorate:610902"], ankang["union:city"]):
         with pytest.raises(ValidationError, match="政府有关部门"):
             issue(sup, matter, LetterKind.RECOMMENDATION, department=wrong,
@@ -291,6 +303,7 @@ def test_only_the_addressed_department_records_filing(people, ankang, sup, cal):
     matter = investigated(sup)
     opinion = issue(sup, matter, LetterKind.OPINION)
     deliver(opinion, sup["lsup"], D(2026, 3, 2))
+    refused(opinion, sup["lsup"], D(2026, 3, 2))
     rec = issue(sup, matter, LetterKind.RECOMMENDATION, department=ankang["inspection:610902"],
                 recommended_actions=[DepartmentAction.FILE_AND_INVESTIGATE])
     deliver(rec, sup["lsup"], D(2026, 3, 2))
@@ -330,13 +343,17 @@ def test_mass_reminder_to_the_employers_of_a_county_and_industry(ankang, sup, ca
                 for i in range(4)]
     EmployerFactory(industry=Industry.CONSTRUCTION, county=County.HANYIN, name="汉阴建工有限公司")
     EmployerFactory(industry=Industry.RETAIL, county=County.HANBIN, name="汉滨百货有限公司")
-    letter = services.reminder_campaign_issue(
+    draft = services.reminder_campaign_draft(
         actor=sup["lsup"], title="春节前保障农民工工资支付集中提示", county=County.HANBIN,
         industry=Industry.CONSTRUCTION, subject="春节前足额支付农民工工资",
         facts="春节临近，建筑领域欠薪风险上升。", legal_basis="《保障农民工工资支付条例》第三条",
-        requirements="全面排查工资支付情况，确保春节前足额支付。", issued_on=D(2026, 1, 20),
+        requirements="全面排查工资支付情况，确保春节前足额支付。",
         co_issuers=[ankang["procuratorate:610902"]],
     )
+    assert draft.matter.status == MatterStatus.INVESTIGATING and not draft.matter.letters.exists()
+    services.letter_sign_off(actor=chair(draft.matter.agency), draft=draft, approve=True)
+    draft.refresh_from_db()
+    letter = draft.letter
     names = sorted(letter.recipients.values_list("name", flat=True))
     assert names == sorted(b.name for b in builders)
     assert letter.matter.is_campaign and letter.matter.status == MatterStatus.REMINDER_ISSUED
@@ -345,28 +362,28 @@ def test_mass_reminder_to_the_employers_of_a_county_and_industry(ankang, sup, ca
     # Delivery is tracked per employer.
     first, second = letter.recipients.all()[:2]
     services.letter_delivery_record(actor=sup["lsup"], recipient=first, method="MEETING",
-                                    delivered_on=D(2026, 1, 22), receipt="集中送达会签到表第3号")
+                                    delivered_on=D(2026, 3, 2), receipt="集中送达会签到表第3号")
     first.refresh_from_db()
     second.refresh_from_db()
     assert first.is_delivered and not second.is_delivered
     with pytest.raises(ValidationError, match="只能对个别单位|集中提示事项只制发提示函"):
-        services.letter_issue(actor=sup["lsup"], matter=letter.matter, kind=LetterKind.OPINION,
+        signed(actor=sup["lsup"], matter=letter.matter, kind=LetterKind.OPINION,
                               **letter_kwargs(LetterKind.OPINION, D(2026, 3, 2)))
 
 
 def test_mass_reminder_with_no_employers_is_refused(sup, cal):
     with pytest.raises(ValidationError, match="没有用人单位"):
-        services.reminder_campaign_issue(
+        services.reminder_campaign_draft(
             actor=sup["lsup"], title="…", county=County.HANBIN, industry=Industry.MINING, subject="…", facts="…",
-            legal_basis="…", requirements="…", issued_on=D(2026, 3, 2))
+            legal_basis="…", requirements="…")
     assert SupervisionMatter.objects.count() == 0
 
 
 def test_county_union_cannot_campaign_in_another_county(sup, cal):
     with pytest.raises(ValidationError, match="本县区"):
-        services.reminder_campaign_issue(
+        services.reminder_campaign_draft(
             actor=sup["lsup"], title="…", county=County.HANYIN, industry=Industry.CONSTRUCTION, subject="…",
-            facts="…", legal_basis="…", requirements="…", issued_on=D(2026, 3, 2))
+            facts="…", legal_basis="…", requirements="…")
 
 
 # ------------------------------------------------ audit log

@@ -42,7 +42,7 @@ def data(people, ankang, sup, cal):
 
     second = open_matter(lsup, emp=employer(name="汉滨茶业有限公司"))
     investigate(second, lsup, sup["lsup2"], conclusion=Conclusion.RISK)
-    letter = issue(second, "issue_reminder", lsup, LetterKind.REMINDER, D(2026, 4, 10), reply_due=None)
+    letter = issue(second, "issue_reminder", lsup, LetterKind.REMINDER, D(2026, 4, 10), request_reply=False)
     deliver(letter, lsup, D(2026, 4, 10))
     do(second, "follow_reminder", lsup, lambda a: services.letter_reply_record(
         actor=lsup, recipient=letter.recipients.get(), reply_kind=ReplyKind.ACCEPTED, replied_on=D(2026, 4, 10),

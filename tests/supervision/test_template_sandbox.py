@@ -14,7 +14,7 @@ from knox.models import AuthToken
 from mediation.lib.documents import sandbox
 from mediation.supervision import documents, services
 from mediation.supervision.models import Conclusion, LetterKind, LetterTemplate
-from tests.factories.supervision import letter_kwargs
+from tests.factories.supervision import letter_kwargs, signed
 from tests.supervision.test_documents import pdf_text
 
 pytestmark = pytest.mark.django_db
@@ -111,7 +111,7 @@ def test_payloads_forced_into_the_database_print_nothing_sensitive(sup, cal):
         if (not p.startswith("{%") or "for " in p) and "__" not in p and "|" not in p
     )
     LetterTemplate.objects.filter(kind=LetterKind.REMINDER).update(source=source)
-    letter = services.letter_issue(
+    letter = signed(
         actor=user,
         matter=risk_matter(sup),
         kind=LetterKind.REMINDER,
@@ -139,7 +139,7 @@ def test_payloads_forced_into_the_database_print_nothing_sensitive(sup, cal):
 def test_forbidden_tags_forced_into_the_database_refuse_to_issue(sup, cal, tag):
     LetterTemplate.objects.filter(kind=LetterKind.REMINDER).update(source=f"=标题\n{tag}")
     with pytest.raises(ValidationError, match="文书模板有错误"):
-        services.letter_issue(
+        signed(
             actor=sup["lsup"],
             matter=risk_matter(sup),
             kind=LetterKind.REMINDER,
@@ -148,7 +148,7 @@ def test_forbidden_tags_forced_into_the_database_refuse_to_issue(sup, cal, tag):
 
 
 def test_the_output_is_plain_text_not_html(sup, cal):
-    letter = services.letter_issue(
+    letter = signed(
         actor=sup["lsup"],
         matter=risk_matter(sup),
         kind=LetterKind.REMINDER,
@@ -187,7 +187,7 @@ def test_the_real_context_is_plain_and_has_the_specimens_shape(sup, cal, monkeyp
         return original(source, context)
 
     monkeypatch.setattr(documents, "render_text", spy)
-    services.letter_issue(
+    signed(
         actor=sup["lsup"],
         matter=risk_matter(sup),
         kind=LetterKind.REMINDER,

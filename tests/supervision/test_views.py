@@ -8,7 +8,6 @@ from django.template import Context, Template
 from django.test import RequestFactory
 from django.urls import reverse
 
-from mediation.supervision import services
 from mediation.supervision.models import (
     Conclusion,
     DepartmentAction,
@@ -25,6 +24,7 @@ from tests.factories.cases import open_case
 from tests.factories.cases import open_task as case_task
 from tests.factories.parties import EmployerFactory, make_resident_id, staff_user
 from tests.factories.supervision import (
+    chair,
     deliver,
     employer,
     investigate,
@@ -32,6 +32,8 @@ from tests.factories.supervision import (
     letter_kwargs,
     open_matter,
     open_task,
+    refused,
+    signed,
 )
 from workflows.supervision_flow import referral_open
 
@@ -65,6 +67,7 @@ def with_recommendation(sup, ankang, cal):
     investigate(matter, lsup, sup["lsup2"])
     opinion = issue(matter, "issue_opinion", lsup, LetterKind.OPINION, D(2026, 3, 2))
     deliver(opinion, lsup, D(2026, 3, 2))
+    refused(opinion, lsup, D(2026, 3, 2))
     return matter, opinion
 
 
@@ -85,7 +88,7 @@ def test_outsiders_get_404_on_the_matter_and_its_downloads(client, ankang, sup, 
 def test_the_addressed_inspection_sees_the_recommendation_and_the_matters_documents(client, ankang, sup, outsiders,
                                                                                      people, cal):
     matter, opinion = with_recommendation(sup, ankang, cal)
-    rec = services.letter_issue(actor=sup["lsup"], matter=matter, kind=LetterKind.RECOMMENDATION,
+    rec = signed(actor=sup["lsup"], matter=matter, kind=LetterKind.RECOMMENDATION,
                                 department=ankang["inspection:610902"],
                                 recommended_actions=[DepartmentAction.FILE_AND_INVESTIGATE],
                                 **letter_kwargs(LetterKind.RECOMMENDATION, D(2026, 3, 2)))
@@ -185,6 +188,12 @@ def test_opinion_form_refuses_a_deadline_before_the_issue_date(client, sup, cal)
     data["legal_basis"] = "《劳动法》第五十条"
     response = client.post(url, data)
     assert response.status_code == 302
+    assert not Letter.objects.exists()  # drafted; issued when the chair signs it off
+    signer = chair(matter.agency)
+    client.force_login(signer)
+    sign_url = reverse("task_detail", args=[open_task(matter, "sign_off_opinion").pk])
+    assert "拖欠工资28万元" in client.get(sign_url).content.decode()
+    assert client.post(sign_url, {"decision": "approve"}).status_code == 302
     assert Letter.objects.get().doc_no == "汉滨工监意〔2026〕1号"
 
 
@@ -223,9 +232,19 @@ def test_mass_reminder_over_http_with_delivery_per_employer(client, sup, cal):
         "issued_on": "2026-03-02", "subject": "按时足额支付农民工工资", "facts": "节前欠薪风险。",
         "legal_basis": "《保障农民工工资支付条例》第三条", "requirements": "全面自查。"})
     assert response.status_code == 302
+    assert not Letter.objects.exists()  # drafted: the chair signs it off on the matter page (no flow)
+    matter = SupervisionMatter.objects.get()
+    draft = matter.drafts.get()
+    assert client.post(reverse("supervision:draft_sign_off", args=[matter.pk, draft.pk]),
+                       {"so-decision": "approve"}).status_code == 404  # a supervisor cannot sign off
+    client.force_login(chair(matter.agency))
+    assert "审签意见" in client.get(response["Location"]).content.decode()
+    client.post(reverse("supervision:draft_sign_off", args=[matter.pk, draft.pk]), {"so-decision": "approve"})
     letter = Letter.objects.get()
+    assert letter.signatory == chair(matter.agency).staff.full_name
     assert letter.recipients.count() == 3
     recipient = letter.recipients.first()
+    client.force_login(sup["lsup"])
     page = client.get(response["Location"]).content.decode()
     assert "登记送达" in page and "汉滨建工0有限公司" in page
     client.post(reverse("supervision:recipient_deliver", args=[letter.matter_id, recipient.pk]), {

@@ -110,12 +110,32 @@ def pdf_styles(font: str) -> dict:
     }
 
 
+# Chinese closing punctuation that may not start a line (GB/T 15834 标点符号用法 / 避头尾).
+# reportlab's CJK wrapping hangs such a character in the right margin instead of carrying it
+# to the next line, but its list (reportlab.lib.textsplit.ALL_CANNOT_START) is the Japanese
+# one: it lacks 》；，：”！？ and others, so those could open a line.
+CANNOT_START = "。，、；：？！）》」』】〕〉”’…—·%‰℃"
+
+
+def _kinsoku() -> None:
+    """Add the Chinese characters to the list both of reportlab's CJK wrappers read
+    (textsplit.dumbSplit for a plain paragraph, paragraph.cjkFragSplit for mixed fragments)."""
+    from reportlab.lib import textsplit
+    from reportlab.platypus import paragraph
+
+    for module in (textsplit, paragraph):
+        missing = "".join(c for c in CANNOT_START if c not in module.ALL_CANNOT_START)
+        if missing:
+            module.ALL_CANNOT_START = module.ALL_CANNOT_START + missing
+
+
 def text_pdf(text: str, *, title: str = "") -> bytes:
     """A4 PDF of the rendered text with the CJK font embedded (so text extraction works)."""
     from reportlab.lib.pagesizes import A4
     from reportlab.lib.units import mm
     from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer
 
+    _kinsoku()
     styles = pdf_styles(register_font())
     buf = io.BytesIO()
     doc = SimpleDocTemplate(

@@ -86,3 +86,13 @@ def yuan_text(value) -> str:
 @register.filter
 def yuan(value):
     return yuan_text(value)
+
+
+_CLAUSE_END = "。；，、：！？;,.:!? \t\r\n"
+
+
+@register.filter
+def clause(value):
+    """Free text as a clause the template ends itself: trailing 。；，… and spaces removed, so
+    "{{ v.facts|clause }}。" never prints a doubled 。 and a quotation is followed by its 。."""
+    return str(value or "").rstrip(_CLAUSE_END)

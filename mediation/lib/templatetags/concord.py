@@ -58,3 +58,16 @@ def get_item(mapping, key):
         return mapping.get(key)
     except AttributeError:
         return None
+
+
+@register.simple_tag(takes_context=True)
+def submission_token(context):
+    """The hidden one-time token of a form that creates or advances something (issue 9 item 2).
+    A form shown again after a refused POST keeps the token it was posted with."""
+    from django.utils.html import format_html
+
+    from mediation.lib.idempotency import FIELD_NAME, new_token, token_from
+
+    request = context.get("request")
+    token = token_from(request) if request is not None and request.method == "POST" else None
+    return format_html('<input type="hidden" name="{}" value="{}">', FIELD_NAME, token or new_token())

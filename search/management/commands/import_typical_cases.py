@@ -21,6 +21,8 @@ class Command(BaseCommand):
         report = import_typical_cases(file.read_bytes(), file.name, skip_invalid=skip_invalid)
         for error in report.errors:
             self.stderr.write(str(error))
+        for mapping in report.mappings:
+            self.stdout.write(str(mapping))
         if not report.imported:
             raise CommandError(_("文件有 %(n)s 处错误，未导入任何记录。可用 --skip-invalid 跳过错误记录。")
                                % {"n": len(report.errors)})

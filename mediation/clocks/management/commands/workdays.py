@@ -4,9 +4,10 @@
   manage.py workdays add 2026-02-10 3 --unit working --json
   manage.py workdays add 2026-09-30 15 --unit calendar --county 610902
 
-Bad input (a date that is not YYYY-MM-DD, a negative N, an unknown unit) and a year
-without official holiday data end with a one-line message on stderr and exit code 2
-(`info` on such a year still prints its answer, with "calendar_loaded": false).
+Bad input (a date that is not YYYY-MM-DD, a negative N, an unknown unit) ends with a
+one-line message on stderr and exit code 2. A year without an official schedule is
+answered from the provisional calendar (the statutory holidays, no 调休): the answer
+carries "calendar_loaded": false / "provisional": true and one line on stderr says so.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ import json
 
 from django.core.management.base import BaseCommand, CommandError
 
-from mediation.clocks.calendar import calendar_for, missing_years_text
+from mediation.clocks.calendar import calendar_for, provisional_text
 from mediation.clocks.workdays import Unit, add_period
 
 UNITS = [u.value for u in Unit]
@@ -57,10 +58,9 @@ class Command(BaseCommand):
             result = {"date": day.isoformat(), "kind": info.kind.value, "holiday": info.holiday,
                       "calendar_loaded": info.loaded}
             text = f"{day.isoformat()} {info.kind.value}{' ' + info.holiday if info.holiday else ''}"
-            if not info.loaded:
-                # The weekday guess is printed for the record, and the exit status says it is one.
-                self.stdout.write(json.dumps(result, ensure_ascii=False) if as_json else text)
-                raise _fail(f"{missing_years_text([day.year])}：类型仅按星期推算")
+            missing = [] if info.loaded else [day.year]
+            if info.provisional:
+                result["provisional"] = True
         else:
             try:
                 count = int(n)
@@ -71,8 +71,11 @@ class Command(BaseCommand):
             if unit not in UNITS:
                 raise _fail(f"未知单位：{unit!r}，应为 {' | '.join(UNITS)}")
             counted = add_period(cal, day, count, unit)
-            if counted.missing_years:
-                raise _fail(f"{missing_years_text(counted.missing_years)}：无法可靠计算，请先录入该年度放假安排")
             result = {"start": day.isoformat(), "n": count, "unit": unit, "due": counted.value.isoformat()}
             text = f"{day.isoformat()} + {count} {unit} → {counted.value.isoformat()}"
+            missing = sorted(counted.missing_years)
+            if missing:
+                result.update(provisional=True, missing_years=missing)
         self.stdout.write(json.dumps(result, ensure_ascii=False) if as_json else text)
+        if missing:
+            self.stderr.write(provisional_text(missing))
