@@ -5,6 +5,8 @@ their line number; forced into the database past the check, they print nothing o
 
 import pytest
 from django.core.exceptions import ValidationError
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from knox.models import AuthToken
 
 from mediation.cases import document_services, paperwork
@@ -106,3 +108,67 @@ def test_forbidden_tags_forced_into_the_database_refuse_to_print(people, ankang,
             case=case, actor=people["mediator"], kind=K.ACCEPTANCE_NOTICE
         )
     assert not case.documents.exists()
+
+
+FUZZ = settings(max_examples=80, deadline=None, database=None, derandomize=True)
+pieces = st.sampled_from(
+    [
+        "{{",
+        "}}",
+        "{%",
+        "%}",
+        "{#",
+        "#}",
+        " ",
+        "\n",
+        "|",
+        ".",
+        "_",
+        "'",
+        '"',
+        ":",
+        "case",
+        "case_no",
+        "for",
+        "endfor",
+        "if",
+        "endif",
+        "in",
+        "applicants",
+        "a",
+        "name",
+        "load",
+        "include",
+        "debug",
+        "block",
+        "now",
+        "with",
+        "as",
+        "default",
+        "date",
+        "yuan",
+        "cn_date",
+        "张三",
+        "1",
+        "-",
+    ]
+)
+
+
+@FUZZ
+@given(source=st.lists(pieces, max_size=25).map("".join))
+def test_the_check_at_save_never_crashes(source):
+    """Whatever an admin types, the check at save accepts it or says what is wrong — for case
+    document templates and letter templates alike — and an accepted one renders."""
+    from mediation.supervision import documents as letter_documents
+
+    for validate in (paperwork.validate_template_source, letter_documents.validate_template_source):
+        try:
+            validate(source)
+        except ValidationError as exc:
+            assert all(m.startswith("模板") for m in exc.message_dict["source"]), exc.message_dict
+    try:
+        paperwork.validate_template_source(source)
+    except ValidationError:
+        return
+    paperwork.render_text(source, paperwork.SPECIMEN)

@@ -25,8 +25,24 @@ alphabet = st.sampled_from(
 values = (
     st.text(alphabet=alphabet, max_size=20)
     | st.text(max_size=12)
-    | st.sampled_from(["0", "-1", "10000", "2026", "1e3", "99999999999999999999", "610902", "year",
-                       "quarter", "month", "custom", "2026-13-40", "2026-01-01", "WAGES"])
+    | st.sampled_from(
+        [
+            "0",
+            "-1",
+            "10000",
+            "2026",
+            "1e3",
+            "99999999999999999999",
+            "610902",
+            "year",
+            "quarter",
+            "month",
+            "custom",
+            "2026-13-40",
+            "2026-01-01",
+            "WAGES",
+        ]
+    )
 )
 
 
@@ -34,8 +50,18 @@ def params(names):
     return st.dictionaries(st.sampled_from(names), values, max_size=4)
 
 
-STAT_NAMES = ["year", "period", "quarter", "month", "from", "to", "county", "agency", "dispute_type",
-              "format"]
+STAT_NAMES = [
+    "year",
+    "period",
+    "quarter",
+    "month",
+    "from",
+    "to",
+    "county",
+    "agency",
+    "dispute_type",
+    "format",
+]
 
 
 def test_cockpit_report_and_statistics_api(people):
@@ -43,9 +69,17 @@ def test_cockpit_report_and_statistics_api(people):
     client.force_login(people["supervisor"])
 
     @FUZZ
-    @given(path=st.sampled_from(["/statistics/", "/statistics/report/", "/api/v1/statistics/",
-                                 "/supervision/statistics/"]),
-           query=params(STAT_NAMES))
+    @given(
+        path=st.sampled_from(
+            [
+                "/statistics/",
+                "/statistics/report/",
+                "/api/v1/statistics/",
+                "/supervision/statistics/",
+            ]
+        ),
+        query=params(STAT_NAMES),
+    )
     def check(path, query):
         response = client.get(path, query)
         if path.startswith("/api/") and "format" in query and response.status_code == 404:
@@ -62,10 +96,35 @@ def test_list_filters_and_ledger_confirmations(people):
     client.force_login(people["head"])
 
     @FUZZ
-    @given(path=st.sampled_from(["/inbox/", "/cases/", "/clocks/overdue/", "/ledgers/cases/",
-                                 "/ledgers/tasks/", "/ledgers/overdue/", "/ledgers/matters/"]),
-           query=params(["q", "status", "county", "kind", "clock", "page", "year", "from", "to",
-                         "dispute_type", "mediator", "sort"]))
+    @given(
+        path=st.sampled_from(
+            [
+                "/inbox/",
+                "/cases/",
+                "/clocks/overdue/",
+                "/ledgers/cases/",
+                "/ledgers/tasks/",
+                "/ledgers/overdue/",
+                "/ledgers/matters/",
+            ]
+        ),
+        query=params(
+            [
+                "q",
+                "status",
+                "county",
+                "kind",
+                "clock",
+                "page",
+                "year",
+                "from",
+                "to",
+                "dispute_type",
+                "mediator",
+                "sort",
+            ]
+        ),
+    )
     def check(path, query):
         response = client.get(path, query)
         assert response.status_code in (200, 400, 404), (path, query, response.status_code)
