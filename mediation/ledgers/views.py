@@ -8,6 +8,8 @@ from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
+from mediation.lib.idempotency import idempotent_post
+
 from . import selectors, services
 from .models import ExportStatus, LedgerKind
 from .sheets import clean_params, describe_params
@@ -21,7 +23,9 @@ BACK = {
 
 
 @login_required
+@idempotent_post
 def start(request, kind):
+    """The confirmation (GET) and the start of the export (POST, one export per click)."""
     if kind not in LedgerKind.values:
         raise Http404
     params = clean_params(kind, request.GET)
