@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.test import Client
 
 from mediation.cases import services
+from mediation.cases.document_services import case_file_generate
 from mediation.cases.models import Case, CaseEvent, CaseStatus, CaseWorker, ClosingCode
 from parties.models import Employer, Worker
 from tests.factories.cases import do, open_case, open_task
@@ -112,6 +113,7 @@ def archived_hanbin_case(people, ankang):
             case=case, actor=people["head"], closing_code=ClosingCode.NOT_ACCEPTED, on=TODAY
         ),
     )
+    case_file_generate(case=case, actor=people["head"])  # archiving needs the case file (issue 10)
     do(
         case,
         "archive",
