@@ -276,7 +276,7 @@ def _parts(case: Case) -> list[Part]:
 
 
 def _cover_text(case: Case) -> str:
-    applicants = "、".join(cw.worker.name for cw in case.case_workers.select_related("worker"))
+    applicants = "、".join(cw.name for cw in case.case_workers.all())
     respondents = "、".join(str(r) for r in case.respondents.select_related("employer"))
     lines = [
         f"={case.agency.name}劳动争议调解委员会",

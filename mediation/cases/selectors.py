@@ -197,9 +197,9 @@ def party_annotations() -> dict:
     first_worker = CaseWorker.objects.filter(case=OuterRef("pk")).order_by("-is_representative", "id")
     first_respondent = CaseRespondent.objects.filter(case=OuterRef("pk")).order_by("id")
     return {
-        "applicant_name": Subquery(first_worker.values("worker__name")[:1]),
+        "applicant_name": Subquery(first_worker.values("name")[:1]),
         "applicant_id_number": Subquery(first_worker.values("worker__id_number")[:1]),
-        "applicant_phone": Subquery(first_worker.values("worker__phone")[:1]),
+        "applicant_phone": Subquery(first_worker.values("phone")[:1]),
         "respondent_employer": Subquery(first_respondent.values("employer__name")[:1]),
         "respondent_person": Subquery(first_respondent.values("person_name")[:1]),
     }

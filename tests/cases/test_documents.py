@@ -634,6 +634,15 @@ def test_mediator_prints_downloads_and_attaches_through_the_pages(client, people
     assert "已附签字件" in client.get(f"/cases/{case.pk}/").content.decode()
 
 
+@pytest.mark.parametrize("field,value", [("session", "abc"), ("served", "1 OR 1=1"), ("session", "999999")])
+def test_a_session_or_notice_that_is_not_this_cases_answers_404(client, people, ankang, field, value):
+    case = mediated(people, ankang)
+    client.force_login(people["mediator"])
+    response = client.post(f"/cases/{case.pk}/documents/", {"kind": "SESSION_RECORD", field: value})
+    assert response.status_code == 404
+    assert not CaseDocument.objects.filter(case=case).exists()
+
+
 def test_the_step_page_offers_its_documents(client, people, ankang):
     case = accepted(people, ankang)
     from tests.factories.cases import open_task
