@@ -694,6 +694,13 @@ def referrals_by_agency(user, filters: Filters) -> list[dict]:
                 referred_from=filters.start,
                 referred_to=filters.end,
             ),
+            "answered_url": case_list_url(
+                filters,
+                referral_agency=r["target_agency"],
+                referred_from=filters.start,
+                referred_to=filters.end,
+                referral_answered="1",
+            ),
         }
         for r in rows
     ]
@@ -770,6 +777,7 @@ def _cockpit(user, filters: Filters, *, today: datetime.date | None = None) -> d
             "workers_migrant",
             "workers_nef",
             "letters_total",
+            "rectification_rate",
             "typical_published",
         )
     }
