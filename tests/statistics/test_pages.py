@@ -134,6 +134,8 @@ def test_answered_referrals_and_rectification_link_and_compare(client, dataset, 
     html = client.get("/statistics/?year=2026").content.decode()
     card = re.search(r'id="kpi-rectification-rate".*?</a>', html, re.S).group(0)
     assert "50.0%" in card and "同比 -50.0%" in card
+    # the median answer time links to the same answered cases it is computed from
+    assert re.search(r'<a href="[^"]*referral_answered=1[^"]*">5\.0</a>', html)  # 1, 5, 9 days
     answered = re.findall(r'<a href="([^"]*referral_answered=1[^"]*)">(\d+)</a>', html)
     assert sorted(n for _u, n in answered) == ["0", "1", "3"]  # legal aid, Hanyin, Hanbin arbitration
     for url, n in answered:
