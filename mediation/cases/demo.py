@@ -672,6 +672,15 @@ PLANS: tuple[Plan, ...] = (
     P(HB, WALK, "over_age_injury", "closed_arbitration", 430),
     P(HY, WALK, "garment_relocation", "closed_withdrawn", 450),
     P(ZY, WALK, "tea_pickers", "closed_paid_on_spot", 520),
+    # The same weeks last year (about a year before this year's cases): 同比 by month and outcome.
+    P(HB, WALK, "courier_overtime", "closed_paid_on_spot", 375),
+    P(HB, WALK, "award_exists", "closed_not_accepted", 382),
+    P(ZY, LINE, "tea_factory_injury", "closed_withdrawn", 388),
+    P(HY, WALK, "silk_mill", "closed_paid_on_spot", 393),
+    P(HB, WALK, "over_age_injury", "closed_arbitration", 398),
+    P(HB, COURT, "decoration_injury", "closed_judicial", 410),
+    P(HB, WALK, "tea_shop", "archived_paid_on_spot", 420),
+    P(HB, COURT, "caregiver", "archived_judicial", 425),
 )
 
 

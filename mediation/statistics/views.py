@@ -214,7 +214,7 @@ def _cards(data: dict) -> list[dict]:
             "id": "rectification-rate",
             "label": _("整改率"),
             "value": _pct(cur["rectification_rate"]),
-            "change": "",
+            "change": _change(chg["rectification_rate"]),
             "url": links["letters"],
             "note": 8,
         },
