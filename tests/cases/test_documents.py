@@ -723,9 +723,11 @@ def test_the_archive_step_page_asks_for_the_case_file_first(client, people, anka
     assert case.status == CaseStatus.ARCHIVED
 
 
-def test_a_failed_binding_leaves_no_document_and_no_file(people, ankang, monkeypatch):
+def test_a_failed_binding_leaves_no_document_and_no_file(people, ankang, monkeypatch, settings, tmp_path):
     from django.core.files.storage import default_storage
 
+    # A media folder of its own: files left by earlier tests for a reused case id must not count.
+    settings.MEDIA_ROOT = str(tmp_path)
     case = closed_case(people, ankang)
     folder = f"cases/{case.pk}/documents"
     files_before = set(default_storage.listdir(folder)[1])
