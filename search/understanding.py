@@ -23,7 +23,7 @@ The result is backend-neutral (search.query structures), compiled alike by both 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from django.utils import translation
 
@@ -328,12 +328,17 @@ def understand(
             topic = lex.topics.get(word)
             if topic:
                 result.entities.append(Entity("topic", topic, word))
-        # Nothing but places, years, agencies and outcomes (no phrases, no other words): filters.
+        # Nothing but places, years, agencies and outcomes (no phrases, no other words): filters —
+        # only where that reading is unambiguous. An agency named together with an outcome
+        # (劳动监察 责令整改) describes a procedure in words, and the AND of two such facets would
+        # keep only the few cases coded with both: searched as text with boosts instead.
         leftover = [w for w in words if w not in agencies and w not in outcomes]
+        procedural = {e.facet for e in result.entities if e.facet in ("agency", "outcome")}
         if (
             as_filters
             and result.entities
             and not leftover
+            and len(procedural) <= 1
             and not parsed.phrases
             and not parsed.excluded
         ):
@@ -353,11 +358,17 @@ def understand(
             # a worker's phrase also searches the plain words inside it (被辞退 → 辞退)
             if term in lex.colloquial and len(term) >= 3:
                 terms += [t for t in inner_terms(term, lex) if t not in terms]
+        procedural_word = recognise_entities and (word in agencies or word in outcomes)
         for term in terms:
-            text.should.append(_clause(term, lex, corrections))
+            clause = _clause(term, lex, corrections)
+            if recognise_entities and (procedural_word or term in agencies or term in outcomes):
+                clause = replace(clause, entity=True)
+            text.should.append(clause)
         if len(terms) > 1:
             # the whole word as typed still counts, as an exact phrase
-            text.should.append(TermClause(alternatives=(Alternative(word, bag=False),)))
+            text.should.append(
+                TermClause(alternatives=(Alternative(word, bag=False),), entity=procedural_word)
+            )
     text.must = [Phrase(p) for p in parsed.phrases]
     text.must_not = [Phrase(p) for p in parsed.excluded]
     result.text = text
