@@ -131,6 +131,78 @@ def test_a_query_of_only_such_words_becomes_filters(library, people, q, filters,
     assert sorted(titles(result)) == sorted(library[k].title for k in expected)
 
 
+@pytest.fixture
+def procedures(search_backend):
+    """Overtime cases with and without arbitration, an arbitral review of something else, and
+    inspection cases: one coded 责令整改 and named by the inspectorate, one only rectified after
+    the union's letters with the inspectorate taking part, one coded 责令整改 by another route."""
+    arbitration = [PartnerAgency.UNION, PartnerAgency.ARBITRATION]
+    inspection = [PartnerAgency.UNION, PartnerAgency.INSPECTION]
+    return {
+        "overtime_arbitration": indexed(
+            title="岚皋县某酒店拒付加班费仲裁审查确认案",
+            summary="酒店员工加班费争议，仲裁院审查确认调解协议。",
+            agencies=arbitration,
+            outcome=ClosingCode.SUCCESS_ARB_REVIEWED,
+        ),
+        "overtime_only": indexed(
+            title="宁陕县某景区国庆黄金周用工调解案",
+            summary="景区职工国庆期间连续上班，索要加班费。",
+            agencies=[PartnerAgency.UNION],
+            outcome=ClosingCode.SUCCESS_PAID_ON_SPOT,
+        ),
+        "dismissal_arbitration": indexed(
+            title="汉滨区某商贸公司解除劳动合同仲裁审查确认案",
+            summary="公司解除劳动合同，工会调解后申请仲裁，仲裁院对调解协议仲裁审查确认，仲裁员出具仲裁调解书，"
+            "仲裁程序终结。",
+            agencies=arbitration,
+            outcome=ClosingCode.SUCCESS_ARB_REVIEWED,
+        ),
+        "inspection_ordered": indexed(
+            title="镇坪县某建筑公司未缴社保移送劳动监察责令补缴案",
+            summary="公司未缴社会保险，移送劳动监察，责令整改。",
+            agencies=inspection,
+            outcome=ClosingCode.REFERRED_INSPECTION,
+        ),
+        "inspection_rectified": indexed(
+            title="汉阴县某社区工厂超时加班一函两书整改案",
+            summary="工会发出提示函，劳动监察大队参与，企业整改。",
+            agencies=inspection,
+            outcome=ClosingCode.SUPERVISION_RECTIFIED,
+        ),
+        "ordered_elsewhere": indexed(
+            title="紫阳县某安置点工程拖欠工资责令整改案",
+            summary="拖欠农民工工资，责令整改后支付。",
+            agencies=[PartnerAgency.UNION],
+            outcome=ClosingCode.REFERRED_INSPECTION,
+        ),
+    }
+
+
+def test_an_agency_word_reorders_the_subject_matches_but_does_not_outweigh_the_subject(procedures, people):
+    ranked = titles(search(people["mediator"], "仲裁 加班费"))
+    # the overtime case settled by arbitral review first; then the other overtime case, even though
+    # the arbitral review of a dismissal says 仲裁 four times
+    assert ranked[:2] == [procedures["overtime_arbitration"].title, procedures["overtime_only"].title]
+    assert ranked.index(procedures["dismissal_arbitration"].title) == 2
+
+
+def test_an_agency_and_an_outcome_together_search_as_text_not_as_a_narrow_filter(procedures, people):
+    result = search(people["mediator"], "劳动监察 责令整改")
+    assert result.understood_filters == {}
+    assert {(e.facet, e.value) for e in result.entities} == {
+        ("agency", "劳动监察"), ("outcome", "移送劳动监察·责令整改"),
+    }
+    # the case coded with both, and the cases with only one of the two, first
+    assert set(titles(result)[:3]) == {
+        procedures[k].title for k in ("inspection_ordered", "inspection_rectified", "ordered_elsewhere")
+    }
+    # one agency or one outcome alone is still an unambiguous filter
+    assert search(people["mediator"], "责令整改").understood_filters == {
+        "outcome": ["移送劳动监察·责令整改"]
+    }
+
+
 def test_the_page_shows_those_filters_as_removable_chips(client, library, people):
     client.force_login(people["supervisor"])
     response = client.get(reverse("search:search"), {"q": "旬阳 2023年"})
