@@ -254,6 +254,31 @@ def test_a_workers_phrasing_finds_the_written_one(search_backend, people):
     assert titles(search(people["mediator"], "老板跑了 工资没人给"))[0] == gone.title
 
 
+def test_expansions_are_instances_only(search_backend, people):
+    """新就业形态 finds platform work, not every driver; 年底 finds the 春节前 / 年关 cases."""
+    rider = indexed(title="岚皋县外卖骑手确认劳动关系调解案", summary="骑手通过平台接单送餐。")
+    lorry = indexed(title="平利县物流公司货车司机未签劳动合同调解案", summary="货车司机入职十个月未签合同。")
+    assert titles(search(people["mediator"], "新就业形态")) == [rider.title]
+    before_new_year = indexed(title="白河县大桥工程春节前集中清欠调解案", summary="春节前农民工工资全部结清。")
+    assert titles(search(people["mediator"], "年底"))[:1] == [before_new_year.title]
+    assert lorry.title not in titles(search(people["mediator"], "年底"))
+
+
+def test_the_precision_migration_updates_an_unedited_seed_and_keeps_an_edited_one():
+    from importlib import import_module
+
+    from django.apps import apps
+
+    migration = import_module("search.migrations.0006_search3_concept_precision")
+    ConceptEntry.objects.filter(term="新就业形态").update(expansions=migration.CHANGED[0][1])
+    ConceptEntry.objects.filter(term="辞退").update(expansions="解除劳动合同, 开除")  # an admin's edit
+    ConceptEntry.objects.filter(term="年底").delete()
+    migration.forwards(apps, None)
+    assert ConceptEntry.objects.get(term="新就业形态").expansions == migration.CHANGED[0][2]
+    assert ConceptEntry.objects.get(term="辞退").expansions == "解除劳动合同, 开除"
+    assert "春节前" in ConceptEntry.objects.get(term="年底").expansion_list
+
+
 def test_a_dictionary_edit_applies_to_the_next_search_without_reindexing(women, people):
     assert search(people["mediator"], "宝妈").count == 0
     ConceptEntry.objects.create(term="宝妈", kind=ConceptKind.COLLOQUIAL, expansions="哺乳期, 产假")
