@@ -64,6 +64,11 @@ STOPWORDS = frozenset(
     "请问 咨询 怎么回事 为什么 还是 但是 而且 因为 所以 如果 拿".split()
 )
 
+# Who a worker's question is about, implied in every case (被公司辞退了, 老板不给钱): dropped when a
+# longer word is split into terms, so the employer word does not rank cases by how often they
+# say 公司. Typed as a word of its own it is still searched.
+IMPLIED_PARTY = frozenset("公司 单位 用人单位 老板 厂里 厂子 企业 雇主 我们公司 东家".split())
+
 # 2024, 2024年, 2024年度 — not an amount or a count (2000元, 2024人).
 _YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})(?:年度|年)?(?![\d.元万千百人名件号%])")
 
@@ -216,10 +221,13 @@ def split_word(word: str, lex: Lexicon, corrections: dict[str, str]) -> list[str
         if len(unknown) >= 2 and unknown not in STOPWORDS:
             from .analysis import jieba_tokens
 
-            parts = [w for w in jieba_tokens(unknown) if len(w) >= 2 and w not in STOPWORDS]
+            words = jieba_tokens(unknown)
+            parts = [w for w in words if len(w) >= 2 and w not in STOPWORDS]
             # jieba's search mode also yields sub-words; keep the words that are not inside another
             parts = [w for w in parts if not any(w != o and w in o for o in parts)]
-            out.extend(parts or [unknown])
+            # a stretch of particles only (了能要) says nothing
+            if parts or any(w not in STOPWORDS for w in words):
+                out.extend(parts or [unknown])
         unknown = ""
 
     i = 0
@@ -245,7 +253,7 @@ def split_word(word: str, lex: Lexicon, corrections: dict[str, str]) -> list[str
         elif longest_known:
             flush()
             term = word[i : i + longest_known]
-            if term not in STOPWORDS:
+            if term not in STOPWORDS and term not in IMPLIED_PARTY:
                 out.append(term)
             i += longest_known
         else:

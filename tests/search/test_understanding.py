@@ -448,3 +448,23 @@ def test_what_counts_as_a_place_a_year_an_agency_or_an_outcome(q, entities):
     from search.understanding import understand
 
     assert [(e.facet, e.value) for e in understand(q, lexicon()).entities] == entities
+
+
+@pytest.mark.parametrize(
+    "q, terms",
+    [
+        # the employer a worker's question is about, and its particles, are not search terms
+        ("被公司辞退了能要补偿吗", ["辞退", "补偿"]),
+        ("老板不给钱", ["不给钱"]),
+        # typed on its own, the word is still searched
+        ("公司", ["公司"]),
+    ],
+)
+def test_a_workers_question_is_split_into_its_content_terms(q, terms):
+    from search.lexicon import lexicon
+    from search.understanding import understand
+
+    understood = understand(q, lexicon())
+    searched = [c.alternatives[0].text for c in understood.text.should]
+    # (a long word also counts whole, as an exact phrase: the last clause)
+    assert searched[: len(terms)] == terms and set(searched[len(terms) :]) <= {q}
