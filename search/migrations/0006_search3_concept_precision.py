@@ -4,6 +4,7 @@ same changes that search/data/concepts.txt now has.
 * 新就业形态 no longer expands to 货车司机 (a lorry driver is platform work only when the platform
   dispatches him: 网约货车) nor to 灵活就业 (a sibling notion, not an instance);
 * 辞退 expands to 违法解除 / 违法辞退 and no longer to 被迫离职 (the worker's own resignation);
+* a worker's 怀孕 finds the written 孕期 / 妊娠;
 * year-end words are linked: 年底, 年关, 过年前 → 年末, 岁末, 春节前, 节前 ….
 
 An entry an administrator has already edited (its expansions differ from the old seed) is left alone.
@@ -28,6 +29,7 @@ ADDED = [
     ("COLLOQUIAL", "年底", "年关, 年末, 岁末, 春节前, 节前", "口语"),
     ("COLLOQUIAL", "年关", "年底, 年末, 岁末, 春节前, 节前", "口语"),
     ("COLLOQUIAL", "过年前", "春节前, 节前, 年关, 年底", "口语"),
+    ("COLLOQUIAL", "怀孕", "孕期, 妊娠, 孕妇", "口语"),
 ]
 
 
