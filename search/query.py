@@ -40,6 +40,9 @@ SYNONYM_MINIMUM_SHOULD_MATCH = 0.75
 # Concept-dictionary expansions (三期 → 哺乳期 …) score below the typed word and its synonyms,
 # as exact phrases only (search.understanding).
 CONCEPT_BOOST = 0.6
+# A worker's phrasing (跑路, 老板跑了) rarely appears in a written case: its written forms (下落不明,
+# 失联) are how it is found, so they weigh as much as a synonym rather than as a narrower concept.
+COLLOQUIAL_BOOST = 0.8
 MAX_EXPANSIONS = 12
 # A query word that is a primary dispute type (欠薪, 工伤 …) also matches cases filed under that
 # type whose text words it differently, with this constant score (a floor, not a ranking signal).

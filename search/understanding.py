@@ -34,6 +34,7 @@ from .analysis import bigram_tokens, normalize
 from .lexicon import MAX_TERM_CHARS, Lexicon
 from .models import PartnerAgency
 from .query import (
+    COLLOQUIAL_BOOST,
     CONCEPT_BOOST,
     MAX_EXPANSIONS,
     SYNONYM_BOOST,
@@ -303,8 +304,9 @@ def _clause(term: str, lex: Lexicon, corrections: dict[str, str]) -> TermClause:
         :MAX_EXPANSIONS
     ]
     base_tokens = max(1, len(bigram_tokens(base)))
+    boost = COLLOQUIAL_BOOST if base in lex.colloquial else CONCEPT_BOOST
     for e in expansions:
-        weight = CONCEPT_BOOST * min(1.0, base_tokens / max(1, len(bigram_tokens(e))))
+        weight = boost * min(1.0, base_tokens / max(1, len(bigram_tokens(e))))
         alternatives.append(Alternative(e, weight, bag=False, expansion=True))
     if base in _dispute_types():
         alternatives.append(Alternative(base, 1.0, bag=False, field="dispute_type"))

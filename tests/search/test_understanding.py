@@ -468,3 +468,19 @@ def test_a_workers_question_is_split_into_its_content_terms(q, terms):
     searched = [c.alternatives[0].text for c in understood.text.should]
     # (a long word also counts whole, as an exact phrase: the last clause)
     assert searched[: len(terms)] == terms and set(searched[len(terms) :]) <= {q}
+
+
+def test_a_workers_phrasing_weighs_its_written_forms_above_a_concepts_narrower_terms():
+    """跑路 is found through 失联 / 下落不明 (colloquial, weighted like a synonym); 辞退's narrower
+    terms count further below the typed word (CONCEPT_BOOST)."""
+    from search.lexicon import lexicon
+    from search.query import COLLOQUIAL_BOOST, CONCEPT_BOOST
+    from search.understanding import understand
+
+    def weights(q):
+        (clause,) = understand(q, lexicon()).text.should
+        return {a.text: a.boost for a in clause.alternatives if a.expansion}
+
+    assert weights("跑路")["失联"] == COLLOQUIAL_BOOST > CONCEPT_BOOST == weights("辞退")["开除"]
+    # per token always below the typed word: a longer written form weighs less in total
+    assert weights("跑路")["下落不明"] < weights("跑路")["失联"]
