@@ -374,8 +374,8 @@ def understand(
             if recognise_entities and (procedural_word or term in agencies or term in outcomes):
                 clause = replace(clause, entity=True)
             text.should.append(clause)
-        if len(terms) > 1:
-            # the whole word as typed still counts, as an exact phrase
+        if len(terms) > 1 and word not in terms:
+            # the whole word as typed still counts, as an exact phrase (once)
             text.should.append(
                 TermClause(alternatives=(Alternative(word, bag=False),), entity=procedural_word)
             )
