@@ -4,8 +4,9 @@
    short forms (汉滨, 旬阳 …) and years (2024年) are taken out of the text and become strong
    boosts on the county / year fields; agency words (法院, 检察院, 仲裁, 监察, 法律援助) and
    outcome words (司法确认, 支付令, 支持起诉 …) stay in the text and also boost the matching
-   field; topic names (新就业形态 …) boost the topic field. A query made of such words only
-   becomes facet filters instead (the page shows them as removable chips).
+   field, among the cases that match the rest of the query; topic names (新就业形态 …) boost the
+   topic field. A query made of such words only becomes facet filters instead (the page shows
+   them as removable chips), unless it names an agency and an outcome together.
 2. **Words.** Each remaining word is split into the terms the library knows (the legal
    concept dictionary, synonyms, topics, the library's own vocabulary), longest first;
    particles and question words (了, 能, 多少 …) are dropped. 被辞退了能拿多少补偿 →
