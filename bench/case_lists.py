@@ -335,10 +335,14 @@ def generate(n_cases: int, n_events: int) -> None:
             worker_id = new_id(Worker)
             birth = datetime.date(1965, 1, 1) + datetime.timedelta(days=rng.randrange(14000))
             first17 = f"{code}{birth:%Y%m%d}{rng.randrange(1000):03d}"
-            tables[Worker].add(id=worker_id, name=first if i == 0 else rng.choice(SURNAMES) + rng.choice(GIVEN),
+            name = first if i == 0 else rng.choice(SURNAMES) + rng.choice(GIVEN)
+            phone, migrant = f"139{rng.randrange(10**8):08d}", rng.random() < 0.4
+            tables[Worker].add(id=worker_id, name=name,
                                id_number=first17 + resident_id_check_char(first17), birth_date=birth,
-                               phone=f"139{rng.randrange(10**8):08d}", is_migrant=rng.random() < 0.4)
+                               phone=phone, is_migrant=migrant)
+            # The case's own snapshot of the person (issue 9), as registration writes it.
             tables[CaseWorker].add(id=new_id(CaseWorker), case_id=case_id, worker_id=worker_id,
+                                   name=name, phone=phone, is_migrant=migrant,
                                    is_representative=n_workers >= 10 and i < 3, amount_claimed=amount)
         totals["workers"] += n_workers
         for _ in range(rng.choice([1, 1, 2])):

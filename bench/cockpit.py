@@ -151,6 +151,8 @@ def generate(n_cases: int) -> None:
             else rng.choices([1, 2, 3], weights=[85, 10, 5])[0]
         )
         nef_case = rng.random() < 0.08
+        migrant = rng.random() < 0.55
+        nef_workers = [nef_case and rng.random() < 0.8 for _i in range(n_workers)]
         case_id = new_id(Case)
         numbers[(union.pk, received.year)] = numbers.get((union.pk, received.year), 0) + 1
         tables[Case].add(
@@ -166,6 +168,8 @@ def generate(n_cases: int) -> None:
             employment_form="NEF_LABOR" if nef_case else "STANDARD",
             is_collective=n_workers >= 10,
             workers_count=n_workers,
+            workers_migrant=n_workers if migrant else 0,
+            workers_nef=sum(nef_workers),
             status=status,
             received_on=received,
             closed_on=closed_on,
@@ -174,9 +178,8 @@ def generate(n_cases: int) -> None:
             created_at=datetime.datetime.combine(received, datetime.time(9), tzinfo=tz),
             updated_at=datetime.datetime.combine(received, datetime.time(9), tzinfo=tz),
         )
-        migrant = rng.random() < 0.55
         amount = Decimal(rng.randrange(20, 600) * 100)
-        for _i in range(n_workers):
+        for nef_worker in nef_workers:
             worker_id = new_id(Worker)
             first17 = (
                 f"{code}{1970 + rng.randrange(35)}{rng.randrange(1, 13):02d}{rng.randrange(1, 28):02d}"
@@ -187,10 +190,17 @@ def generate(n_cases: int) -> None:
                 name=f"工人{worker_id}",
                 id_number=first17 + resident_id_check_char(first17),
                 is_migrant=migrant,
-                is_new_employment_form=nef_case and rng.random() < 0.8,
+                is_new_employment_form=nef_worker,
             )
+            # The flags as the case records them (the cockpit counts these, issue 9 item 1).
             tables[CaseWorker].add(
-                id=new_id(CaseWorker), case_id=case_id, worker_id=worker_id, amount_claimed=amount
+                id=new_id(CaseWorker),
+                case_id=case_id,
+                worker_id=worker_id,
+                name=f"工人{worker_id}",
+                is_migrant=migrant,
+                is_new_employment_form=nef_worker,
+                amount_claimed=amount,
             )
         tables[Claim].add(
             id=new_id(Claim),

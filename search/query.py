@@ -40,10 +40,17 @@ SYNONYM_MINIMUM_SHOULD_MATCH = 0.75
 # Concept-dictionary expansions (三期 → 哺乳期 …) score below the typed word and its synonyms,
 # as exact phrases only (search.understanding).
 CONCEPT_BOOST = 0.6
+# A worker's phrasing (跑路, 老板跑了) rarely appears in a written case: its written forms (下落不明,
+# 失联) are how it is found, so they weigh as much as a synonym rather than as a narrower concept.
+COLLOQUIAL_BOOST = 0.8
 MAX_EXPANSIONS = 12
 # A query word that is a primary dispute type (欠薪, 工伤 …) also matches cases filed under that
 # type whose text words it differently, with this constant score (a floor, not a ranking signal).
 FIELD_MATCH_SCORE = 1.0
+# Multipliers on these fields (a named agency or outcome) repeat only the topical part of the text
+# (TextQuery.topical): they reorder the cases that match the subject, and a case that matches
+# nothing but the agency word (仲裁 加班费 → an arbitral review of a dismissal) gains nothing.
+TOPICAL_FIELDS = frozenset({"agencies", "outcome"})
 
 # Facets: request/response key → index field.
 FACETS = {
@@ -93,6 +100,9 @@ class TermClause:
     """One word of the query: the best of its wordings (the word itself, its synonyms, its expansions)."""
 
     alternatives: tuple[Alternative, ...]
+    # The clause of an agency or outcome word (仲裁, 责令整改): it counts in the text score, but the
+    # agency/outcome multipliers repeat only the other clauses (TOPICAL_FIELDS).
+    entity: bool = False
 
     def grouped(self) -> tuple[list[Alternative], list[Alternative]]:
         """(the word and its synonyms, its concept expansions) — backends put the expansions
@@ -110,6 +120,13 @@ class TextQuery:
     @property
     def is_empty(self) -> bool:
         return not (self.should or self.must)
+
+    def topical(self) -> TextQuery | None:
+        """The query without its agency/outcome clauses, or None when nothing else is left."""
+        should = [c for c in self.should if not c.entity]
+        if len(should) == len(self.should) or not (should or self.must):
+            return None
+        return TextQuery(should=should, must=list(self.must), must_not=list(self.must_not))
 
     def highlight_terms(self) -> list[str]:
         """The surface strings worth marking in a result, longest first."""
@@ -162,14 +179,19 @@ class SearchRequest:
     def offset(self) -> int:
         return (self.page - 1) * self.page_size
 
-    def multiplier_groups(self) -> list[tuple[float, list[tuple[str, str | int]]]]:
+    def multiplier_groups(self) -> list[tuple[float, list[tuple[str, str | int]], TextQuery | None]]:
         """Multipliers by factor: one clause per factor, matching any of its (field, value) pairs,
-        so the text query is repeated once per factor rather than once per recognised word."""
-        groups: dict[float, list[tuple[str, str | int]]] = {}
+        so the text query is repeated once per factor rather than once per recognised word.
+        The third item is the text to repeat: None for the whole text query, or its topical part
+        for agency/outcome multipliers (TOPICAL_FIELDS)."""
+        topical = self.text.topical()
+        groups: dict[tuple[float, bool], list[tuple[str, str | int]]] = {}
         for field_name, value, factor in self.multipliers:
             if factor > 1:
-                groups.setdefault(factor, []).append((field_name, value))
-        return sorted(groups.items(), reverse=True)
+                only_topical = topical is not None and field_name in TOPICAL_FIELDS
+                groups.setdefault((factor, only_topical), []).append((field_name, value))
+        return [(factor, pairs, topical if only_topical else None)
+                for (factor, only_topical), pairs in sorted(groups.items(), reverse=True)]
 
 
 @dataclass

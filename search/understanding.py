@@ -4,8 +4,9 @@
    short forms (汉滨, 旬阳 …) and years (2024年) are taken out of the text and become strong
    boosts on the county / year fields; agency words (法院, 检察院, 仲裁, 监察, 法律援助) and
    outcome words (司法确认, 支付令, 支持起诉 …) stay in the text and also boost the matching
-   field; topic names (新就业形态 …) boost the topic field. A query made of such words only
-   becomes facet filters instead (the page shows them as removable chips).
+   field, among the cases that match the rest of the query; topic names (新就业形态 …) boost the
+   topic field. A query made of such words only becomes facet filters instead (the page shows
+   them as removable chips), unless it names an agency and an outcome together.
 2. **Words.** Each remaining word is split into the terms the library knows (the legal
    concept dictionary, synonyms, topics, the library's own vocabulary), longest first;
    particles and question words (了, 能, 多少 …) are dropped. 被辞退了能拿多少补偿 →
@@ -23,7 +24,7 @@ The result is backend-neutral (search.query structures), compiled alike by both 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from django.utils import translation
 
@@ -34,6 +35,7 @@ from .analysis import bigram_tokens, normalize
 from .lexicon import MAX_TERM_CHARS, Lexicon
 from .models import PartnerAgency
 from .query import (
+    COLLOQUIAL_BOOST,
     CONCEPT_BOOST,
     MAX_EXPANSIONS,
     SYNONYM_BOOST,
@@ -63,6 +65,11 @@ STOPWORDS = frozenset(
     "有没有 是不是 能不能 可不可以 一下 一些 一个 这个 那个 这样 那样 这种 那种 之后 以后 以前 时候 情况 问题 "
     "请问 咨询 怎么回事 为什么 还是 但是 而且 因为 所以 如果 拿".split()
 )
+
+# Who a worker's question is about, implied in every case (被公司辞退了, 老板不给钱): dropped when a
+# longer word is split into terms, so the employer word does not rank cases by how often they
+# say 公司. Typed as a word of its own it is still searched.
+IMPLIED_PARTY = frozenset("公司 单位 用人单位 老板 厂里 厂子 企业 雇主 我们公司 东家".split())
 
 # 2024, 2024年, 2024年度 — not an amount or a count (2000元, 2024人).
 _YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})(?:年度|年)?(?![\d.元万千百人名件号%])")
@@ -216,10 +223,13 @@ def split_word(word: str, lex: Lexicon, corrections: dict[str, str]) -> list[str
         if len(unknown) >= 2 and unknown not in STOPWORDS:
             from .analysis import jieba_tokens
 
-            parts = [w for w in jieba_tokens(unknown) if len(w) >= 2 and w not in STOPWORDS]
+            words = jieba_tokens(unknown)
+            parts = [w for w in words if len(w) >= 2 and w not in STOPWORDS]
             # jieba's search mode also yields sub-words; keep the words that are not inside another
             parts = [w for w in parts if not any(w != o and w in o for o in parts)]
-            out.extend(parts or [unknown])
+            # a stretch of particles only (了能要) says nothing
+            if parts or any(w not in STOPWORDS for w in words):
+                out.extend(parts or [unknown])
         unknown = ""
 
     i = 0
@@ -245,7 +255,7 @@ def split_word(word: str, lex: Lexicon, corrections: dict[str, str]) -> list[str
         elif longest_known:
             flush()
             term = word[i : i + longest_known]
-            if term not in STOPWORDS:
+            if term not in STOPWORDS and term not in IMPLIED_PARTY:
                 out.append(term)
             i += longest_known
         else:
@@ -295,8 +305,9 @@ def _clause(term: str, lex: Lexicon, corrections: dict[str, str]) -> TermClause:
         :MAX_EXPANSIONS
     ]
     base_tokens = max(1, len(bigram_tokens(base)))
+    boost = COLLOQUIAL_BOOST if base in lex.colloquial else CONCEPT_BOOST
     for e in expansions:
-        weight = CONCEPT_BOOST * min(1.0, base_tokens / max(1, len(bigram_tokens(e))))
+        weight = boost * min(1.0, base_tokens / max(1, len(bigram_tokens(e))))
         alternatives.append(Alternative(e, weight, bag=False, expansion=True))
     if base in _dispute_types():
         alternatives.append(Alternative(base, 1.0, bag=False, field="dispute_type"))
@@ -328,12 +339,17 @@ def understand(
             topic = lex.topics.get(word)
             if topic:
                 result.entities.append(Entity("topic", topic, word))
-        # Nothing but places, years, agencies and outcomes (no phrases, no other words): filters.
+        # Nothing but places, years, agencies and outcomes (no phrases, no other words): filters —
+        # only where that reading is unambiguous. An agency named together with an outcome
+        # (劳动监察 责令整改) describes a procedure in words, and the AND of two such facets would
+        # keep only the few cases coded with both: searched as text with boosts instead.
         leftover = [w for w in words if w not in agencies and w not in outcomes]
+        procedural = {e.facet for e in result.entities if e.facet in ("agency", "outcome")}
         if (
             as_filters
             and result.entities
             and not leftover
+            and len(procedural) <= 1
             and not parsed.phrases
             and not parsed.excluded
         ):
@@ -353,11 +369,17 @@ def understand(
             # a worker's phrase also searches the plain words inside it (被辞退 → 辞退)
             if term in lex.colloquial and len(term) >= 3:
                 terms += [t for t in inner_terms(term, lex) if t not in terms]
+        procedural_word = recognise_entities and (word in agencies or word in outcomes)
         for term in terms:
-            text.should.append(_clause(term, lex, corrections))
-        if len(terms) > 1:
-            # the whole word as typed still counts, as an exact phrase
-            text.should.append(TermClause(alternatives=(Alternative(word, bag=False),)))
+            clause = _clause(term, lex, corrections)
+            if recognise_entities and (procedural_word or term in agencies or term in outcomes):
+                clause = replace(clause, entity=True)
+            text.should.append(clause)
+        if len(terms) > 1 and word not in terms:
+            # the whole word as typed still counts, as an exact phrase (once)
+            text.should.append(
+                TermClause(alternatives=(Alternative(word, bag=False),), entity=procedural_word)
+            )
     text.must = [Phrase(p) for p in parsed.phrases]
     text.must_not = [Phrase(p) for p in parsed.excluded]
     result.text = text

@@ -48,9 +48,9 @@ def _parties_context(user, case) -> dict:
 
     full = can_see_personal_data(user, case)
     partner = is_partner_view(user)
-    workers = [{"name": cw.worker.name, "is_representative": cw.is_representative,
+    workers = [{"name": cw.name, "is_representative": cw.is_representative,
                 "id_number": cw.worker.id_number if full else mask_id_number(cw.worker.id_number),
-                "phone": cw.worker.phone if full else mask_phone(cw.worker.phone),
+                "phone": cw.phone if full else mask_phone(cw.phone),
                 "amount_claimed": cw.amount_claimed}
                for cw in case.case_workers.select_related("worker")]
     if partner and full and workers:

@@ -21,6 +21,7 @@ from mediation.cases.forms import RegistrationForm
 from mediation.cases.models import Channel
 from mediation.clocks.selectors import clocks_for_tasks
 from mediation.lib.idempotency import idempotent_post
+from mediation.lib.security import no_store
 from parties.models import County
 
 from .engine import (
@@ -76,6 +77,7 @@ def inbox(request):
 
 
 @login_required
+@no_store  # task pages show the parties (names, ID numbers, phones)
 @idempotent_post
 def task_detail(request, task_id):
     try:
@@ -127,6 +129,7 @@ def _may_register(user) -> str | None:
 
 
 @login_required
+@no_store  # the form comes back with the ID numbers typed and the open cases of those workers
 @idempotent_post
 def register(request):
     """T1/T2: intake at the union, or a delegation by a court / a referral by arbitration."""

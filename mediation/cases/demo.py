@@ -672,6 +672,15 @@ PLANS: tuple[Plan, ...] = (
     P(HB, WALK, "over_age_injury", "closed_arbitration", 430),
     P(HY, WALK, "garment_relocation", "closed_withdrawn", 450),
     P(ZY, WALK, "tea_pickers", "closed_paid_on_spot", 520),
+    # The same weeks last year (about a year before this year's cases): 同比 by month and outcome.
+    P(HB, WALK, "courier_overtime", "closed_paid_on_spot", 375),
+    P(HB, WALK, "award_exists", "closed_not_accepted", 382),
+    P(ZY, LINE, "tea_factory_injury", "closed_withdrawn", 388),
+    P(HY, WALK, "silk_mill", "closed_paid_on_spot", 393),
+    P(HB, WALK, "over_age_injury", "closed_arbitration", 398),
+    P(HB, COURT, "decoration_injury", "closed_judicial", 410),
+    P(HB, WALK, "tea_shop", "archived_paid_on_spot", 420),
+    P(HB, COURT, "caregiver", "archived_judicial", 425),
 )
 
 
@@ -997,9 +1006,9 @@ class _Driver:
             form, place = self.rng.choice(((SessionForm.CAUCUS, f"{union}调解室"), (SessionForm.VIDEO, "视频调解")))
         workers = case.case_workers.select_related("worker")
         if case.is_collective:
-            applicants = "申请人代表" + "、".join(cw.worker.name for cw in workers if cw.is_representative)
+            applicants = "申请人代表" + "、".join(cw.name for cw in workers if cw.is_representative)
         else:
-            applicants = "申请人" + workers[0].worker.name
+            applicants = "申请人" + workers[0].name
         participants = (f"{applicants}；被申请人法定代表人{story.employers[0].legal_rep}；"
                         f"调解员{self.mediator.staff.full_name}")
         result = ("双方就主要事实达成一致，约定下次调解时间。" if not last
@@ -1040,7 +1049,7 @@ class _Driver:
         instalments = [] if spot else self._schedule(schedule, total, signed)
         employer = self.story.employers[0].name
         n = self.case.workers_count
-        who = f"申请人{self.case.case_workers.first().worker.name}" + (f"等{n}人" if n > 1 else "")
+        who = f"申请人{self.case.case_workers.first().name}" + (f"等{n}人" if n > 1 else "")
         if spot:
             how = "于签订本协议时以银行转账方式一次性付清"
         else:

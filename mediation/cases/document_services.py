@@ -18,6 +18,7 @@ from mediation.lib.documents import layout, sandbox
 from mediation.lib.documents.bundle import Part, bundle_pdf
 from mediation.lib.documents.library import cn_date_text
 from mediation.lib.numbering import next_number
+from mediation.lib.uploads import discard_on_rollback
 
 from . import paperwork
 from .audit import record_event
@@ -136,6 +137,7 @@ def document_generate(
     document.pdf.save(f"{kind.lower()}-{digest[:16]}.pdf", ContentFile(pdf), save=False)
     try:
         document.save()
+        discard_on_rollback(document.pdf)  # an outer transaction that rolls back takes the file too
         record_event(
             case,
             actor=actor,
@@ -274,7 +276,7 @@ def _parts(case: Case) -> list[Part]:
 
 
 def _cover_text(case: Case) -> str:
-    applicants = "、".join(cw.worker.name for cw in case.case_workers.select_related("worker"))
+    applicants = "、".join(cw.name for cw in case.case_workers.all())
     respondents = "、".join(str(r) for r in case.respondents.select_related("employer"))
     lines = [
         f"={case.agency.name}劳动争议调解委员会",
@@ -339,6 +341,7 @@ def _case_file_generate(*, case: Case, actor, printed: list[CaseDocument]) -> Ca
     document.pdf.save(f"case-file-{digest[:16]}.pdf", ContentFile(pdf), save=False)
     printed.append(document)
     document.save()
+    discard_on_rollback(document.pdf)  # an outer transaction that rolls back takes the file too
     record_event(
         case,
         actor=actor,

@@ -1,5 +1,6 @@
 """The paperwork of a case: print a document for signing, download it (PDF / Word), attach the
-signed scan, bind the case file. Every read goes through the case selectors (404 for not-yours)."""
+signed scan, bind the case file. Every read goes through the case selectors (404 for not-yours).
+Each form carries a submission token: a double click prints, attaches or binds once."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from mediation.lib.documents import layout
+from mediation.lib.idempotency import idempotent_post
 
 from . import document_selectors, document_services
 from .models import CaseDocument, DocumentKind, MediationSession
@@ -41,20 +43,27 @@ def _refused(request, exc: Exception) -> None:
     )
 
 
+def _own_row(model, case, raw: str):
+    if not raw.isdigit():
+        raise Http404
+    row = model.objects.filter(case=case, pk=int(raw)).first()
+    if row is None:
+        raise Http404
+    return row
+
+
 @login_required
 @require_POST
+@idempotent_post
 def document_make(request, case_id):
     case = _case_for_work(request, case_id)
     kind = request.POST.get("kind", "")
     session = served = None
+    # The session or notice a document is for: one of this case's, by id (anything else is "not found").
     if request.POST.get("session"):
-        session = MediationSession.objects.filter(case=case, pk=request.POST["session"]).first()
-        if session is None:
-            raise Http404
+        session = _own_row(MediationSession, case, request.POST["session"])
     if request.POST.get("served"):
-        served = CaseDocument.objects.filter(case=case, pk=request.POST["served"]).first()
-        if served is None:
-            raise Http404
+        served = _own_row(CaseDocument, case, request.POST["served"])
     try:
         document = document_services.document_generate(
             case=case, actor=request.user, kind=kind, session=session, served=served
@@ -103,6 +112,7 @@ def _quote(name: str) -> str:
 
 @login_required
 @require_POST
+@idempotent_post
 def document_scan(request, case_id, document_id):
     case = _case_for_work(request, case_id)
     document = document_selectors.document_get_for_user(request.user, case.pk, document_id)
@@ -123,6 +133,7 @@ def document_scan(request, case_id, document_id):
 
 @login_required
 @require_POST
+@idempotent_post
 def case_file_make(request, case_id):
     case = _case_for_work(request, case_id)
     try:

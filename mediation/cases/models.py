@@ -149,6 +149,10 @@ class Case(models.Model):
     )
     is_collective = models.BooleanField(_("集体争议"), default=False)
     workers_count = models.PositiveIntegerField(_("涉及人数"), default=0)
+    # Tallies of this case's own worker flags (CaseWorker), kept by the case services so that the
+    # cockpit sums cases instead of joining every worker (mediation/statistics, docs/statistics.md).
+    workers_migrant = models.PositiveIntegerField(_("其中农民工人数"), default=0, editable=False)
+    workers_nef = models.PositiveIntegerField(_("其中新就业形态人数"), default=0, editable=False)
     status = models.CharField(
         _("状态"), max_length=30, choices=CaseStatus.choices, default=CaseStatus.DRAFT, db_index=True
     )

@@ -255,10 +255,10 @@ def build_context(
         agreed = sum((c.amount_agreed or 0 for c in claims), Decimal("0"))
         applicants = [
             {
-                "name": cw.worker.name,
+                "name": cw.name,
                 "gender": str(cw.worker.get_gender_display() or ""),
                 "id_number": cw.worker.id_number if full else mask_id_number(cw.worker.id_number),
-                "phone": cw.worker.phone if full else mask_phone(cw.worker.phone),
+                "phone": cw.phone if full else mask_phone(cw.phone),
                 "is_representative": cw.is_representative,
                 "amount_claimed": _money(cw.amount_claimed),
                 "amount_agreed": _money(cw.amount_agreed),
@@ -345,7 +345,7 @@ def build_context(
                 {
                     "name": a.name,
                     "kind": str(a.get_kind_display()),
-                    "represents": a.represents.worker.name if a.represents_id else "被申请人",
+                    "represents": a.represents.name if a.represents_id else "被申请人",
                 }
                 for a in case.agents.select_related("represents__worker")
             ],

@@ -5,10 +5,15 @@ read out at the counter), by phone; offices look up an employer by name or by it
 credit code. `person_match(text)` turns what was typed into one filter on cases; the caller
 applies it to a queryset that is already limited to the cases the user may see.
 
-On PostgreSQL the lookups are served by indexes (migration cases 0004): trigram GIN indexes
-(pg_trgm) on worker ID number and phone, employer name and credit code, case number and title,
-and a pattern btree on the worker's name for "starts with". On SQLite the same lookups run as
-plain LIKE scans.
+The name and phone are matched against what each case records about the person
+(CaseWorker.name / .phone, the case's own snapshot, issue 9 item 1), never against the person
+record (Worker), which is only the identity (ID number): a case is found by the name it prints,
+and not by a name the same ID number was registered under on another case.
+
+On PostgreSQL the lookups are served by indexes: trigram GIN indexes (pg_trgm) on the worker's
+ID number, employer name and credit code, case number and title (migration cases 0004), on the
+case's recorded phone, and a pattern btree on the case's recorded name for "starts with"
+(migration cases 0010). On SQLite the same lookups run as plain LIKE scans.
 """
 
 from __future__ import annotations
@@ -52,28 +57,31 @@ def person_match(raw: str) -> Q:
     if len(term) >= 3:  # fewer characters make no trigram: a case number or title needs 3
         sources.append(Case.objects.filter(case_no__contains=term).values("pk"))
         sources.append(Case.objects.filter(title__contains=term).values("pk"))
-    worker = Q()
+    identity = Q()  # on Worker: the ID number only
+    recorded = Q()  # on CaseWorker: what the case itself records
     employer = Q()
     if _FULL_ID.match(term):
-        worker |= Q(id_number=term)
+        identity |= Q(id_number=term)
     elif _ID_TAIL.match(term) and len(term) >= MIN_TAIL:
-        worker |= Q(id_number__endswith=term)
+        identity |= Q(id_number__endswith=term)
     if term.isdigit() and len(term) >= MIN_TAIL:
-        worker |= Q(phone__contains=term)
+        recorded |= Q(phone__contains=term)
     if _CREDIT_CODE.match(term) and not _FULL_ID.match(term):
         employer |= Q(credit_code=term)
     elif _CODE_PART.match(term) and not term.isdigit():
         employer |= Q(credit_code__contains=term)
     if _HAS_TEXT.search(term) and not _CODE_PART.match(term):
-        worker |= Q(name__startswith=term)
+        recorded |= Q(name__startswith=term)
         employer |= Q(name__contains=term)
         sources.append(
             CaseRespondent.objects.filter(person_name__startswith=term).values("case_id")
         )
-    if worker:
+    if identity:
         sources.append(
-            CaseWorker.objects.filter(worker__in=Worker.objects.filter(worker)).values("case_id")
+            CaseWorker.objects.filter(worker__in=Worker.objects.filter(identity)).values("case_id")
         )
+    if recorded:
+        sources.append(CaseWorker.objects.filter(recorded).values("case_id"))
     if employer:
         sources.append(
             CaseRespondent.objects.filter(employer__in=Employer.objects.filter(employer)).values(

@@ -93,7 +93,7 @@ def is_partner_view(user) -> bool:
 EXTRA_CASE_FILTERS = (
     "open", "agency", "dispute_type", "received_from", "received_to", "closed_from", "closed_to",
     "closing_code", "outcome", "clock", "referral_agency", "referred_from", "referred_to", "worker_group",
-    "paid_from", "paid_to",
+    "paid_from", "paid_to", "referral_answered",
 )
 
 
@@ -103,7 +103,8 @@ def case_filter(qs: QuerySet[Case], **filters) -> QuerySet[Case]:
     Counting rules (docs/statistics.md): received = `received_on` in range; closed = `closed_on`
     in range; outcome "settled" = a closing code starting SUCCESS_, "failed" = FAILED_*;
     clock "overdue" = a running clock past its due date, "at_risk" = running, warning date
-    reached, not yet due; "paid" = an instalment paid, or an agreement paid on the spot, in range.
+    reached, not yet due; "paid" = an instalment paid, or an agreement paid on the spot, in range;
+    "referral_answered" = a referral (of that agency / sent in range, with those filters) whose decision is recorded.
     """
     import django.utils.timezone
 
@@ -140,8 +141,10 @@ def case_filter(qs: QuerySet[Case], **filters) -> QuerySet[Case]:
         else:
             clocks = clocks.filter(warn_on__lte=today, due_on__gte=today)
         qs = qs.filter(Exists(clocks))
-    if {"referral_agency", "referred_from", "referred_to"} & f.keys():
+    if {"referral_agency", "referred_from", "referred_to", "referral_answered"} & f.keys():
         referrals = Referral.objects.filter(case=OuterRef("pk"))
+        if f.get("referral_answered"):  # the receiving agency recorded its decision
+            referrals = referrals.filter(decided_on__isnull=False)
         if "referral_agency" in f:
             referrals = referrals.filter(target_agency_id=f["referral_agency"])
         if "referred_from" in f:
@@ -197,9 +200,9 @@ def party_annotations() -> dict:
     first_worker = CaseWorker.objects.filter(case=OuterRef("pk")).order_by("-is_representative", "id")
     first_respondent = CaseRespondent.objects.filter(case=OuterRef("pk")).order_by("id")
     return {
-        "applicant_name": Subquery(first_worker.values("worker__name")[:1]),
+        "applicant_name": Subquery(first_worker.values("name")[:1]),
         "applicant_id_number": Subquery(first_worker.values("worker__id_number")[:1]),
-        "applicant_phone": Subquery(first_worker.values("worker__phone")[:1]),
+        "applicant_phone": Subquery(first_worker.values("phone")[:1]),
         "respondent_employer": Subquery(first_respondent.values("employer__name")[:1]),
         "respondent_person": Subquery(first_respondent.values("person_name")[:1]),
     }

@@ -13,6 +13,7 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -261,6 +262,7 @@ def case_register(
         case_workers.append(cw)
     if case.is_collective and not any(cw.is_representative for cw in case_workers):
         raise ValidationError(_("十人以上的集体争议应推举代表参加调解（调解仲裁法第七条）。"), code="representatives")
+    _worker_tallies_update(case)
 
     for i, data in enumerate(respondents, start=1):
         employer = data.get("employer")
@@ -310,6 +312,17 @@ def case_register(
     if submit:
         _start_receipt_clocks(case, actor)
     return case
+
+
+def _worker_tallies_update(case: Case) -> None:
+    """Recount the case's stored tallies of 农民工 / 新就业形态 workers from its own CaseWorker
+    rows (what the cockpit sums; mediation/statistics). Called wherever those rows change."""
+    tallies = CaseWorker.objects.filter(case=case).aggregate(
+        migrant=Count("id", filter=Q(is_migrant=True)),
+        nef=Count("id", filter=Q(is_new_employment_form=True)),
+    )
+    case.workers_migrant, case.workers_nef = tallies["migrant"], tallies["nef"]
+    Case.objects.filter(pk=case.pk).update(workers_migrant=case.workers_migrant, workers_nef=case.workers_nef)
 
 
 def _case_worker(case: Case, data: dict, i: int, seen_ids: set) -> CaseWorker:
@@ -369,6 +382,7 @@ def case_worker_correct(*, case_worker: CaseWorker, actor, name: str, phone: str
     changes = diff(before, snapshot(cw, fields))
     if changes:
         cw.save(update_fields=list(changes))
+        _worker_tallies_update(case)
         record_event(case, actor=actor, action="case.party_corrected",
                      summary=_("更正当事人信息：%(name)s") % {"name": cw.name}, changes=changes)
     return cw

@@ -6,7 +6,7 @@ from django.utils.translation import gettext as _
 from mediation.notifications.services import notify
 
 from . import services
-from .models import Attachment, Case, CaseStatus
+from .models import Attachment, Case, CaseDocument, CaseStatus
 
 
 @shared_task(name="mediation.cases.tasks.mark_defaults")
@@ -35,10 +35,12 @@ def mark_defaults() -> int:
 
 @shared_task(name="mediation.cases.tasks.sweep_orphan_uploads")
 def sweep_orphan_uploads() -> int:
-    """Remove attachment files that no Attachment row references (their transaction rolled
-    back in a process that died before it could clean up)."""
+    """Remove files under cases/ that no Attachment or CaseDocument row references (their
+    transaction rolled back in a process that died before it could clean up). Printed
+    documents and case files live under cases/<id>/documents/ and must be kept."""
     from mediation.lib.uploads import sweep_orphans
 
     field = Attachment._meta.get_field("file")
     referenced = set(Attachment.objects.values_list("file", flat=True))
+    referenced |= set(CaseDocument.objects.values_list("pdf", flat=True))
     return len(sweep_orphans(storage=field.storage, directory="cases", referenced=referenced))

@@ -67,13 +67,14 @@ def _extra_filters(params) -> tuple[dict, list[tuple[str, str]]]:
         "received_to": _("收件日期至"), "closed_from": _("结案日期自"), "closed_to": _("结案日期至"),
         "closing_code": _("结案方式"), "outcome": _("结果"), "clock": _("时限"), "referral_agency": _("移送机构"),
         "referred_from": _("移送日期自"), "referred_to": _("移送日期至"), "worker_group": _("劳动者群体"),
-        "paid_from": _("履行日期自"), "paid_to": _("履行日期至"),
+        "paid_from": _("履行日期自"), "paid_to": _("履行日期至"), "referral_answered": _("移送答复"),
     }
     choices = {
         "open": {"1": _("是")}, "dispute_type": dict(DisputeType.choices), "closing_code": dict(ClosingCode.choices),
         "outcome": {"settled": _("调解成功"), "failed": _("调解不成")},
         "clock": {"overdue": _("已逾期"), "at_risk": _("临近届满")},
         "worker_group": {"migrant": _("农民工"), "nef": _("新就业形态劳动者")},
+        "referral_answered": {"1": _("已答复")},
     }
     parsed, labels = {}, []
     for key in selectors.EXTRA_CASE_FILTERS:

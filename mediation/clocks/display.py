@@ -64,13 +64,17 @@ def deadline_label(rule) -> str:
     return title if title.endswith(("期限", "时效", "期间")) else _("%(title)s期限") % {"title": title}
 
 
-def deadline_words(clock: Clock, calendars: CalendarCache, today: datetime.date) -> ClockView:
-    """A badge that says what it counts: "完成企业/工会调解期限剩余4天", "…已超期2天"."""
-    view = clock_view(clock, calendars, today, detail=False)
+def deadline_words(
+    clock: Clock, calendars: CalendarCache, today: datetime.date, *, detail: bool = False
+) -> ClockView:
+    """A badge that says what it counts: "完成企业/工会调解期限剩余4天", "…已超期2天". The same
+    words on the inbox, the case page's clock panel and every other badge; `detail` (the case
+    page) also reads the pause reason and the extensions, as `clock_view` does."""
+    view = clock_view(clock, calendars, today, detail=detail)
     label = deadline_label(clock.rule)
     if clock.status == ClockStatus.RUNNING and today > clock.due_on:
         words = _("%(label)s已超期%(n)s天") % {"label": label, "n": (today - clock.due_on).days}
     else:
         words = _("%(label)s%(countdown)s") % {"label": label, "countdown": view.countdown}
     return ClockView(clock=clock, countdown=words, tone=view.tone, missing=view.missing, banner=view.banner,
-                     extended_days=0, pause_reason="")
+                     extended_days=view.extended_days, pause_reason=view.pause_reason)

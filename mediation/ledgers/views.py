@@ -8,6 +8,9 @@ from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
+from mediation.lib.idempotency import idempotent_post
+from mediation.lib.security import no_store
+
 from . import selectors, services
 from .models import ExportStatus, LedgerKind
 from .sheets import clean_params, describe_params
@@ -21,7 +24,9 @@ BACK = {
 
 
 @login_required
+@idempotent_post
 def start(request, kind):
+    """The confirmation (GET) and the start of the export (POST, one export per click)."""
     if kind not in LedgerKind.values:
         raise Http404
     params = clean_params(kind, request.GET)
@@ -58,6 +63,7 @@ def status(request, export_id):
 
 
 @login_required
+@no_store  # the ledger lists workers' names and phones
 def download(request, export_id):
     export = selectors.export_get_for_user(request.user, export_id)
     if export.status != ExportStatus.DONE or not export.file:

@@ -103,6 +103,9 @@ GUARDS: tuple[dict, ...] = (
     {"table": "supervision_letter", "flag": "content_sha256",
      "columns": ["matter_id", "kind", "year", "number", "doc_no", "issuer_id", "issued_on", "issued_by_id",
                  "rendered_text", "content_sha256"]},
+    {"table": "cases_casedocument", "flag": "sha256",
+     "columns": ["case_id", "kind", "session_id", "served_id", "doc_no", "title", "rendered_text", "pdf",
+                 "pages", "sha256", "case_status", "created_by_id", "created_at"]},
 )
 
 

@@ -13,14 +13,26 @@ import calendar
 import datetime
 import statistics as pystats
 from collections import defaultdict
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from decimal import Decimal
 from urllib.parse import urlencode
 
 from django.core.exceptions import ValidationError
-from django.db import connection
-from django.db.models import Aggregate, Count, F, FloatField, Func, IntegerField, Q, QuerySet, Sum
-from django.db.models.functions import ExtractMonth, ExtractYear
+from django.db import connection, transaction
+from django.db.models import (
+    Aggregate,
+    Count,
+    F,
+    FloatField,
+    Func,
+    IntegerField,
+    Q,
+    QuerySet,
+    Sum,
+    When,
+)
+from django.db.models import Case as DbCase
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -308,53 +320,75 @@ def _rows(qs, by_county: bool, county_field: str, **aggregates) -> list[dict]:
 
 
 def headlines_for_spans(
-    user, filters: Filters, spans: dict[str, Span], *, by_county: bool = False
+    user,
+    filters: Filters,
+    spans: dict[str, Span],
+    *,
+    by_county: bool = False,
+    months_of: int | None = None,
+    out_months: dict | None = None,
 ) -> dict[str, dict[str | None, Headline]]:
     """The headline figures for each named span (e.g. this year and last year), keyed by county
     code when `by_county`, else by None. Each figure is one query for all spans together
     (conditional aggregation), rooted at the visible cases so that no IN (subquery) is needed.
-    The page, the report and the API all come through here."""
+    The page, the report and the API all come through here. With `months_of` (a year), the same
+    pass over the cases also counts the cases received and closed in each month of that year and
+    the year before, into `out_months` (keys as `_month_aggregates`; see `monthly`)."""
     from mediation.supervision.models import LetterKind
 
     scope = cases_in_scope(user, filters)
     out: dict[str, dict[str | None, Headline]] = {name: defaultdict(Headline) for name in spans}
     received_in = {name: Q(received_on__range=span) for name, span in spans.items()}
 
-    received = scope.filter(_any("received_on", spans))
-    counts = {n: Count("id", filter=q) for n, q in received_in.items()}
-    for row in _rows(received, by_county, "county", **counts):
+    # Received, closed by closing code, workers: one pass over the cases, grouped by closing code
+    # (a handful of groups, added up below). Workers come from the case's stored tallies
+    # (workers_count and the 农民工 / 新就业形态 counts kept by the case services), not from a
+    # join to every worker: a collective case of 38 is 38.
+    nef = DbCase(
+        When(employment_form__in=NEF_FORMS, then=F("workers_count")),
+        default=F("workers_nef"),
+        output_field=IntegerField(),
+    )
+    aggregates = {}
+    for n, span in spans.items():
+        q = received_in[n]
+        aggregates[f"{n}_r"] = Count("id", filter=q)
+        aggregates[f"{n}_n"] = Sum("workers_count", filter=q)
+        aggregates[f"{n}_m"] = Sum("workers_migrant", filter=q)
+        aggregates[f"{n}_e"] = Sum(nef, filter=q)
+        aggregates[f"{n}_c"] = Count("id", filter=Q(closed_on__range=span))
+    months = {}
+    if months_of is not None:
+        months = _month_aggregates(months_of)
+        aggregates.update(months)
+    wanted = _any("received_on", spans) | _any("closed_on", spans)
+    if months_of is not None:
+        two_years = (datetime.date(months_of - 1, 1, 1), datetime.date(months_of, 12, 31))
+        wanted |= Q(received_on__range=two_years) | Q(closed_on__range=two_years)
+    fields = ["closing_code"] + (["county"] if by_county else [])
+    month_counts: dict[str, int] = defaultdict(int)
+    for row in scope.filter(wanted).values(*fields).annotate(**aggregates).order_by():
         for name in spans:
-            out[name][row["county"]].received = row[name] or 0
+            h = out[name][row.get("county")]
+            h.received += row[f"{name}_r"]
+            h.workers += row[f"{name}_n"] or 0
+            h.workers_migrant += row[f"{name}_m"] or 0
+            h.workers_nef += row[f"{name}_e"] or 0
+            if row[f"{name}_c"]:
+                h.closed += row[f"{name}_c"]
+                if row["closing_code"]:
+                    h.outcomes[row["closing_code"]] = (
+                        h.outcomes.get(row["closing_code"], 0) + row[f"{name}_c"]
+                    )
+        for key in months:
+            month_counts[key] += row[key]
+    if months_of is not None:
+        out_months.update(month_counts)
 
     claimed = {n: Sum("claims__amount_claimed", filter=q) for n, q in received_in.items()}
-    for row in _rows(received, by_county, "county", **claimed):
+    for row in _rows(scope.filter(_any("received_on", spans)), by_county, "county", **claimed):
         for name in spans:
             out[name][row["county"]].amount_claimed = row[name] or ZERO
-
-    # Workers: one per worker on each case received in the span (a collective case of 38 is 38).
-    migrant = Q(case_workers__is_migrant=True)
-    nef = Q(case_workers__is_new_employment_form=True) | Q(employment_form__in=NEF_FORMS)
-    aggregates = {}
-    for n, q in received_in.items():
-        aggregates[f"{n}_n"] = Count("case_workers", filter=q)
-        aggregates[f"{n}_m"] = Count("case_workers", filter=q & migrant)
-        aggregates[f"{n}_e"] = Count("case_workers", filter=q & nef)
-    for row in _rows(received, by_county, "county", **aggregates):
-        for name in spans:
-            h = out[name][row["county"]]
-            h.workers = row[f"{name}_n"]
-            h.workers_migrant, h.workers_nef = row[f"{name}_m"], row[f"{name}_e"]
-
-    closed = scope.filter(_any("closed_on", spans))
-    fields = ["closing_code"] + (["county"] if by_county else [])
-    by_code = {n: Count("id", filter=Q(closed_on__range=span)) for n, span in spans.items()}
-    for row in closed.values(*fields).annotate(**by_code).order_by():
-        for name in spans:
-            if row[name]:
-                h = out[name][row.get("county")]
-                h.closed += row[name]
-                if row["closing_code"]:
-                    h.outcomes[row["closing_code"]] = row[name]
 
     # Recovered = money actually paid: instalments with a payment date in the span, plus agreements
     # paid in full on the spot (signed in the span). Never the agreed total.
@@ -493,32 +527,32 @@ def open_by_stage(user, filters: Filters) -> list[dict]:
     ]
 
 
-def monthly(user, filters: Filters) -> dict:
-    """Cases received and closed per month of `filters.year`, against the year before."""
-    scope = cases_in_scope(user, filters)
-    year = filters.year
-    series = {}
+def _month_aggregates(year: int) -> dict:
+    """Cases received / closed in each month of `year` and the year before, as filtered counts
+    (keys received_2026_3, closed_2025_12, ...): one row, no grouping by month needed."""
+    out = {}
     for name, field_name in (("received", "received_on"), ("closed", "closed_on")):
-        rows = (
-            scope.filter(
-                **{
-                    f"{field_name}__range": (
-                        datetime.date(year - 1, 1, 1),
-                        datetime.date(year, 12, 31),
-                    )
-                }
-            )
-            .annotate(y=ExtractYear(field_name), m=ExtractMonth(field_name))
-            .values("y", "m")
-            .annotate(n=Count("id"))
-            .order_by()
-        )
-        grid = {(r["y"], r["m"]): r["n"] for r in rows}
+        for y in (year - 1, year):
+            for m in range(1, 13):
+                span = (datetime.date(y, m, 1), datetime.date(y, m, calendar.monthrange(y, m)[1]))
+                out[f"{name}_{y}_{m}"] = Count("id", filter=Q(**{f"{field_name}__range": span}))
+    return out
+
+
+def monthly(user, filters: Filters, counts: dict | None = None) -> dict:
+    """Cases received and closed per month of `filters.year`, against the year before. `counts`
+    are the month counts `headlines_for_spans(months_of=...)` already made in its pass over the
+    cases; without them, one query here."""
+    year = filters.year
+    if counts is None:
+        counts = cases_in_scope(user, filters).aggregate(**_month_aggregates(year))
+    series = {}
+    for name in ("received", "closed"):
         for y, label in ((year, "this"), (year - 1, "last")):
             series[f"{name}_{label}"] = [
                 {
                     "month": m,
-                    "n": grid.get((y, m), 0),
+                    "n": counts.get(f"{name}_{y}_{m}") or 0,
                     "url": case_list_url(
                         filters,
                         **{
@@ -660,6 +694,13 @@ def referrals_by_agency(user, filters: Filters) -> list[dict]:
                 referred_from=filters.start,
                 referred_to=filters.end,
             ),
+            "answered_url": case_list_url(
+                filters,
+                referral_agency=r["target_agency"],
+                referred_from=filters.start,
+                referred_to=filters.end,
+                referral_answered="1",
+            ),
         }
         for r in rows
     ]
@@ -668,13 +709,36 @@ def referrals_by_agency(user, filters: Filters) -> list[dict]:
 # ---------------------------------------------------------------- the whole page
 
 
+@contextmanager
+def _serial_queries():
+    """The cockpit's aggregates read a few tens of thousands of rows each: on PostgreSQL, planning
+    them as parallel queries costs more in starting the workers (each building its own hash)
+    than it saves, all the more on a busy server (bench/cockpit.py, docs/statistics.md). Only
+    these queries run serially: SET LOCAL ends with the transaction."""
+    with transaction.atomic():
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SET LOCAL max_parallel_workers_per_gather = 0")
+        yield
+
+
 def cockpit(user, filters: Filters, *, today: datetime.date | None = None) -> dict:
     """Everything the cockpit shows, as plain data (the API returns it as JSON)."""
+    with _serial_queries():
+        return _cockpit(user, filters, today=today)
+
+
+def _cockpit(user, filters: Filters, *, today: datetime.date | None = None) -> dict:
     from mediation.supervision.models import LetterKind
 
     prev_start, prev_end = filters.previous()
+    month_counts: dict = {}
     both = headlines_for_spans(
-        user, filters, {"current": (filters.start, filters.end), "previous": (prev_start, prev_end)}
+        user,
+        filters,
+        {"current": (filters.start, filters.end), "previous": (prev_start, prev_end)},
+        months_of=filters.year,
+        out_months=month_counts,
     )
     current, previous = both["current"][None], both["previous"][None]
     period_range = {"received_from": filters.start, "received_to": filters.end}
@@ -713,6 +777,7 @@ def cockpit(user, filters: Filters, *, today: datetime.date | None = None) -> di
             "workers_migrant",
             "workers_nef",
             "letters_total",
+            "rectification_rate",
             "typical_published",
         )
     }
@@ -732,7 +797,7 @@ def cockpit(user, filters: Filters, *, today: datetime.date | None = None) -> di
         "links": links,
         "open_total": sum(s["n"] for s in stages),
         "open_by_stage": stages,
-        "monthly": monthly(user, filters),
+        "monthly": monthly(user, filters, month_counts),
         "outcomes": outcome_mix(filters, current),
         "clocks_by_county": clocks_by_county(user, filters, today=today),
         "referrals": referrals_by_agency(user, filters),
@@ -749,6 +814,11 @@ def cockpit(user, filters: Filters, *, today: datetime.date | None = None) -> di
 def annual_table(user, *, year: int, county: str | None = None) -> dict:
     """The year's figures per county and in total, with last year's and the 同比 change.
     The total row is computed by the same query without grouping, so it equals the page."""
+    with _serial_queries():
+        return _annual_table(user, year=year, county=county)
+
+
+def _annual_table(user, *, year: int, county: str | None = None) -> dict:
     filters = filters_parse(
         user, {"period": "year", "year": year, **({"county": county} if county else {})}
     )

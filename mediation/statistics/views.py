@@ -7,10 +7,12 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ImproperlyConfigured, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from mediation.cases.models import DisputeType
+from mediation.lib.queries import bad_request
 
 from . import report, selectors
 
@@ -23,11 +25,15 @@ def _guard(user) -> None:
 @login_required
 def cockpit(request):
     _guard(request.user)
+    status = 200
     try:
         filters = selectors.filters_parse(request.user, request.GET)
     except ValidationError as exc:
+        # Refused filters (a year of 0, -1, 10000, "abc", a county outside the user's scope)
+        # answer 400 with the reason, over the default view so the user can go on from there.
         messages.error(request, "；".join(exc.messages))
         filters = selectors.default_filters(request.user)
+        status = 400
     data = selectors.cockpit(request.user, filters)
     today = timezone.localdate()
     return render(
@@ -67,6 +73,7 @@ def cockpit(request):
             "sees_city": selectors.sees_city(request.user),
             "report_formats": report.FORMATS,
         },
+        status=status,
     )
 
 
@@ -84,8 +91,10 @@ def annual_report(request):
         ).year
         table = selectors.annual_table(request.user, year=year, county=county)
         content = report.render(table, fmt)
-    except (ValidationError, ImproperlyConfigured) as exc:
-        messages.error(request, "；".join(getattr(exc, "messages", None) or [str(exc)]))
+    except ValidationError as exc:
+        return bad_request(request, "；".join(exc.messages), back_url=reverse("statistics:cockpit"))
+    except ImproperlyConfigured as exc:
+        messages.error(request, str(exc))
         return redirect("statistics:cockpit")
     name = report.filename(table, fmt)
     response = HttpResponse(content, content_type=report.FORMATS[fmt][1])
@@ -205,7 +214,7 @@ def _cards(data: dict) -> list[dict]:
             "id": "rectification-rate",
             "label": _("整改率"),
             "value": _pct(cur["rectification_rate"]),
-            "change": "",
+            "change": _change(chg["rectification_rate"]),
             "url": links["letters"],
             "note": 8,
         },

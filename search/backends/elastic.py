@@ -355,10 +355,11 @@ class ElasticsearchBackend(SearchBackend):
                   for field, value, boost in request.boosts]
         if parts["must"]:
             # factor × the text score for documents whose field holds what the query named
-            should += [dsl.Q("bool", must=list(parts["must"]), boost=factor - 1,
+            should += [dsl.Q("bool", must=list(parts["must"] if text is None else self._text(text)["must"]),
+                             boost=factor - 1,
                              filter=[dsl.Q("bool", should=[dsl.Q("term", **{f: v}) for f, v in pairs],
                                            minimum_should_match=1)])
-                       for factor, pairs in request.multiplier_groups()]
+                       for factor, pairs, text in request.multiplier_groups()]
         must = parts["must"] or [dsl.Q("match_all")]
         return dsl.Q("bool", must=must, must_not=must_not, filter=filters, should=should)
 

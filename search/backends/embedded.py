@@ -376,10 +376,15 @@ class EmbeddedBackend(SearchBackend):
             # A document whose field matches what the query named scores factor × its text score:
             # the text again, boosted by factor − 1, for the documents with that value only.
             text_query = tantivy.Query.boolean_query([(tantivy.Occur.Must, q) for q in text_parts])
-            for factor, pairs in request.multiplier_groups():
+            for factor, pairs, text in request.multiplier_groups():
+                repeated = text_query
+                if text is not None:
+                    repeated = tantivy.Query.boolean_query([
+                        (tantivy.Occur.Must, q) for occur, q in self._text_query(gen, text)
+                        if occur == tantivy.Occur.Must])
                 named = tantivy.Query.boolean_query([(tantivy.Occur.Should, self._term(gen, f, v)) for f, v in pairs])
                 clauses.append((tantivy.Occur.Should, tantivy.Query.boolean_query([
-                    (tantivy.Occur.Must, tantivy.Query.boost_query(text_query, factor - 1)),
+                    (tantivy.Occur.Must, tantivy.Query.boost_query(repeated, factor - 1)),
                     (tantivy.Occur.Must, tantivy.Query.const_score_query(named, 0.0)),
                 ])))
         if not any(occur == tantivy.Occur.Must for occur, _q in clauses):

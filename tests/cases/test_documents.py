@@ -634,6 +634,15 @@ def test_mediator_prints_downloads_and_attaches_through_the_pages(client, people
     assert "已附签字件" in client.get(f"/cases/{case.pk}/").content.decode()
 
 
+@pytest.mark.parametrize("field,value", [("session", "abc"), ("served", "1 OR 1=1"), ("session", "999999")])
+def test_a_session_or_notice_that_is_not_this_cases_answers_404(client, people, ankang, field, value):
+    case = mediated(people, ankang)
+    client.force_login(people["mediator"])
+    response = client.post(f"/cases/{case.pk}/documents/", {"kind": "SESSION_RECORD", field: value})
+    assert response.status_code == 404
+    assert not CaseDocument.objects.filter(case=case).exists()
+
+
 def test_the_step_page_offers_its_documents(client, people, ankang):
     case = accepted(people, ankang)
     from tests.factories.cases import open_task
@@ -714,9 +723,11 @@ def test_the_archive_step_page_asks_for_the_case_file_first(client, people, anka
     assert case.status == CaseStatus.ARCHIVED
 
 
-def test_a_failed_binding_leaves_no_document_and_no_file(people, ankang, monkeypatch):
+def test_a_failed_binding_leaves_no_document_and_no_file(people, ankang, monkeypatch, settings, tmp_path):
     from django.core.files.storage import default_storage
 
+    # A media folder of its own: files left by earlier tests for a reused case id must not count.
+    settings.MEDIA_ROOT = str(tmp_path)
     case = closed_case(people, ankang)
     folder = f"cases/{case.pk}/documents"
     files_before = set(default_storage.listdir(folder)[1])

@@ -138,3 +138,47 @@ def test_normalise_query():
     assert normalise_query("１２３４５６") == "123456"
     assert normalise_query(" 139-9123 4567 ") == "13991234567"
     assert normalise_query("61090219880615123x") == "61090219880615123X"
+
+
+def test_name_and_phone_as_each_case_records_them(cases, people, ankang):
+    """The same ID number registered on a second case under another name and phone (issue 9:
+    each case keeps its own snapshot). Each case is found by the name and phone it records, not
+    by what another case recorded for the same person; the ID number finds both."""
+    from mediation.cases.services import case_worker_correct
+
+    second = _open(
+        people["intake"],
+        ankang["union:610902"],
+        name="欧阳秀瑛",
+        id_number=WORKER_ID,
+        phone="13700009999",
+        employer="安康市汉滨区某餐饮有限公司",
+        credit_code=make_credit_code(seed=992),
+    )
+    first = cases["target"]
+    assert second.case_workers.get().worker_id == first.case_workers.get().worker_id
+    mediator = people["mediator"]
+
+    html = _search(mediator, "欧阳秀瑛")
+    assert second.case_no in html and first.case_no not in html
+    assert "欧阳秀瑛" in html
+    html = _search(mediator, "欧阳秀英")
+    assert first.case_no in html and second.case_no not in html
+    html = _search(mediator, "13700009999")
+    assert second.case_no in html and first.case_no not in html
+    html = _search(mediator, WORKER_ID)
+    assert first.case_no in html and second.case_no in html
+
+    # A correction on the first case: found by the corrected name and phone from then on.
+    case_worker_correct(
+        case_worker=first.case_workers.get(), actor=mediator, name="欧阳修英", phone="13622223333"
+    )
+    html = _search(mediator, "欧阳修英")
+    assert first.case_no in html and second.case_no not in html
+    html = _search(mediator, "3622223333")
+    assert first.case_no in html
+    html = _search(mediator, PHONE)
+    assert first.case_no not in html
+    # Still nothing for a user who may not see the cases.
+    html = _search(people["other_county_mediator"], "欧阳修英")
+    assert first.case_no not in html

@@ -37,21 +37,24 @@ class TestPanel:
             html = render("{% clock_panel case %}", case=case)
         assert "《劳动争议调解仲裁法》第十四条" in html
         assert "2026年3月17日" in html and "2026年3月5日" in html
-        assert "剩余3个工作日" in html and "剩余15天" in html
-        assert 'class="badge ok"' in html
+        # In words, as on the inbox: what the deadline counts, then the countdown (issue 10 item 4).
+        assert "决定是否受理调解申请期限剩余3个工作日" in html
+        assert 'class="badge ok clock-badge"' in html
+        assert "<strong>D1</strong>" not in html and "（D1）" in html
         assert "clock-banner" not in html
 
     def test_overdue_and_the_d1_banner(self, case):
         start(case, "D1", D(2026, 3, 2))
         with at(D(2026, 3, 19)):
             html = render("{% clock_panel case %}", case=case)
-        assert "已逾期2天" in html and 'class="badge bad"' in html
+        assert "未达成调解协议的，申请人可申请仲裁期限已超期2天" in html
+        assert 'class="badge bad clock-badge"' in html
         assert "申请人可以依法申请劳动仲裁" in html  # the D1 banner, from the rule's data
 
     def test_due_today_warns(self, case):
         start(case, "D3", D(2026, 3, 2))
         with at(D(2026, 3, 17)):
-            assert "今日届满" in render("{% clock_panel case %}", case=case)
+            assert "完成企业/工会调解期限今日届满" in render("{% clock_panel case %}", case=case)
 
     def test_paused_extended_and_stopped(self, case, people):
         start(case, "D3", D(2026, 3, 2))
@@ -63,8 +66,8 @@ class TestPanel:
         services.clock_stop(subject=case, rule_code="D2", on=D(2026, 3, 3))
         with at(D(2026, 3, 6)):
             html = render("{% clock_panel case %}", case=case)
-        assert "已暂停（等待工伤认定）" in html and "已延长10" in html
-        assert "按期完成" in html and "结束于 2026年3月3日" in html
+        assert "完成企业/工会调解期限已暂停（等待工伤认定）" in html and "已延长10" in html
+        assert "决定是否受理调解申请期限按期完成" in html and "结束于 2026年3月3日" in html
 
     def test_missing_calendar_is_shown_in_chinese(self, case):
         start(case, "D3", D(2028, 3, 1))
@@ -87,7 +90,9 @@ def test_badge_is_compact_and_cheap(case, django_assert_max_num_queries):
     with at(D(2026, 3, 3)), django_assert_max_num_queries(2):  # one calendar load for all badges
         html = render("{% for c in clocks %}{% clock_badge c %}{% endfor %}", clocks=clocks)
     assert html.count("clock-badge") == 3
-    assert "D2 剩余2个工作日" in html
+    # In words, like the inbox; the rule code only in the tooltip.
+    assert "决定是否受理调解申请期限剩余2个工作日" in html
+    assert "D2 剩余" not in html and 'title="D2 决定是否受理调解申请' in html
 
 
 class TestCalendarPage:
@@ -159,3 +164,14 @@ class TestCalendarPage:
     def test_login_required(self, client, db):
         response = client.get(self.url)
         assert response.status_code == 302 and reverse("login") in response["Location"]
+
+
+def test_case_page_says_what_each_deadline_counts(case, people, client):
+    """The case page's clock panel reads like the inbox: "完成企业/工会调解期限剩余4天", not a rule
+    code (issue 10 item 4)."""
+    start(case, "D3", D(2026, 3, 2))  # 15 calendar days → 3-17
+    client.force_login(people["mediator"])
+    with at(D(2026, 3, 13)):
+        html = client.get(reverse("case_detail", args=[case.pk])).content.decode()
+    assert "完成企业/工会调解期限剩余4天" in html
+    assert "<strong>D3</strong>" not in html

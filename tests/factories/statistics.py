@@ -69,6 +69,8 @@ def stat_case(
         closed_on=closed_on,
         closing_code=closing_code,
         workers_count=workers,
+        workers_migrant=migrant,
+        workers_nef=nef,
         is_collective=workers >= 10,
         employment_form=employment_form,
     )

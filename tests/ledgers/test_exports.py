@@ -63,6 +63,7 @@ def _export(client, kind, query, django_capture_on_commit_callbacks):
     assert export.status == ExportStatus.DONE and export.rows_done == export.rows_total
     download = client.get(f"/ledgers/exports/{export.pk}/download/")
     assert download.status_code == 200
+    assert "no-store" in download["Cache-Control"]  # workers' names and phones
     ws = load_workbook(io.BytesIO(b"".join(download.streaming_content)), read_only=True).active
     return confirm.content.decode(), [tuple(r) for r in ws.iter_rows(values_only=True)], export
 

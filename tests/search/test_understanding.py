@@ -131,6 +131,78 @@ def test_a_query_of_only_such_words_becomes_filters(library, people, q, filters,
     assert sorted(titles(result)) == sorted(library[k].title for k in expected)
 
 
+@pytest.fixture
+def procedures(search_backend):
+    """Overtime cases with and without arbitration, an arbitral review of something else, and
+    inspection cases: one coded 责令整改 and named by the inspectorate, one only rectified after
+    the union's letters with the inspectorate taking part, one coded 责令整改 by another route."""
+    arbitration = [PartnerAgency.UNION, PartnerAgency.ARBITRATION]
+    inspection = [PartnerAgency.UNION, PartnerAgency.INSPECTION]
+    return {
+        "overtime_arbitration": indexed(
+            title="岚皋县某酒店拒付加班费仲裁审查确认案",
+            summary="酒店员工加班费争议，仲裁院审查确认调解协议。",
+            agencies=arbitration,
+            outcome=ClosingCode.SUCCESS_ARB_REVIEWED,
+        ),
+        "overtime_only": indexed(
+            title="宁陕县某景区国庆黄金周用工调解案",
+            summary="景区职工国庆期间连续上班，索要加班费。",
+            agencies=[PartnerAgency.UNION],
+            outcome=ClosingCode.SUCCESS_PAID_ON_SPOT,
+        ),
+        "dismissal_arbitration": indexed(
+            title="汉滨区某商贸公司解除劳动合同仲裁审查确认案",
+            summary="公司解除劳动合同，工会调解后申请仲裁，仲裁院对调解协议仲裁审查确认，仲裁员出具仲裁调解书，"
+            "仲裁程序终结。",
+            agencies=arbitration,
+            outcome=ClosingCode.SUCCESS_ARB_REVIEWED,
+        ),
+        "inspection_ordered": indexed(
+            title="镇坪县某建筑公司未缴社保移送劳动监察责令补缴案",
+            summary="公司未缴社会保险，移送劳动监察，责令整改。",
+            agencies=inspection,
+            outcome=ClosingCode.REFERRED_INSPECTION,
+        ),
+        "inspection_rectified": indexed(
+            title="汉阴县某社区工厂超时加班一函两书整改案",
+            summary="工会发出提示函，劳动监察大队参与，企业整改。",
+            agencies=inspection,
+            outcome=ClosingCode.SUPERVISION_RECTIFIED,
+        ),
+        "ordered_elsewhere": indexed(
+            title="紫阳县某安置点工程拖欠工资责令整改案",
+            summary="拖欠农民工工资，责令整改后支付。",
+            agencies=[PartnerAgency.UNION],
+            outcome=ClosingCode.REFERRED_INSPECTION,
+        ),
+    }
+
+
+def test_an_agency_word_reorders_the_subject_matches_but_does_not_outweigh_the_subject(procedures, people):
+    ranked = titles(search(people["mediator"], "仲裁 加班费"))
+    # the overtime case settled by arbitral review first; then the other overtime case, even though
+    # the arbitral review of a dismissal says 仲裁 four times
+    assert ranked[:2] == [procedures["overtime_arbitration"].title, procedures["overtime_only"].title]
+    assert ranked.index(procedures["dismissal_arbitration"].title) == 2
+
+
+def test_an_agency_and_an_outcome_together_search_as_text_not_as_a_narrow_filter(procedures, people):
+    result = search(people["mediator"], "劳动监察 责令整改")
+    assert result.understood_filters == {}
+    assert {(e.facet, e.value) for e in result.entities} == {
+        ("agency", "劳动监察"), ("outcome", "移送劳动监察·责令整改"),
+    }
+    # the case coded with both, and the cases with only one of the two, first
+    assert set(titles(result)[:3]) == {
+        procedures[k].title for k in ("inspection_ordered", "inspection_rectified", "ordered_elsewhere")
+    }
+    # one agency or one outcome alone is still an unambiguous filter
+    assert search(people["mediator"], "责令整改").understood_filters == {
+        "outcome": ["移送劳动监察·责令整改"]
+    }
+
+
 def test_the_page_shows_those_filters_as_removable_chips(client, library, people):
     client.force_login(people["supervisor"])
     response = client.get(reverse("search:search"), {"q": "旬阳 2023年"})
@@ -180,6 +252,31 @@ def test_a_workers_phrasing_finds_the_written_one(search_backend, people):
     )
     indexed(title="汉滨区物流公司未签劳动合同调解案", summary="司机入职一年未签书面劳动合同。")
     assert titles(search(people["mediator"], "老板跑了 工资没人给"))[0] == gone.title
+
+
+def test_expansions_are_instances_only(search_backend, people):
+    """新就业形态 finds platform work, not every driver; 年底 finds the 春节前 / 年关 cases."""
+    rider = indexed(title="岚皋县外卖骑手确认劳动关系调解案", summary="骑手通过平台接单送餐。")
+    lorry = indexed(title="平利县物流公司货车司机未签劳动合同调解案", summary="货车司机入职十个月未签合同。")
+    assert titles(search(people["mediator"], "新就业形态")) == [rider.title]
+    before_new_year = indexed(title="白河县大桥工程春节前集中清欠调解案", summary="春节前农民工工资全部结清。")
+    assert titles(search(people["mediator"], "年底"))[:1] == [before_new_year.title]
+    assert lorry.title not in titles(search(people["mediator"], "年底"))
+
+
+def test_the_precision_migration_updates_an_unedited_seed_and_keeps_an_edited_one():
+    from importlib import import_module
+
+    from django.apps import apps
+
+    migration = import_module("search.migrations.0006_search3_concept_precision")
+    ConceptEntry.objects.filter(term="新就业形态").update(expansions=migration.CHANGED[0][1])
+    ConceptEntry.objects.filter(term="辞退").update(expansions="解除劳动合同, 开除")  # an admin's edit
+    ConceptEntry.objects.filter(term="年底").delete()
+    migration.forwards(apps, None)
+    assert ConceptEntry.objects.get(term="新就业形态").expansions == migration.CHANGED[0][2]
+    assert ConceptEntry.objects.get(term="辞退").expansions == "解除劳动合同, 开除"
+    assert "春节前" in ConceptEntry.objects.get(term="年底").expansion_list
 
 
 def test_a_dictionary_edit_applies_to_the_next_search_without_reindexing(women, people):
@@ -351,3 +448,39 @@ def test_what_counts_as_a_place_a_year_an_agency_or_an_outcome(q, entities):
     from search.understanding import understand
 
     assert [(e.facet, e.value) for e in understand(q, lexicon()).entities] == entities
+
+
+@pytest.mark.parametrize(
+    "q, terms",
+    [
+        # the employer a worker's question is about, and its particles, are not search terms
+        ("被公司辞退了能要补偿吗", ["辞退", "补偿"]),
+        ("老板不给钱", ["不给钱"]),
+        # typed on its own, the word is still searched
+        ("公司", ["公司"]),
+    ],
+)
+def test_a_workers_question_is_split_into_its_content_terms(q, terms):
+    from search.lexicon import lexicon
+    from search.understanding import understand
+
+    understood = understand(q, lexicon())
+    searched = [c.alternatives[0].text for c in understood.text.should]
+    # (a long word also counts whole, as an exact phrase: the last clause)
+    assert searched[: len(terms)] == terms and set(searched[len(terms) :]) <= {q}
+
+
+def test_a_workers_phrasing_weighs_its_written_forms_above_a_concepts_narrower_terms():
+    """跑路 is found through 失联 / 下落不明 (colloquial, weighted like a synonym); 辞退's narrower
+    terms count further below the typed word (CONCEPT_BOOST)."""
+    from search.lexicon import lexicon
+    from search.query import COLLOQUIAL_BOOST, CONCEPT_BOOST
+    from search.understanding import understand
+
+    def weights(q):
+        (clause,) = understand(q, lexicon()).text.should
+        return {a.text: a.boost for a in clause.alternatives if a.expansion}
+
+    assert weights("跑路")["失联"] == COLLOQUIAL_BOOST > CONCEPT_BOOST == weights("辞退")["开除"]
+    # per token always below the typed word: a longer written form weighs less in total
+    assert weights("跑路")["下落不明"] < weights("跑路")["失联"]

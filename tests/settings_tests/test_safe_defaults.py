@@ -16,7 +16,9 @@ KEY = "k3y-for-tests-" + "x" * 50
 
 
 def run(args, env, timeout=120):
-    full = {k: v for k, v in os.environ.items() if k not in ("DEBUG", "SECRET_KEY", "DJANGO_SETTINGS_MODULE", "DJANGO_ALLOW_ASYNC_UNSAFE")}
+    # CELERY_BROKER_URL too: Celery answers broker_url from it without loading the settings at all.
+    dropped = ("DEBUG", "SECRET_KEY", "DJANGO_SETTINGS_MODULE", "DJANGO_ALLOW_ASYNC_UNSAFE", "CELERY_BROKER_URL")
+    full = {k: v for k, v in os.environ.items() if k not in dropped}
     full.update(env)
     return subprocess.run([sys.executable, *args], cwd=ROOT, env=full, capture_output=True, text=True,
                           timeout=timeout)

@@ -55,6 +55,9 @@ def test_city_last_year_and_change(dataset, people):
     assert data["change"]["received"] == 2.5  # 7 against 2
     assert data["change"]["closed"] == 1.0
     assert data["change"]["workers_nef"] is None  # nothing last year to compare with
+    # Rectification: 1 of 2 answered this year, 1 of 1 last year.
+    assert (data["current"]["rectification_rate"], prev["rectification_rate"]) == (0.5, 1.0)
+    assert data["change"]["rectification_rate"] == -0.5
 
 
 def test_city_charts(dataset, people):
@@ -200,6 +203,8 @@ def test_every_case_count_links_to_the_cases_counted(dataset, people, who):
         assert _list_count(user, row["at_risk_url"]) == row["at_risk"]
     for row in data["referrals"]:
         assert _list_count(user, row["url"]) == row["n"]  # one referral per case and agency here
+        # answered: a decision recorded (the legal-aid referral of case E is not answered yet)
+        assert _list_count(user, row["answered_url"]) == row["answered"]
 
 
 def test_worker_and_money_links_list_the_cases_behind_them(dataset, people):

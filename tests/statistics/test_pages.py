@@ -125,3 +125,20 @@ def test_case_list_ignores_bad_drilldown_values(client, dataset, people):
         "/cases/?received_from=not-a-date&outcome=bogus&clock=overdue"
     ).content.decode()
     assert "共 1 件" in html  # only the clock filter applies
+
+
+def test_answered_referrals_and_rectification_link_and_compare(client, dataset, people):
+    """The referrals table's 已答复 count links to the cases whose referral was answered; the
+    整改率 card shows its 同比 (0.5 this year against 1.0 last year)."""
+    client.force_login(people["supervisor"])
+    html = client.get("/statistics/?year=2026").content.decode()
+    card = re.search(r'id="kpi-rectification-rate".*?</a>', html, re.S).group(0)
+    assert "50.0%" in card and "同比 -50.0%" in card
+    # the median answer time links to the same answered cases it is computed from
+    assert re.search(r'<a href="[^"]*referral_answered=1[^"]*">5\.0</a>', html)  # 1, 5, 9 days
+    answered = re.findall(r'<a href="([^"]*referral_answered=1[^"]*)">(\d+)</a>', html)
+    assert sorted(n for _u, n in answered) == ["0", "1", "3"]  # legal aid, Hanyin, Hanbin arbitration
+    for url, n in answered:
+        listing = client.get(url.replace("&amp;", "&")).content.decode()
+        assert f"共 {n} 件" in listing
+        assert "移送答复" in listing

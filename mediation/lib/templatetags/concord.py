@@ -61,13 +61,15 @@ def get_item(mapping, key):
 
 
 @register.simple_tag(takes_context=True)
-def submission_token(context):
+def submission_token(context, fresh=False):
     """The hidden one-time token of a form that creates or advances something (issue 9 item 2).
-    A form shown again after a refused POST keeps the token it was posted with."""
+    A form shown again after a refused POST keeps the token it was posted with; `fresh=True`
+    for a form of its own on a page another form posts to (the documents panel of a step page),
+    which must never share that token."""
     from django.utils.html import format_html
 
     from mediation.lib.idempotency import FIELD_NAME, new_token, token_from
 
     request = context.get("request")
-    token = token_from(request) if request is not None and request.method == "POST" else None
+    token = token_from(request) if request is not None and request.method == "POST" and not fresh else None
     return format_html('<input type="hidden" name="{}" value="{}">', FIELD_NAME, token or new_token())
