@@ -3,7 +3,6 @@
 import datetime
 import hashlib
 import io
-from decimal import Decimal
 
 import pytest
 from playwright.sync_api import expect
@@ -11,6 +10,7 @@ from playwright.sync_api import expect
 from mediation.cases import services
 from mediation.cases.models import CaseDocument, CaseEvent, DocumentKind
 from tests.factories.cases import do, open_case
+from tests.workflows.step_pages import agreement_data, complete_step
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -44,25 +44,18 @@ def agreed_case(people, ankang):
         points_in_dispute="欠薪数额",
     )
 
-    def work(activation):
-        services.agreement_sign(
-            case=case,
-            actor=people["mediator"],
+    complete_step(
+        case,
+        "mediate",
+        people["mediator"],
+        agreement_data(
+            today,
             terms="被申请人一次性支付工资。",
-            amount_total=Decimal("8800.50"),
-            signed_on=today,
-            applicant_signed=True,
-            respondent_signed=True,
-            mediator_signed=True,
-            sealed=True,
-            paid_on_spot=False,
-            instalments=[(today + datetime.timedelta(days=7), Decimal("8800.50"))],
-            confirmation_path="JUDICIAL",
-        )
-        activation.process.outcome = "agreement"
-        activation.process.save()
-
-    do(case, "mediate", people["mediator"], work)
+            amount="8800.50",
+            path="JUDICIAL",
+            instalments=[(today + datetime.timedelta(days=7), "8800.50")],
+        ),
+    )
     return case
 
 

@@ -7,7 +7,6 @@ import datetime
 import io
 import re
 import subprocess
-from decimal import Decimal
 
 import pytest
 import time_machine
@@ -27,6 +26,7 @@ from mediation.cases.models import (
 )
 from mediation.clocks.models import DeadlineRule
 from tests.factories.cases import do, open_case
+from tests.workflows.step_pages import agreement_data, complete_step
 
 pytestmark = pytest.mark.django_db
 
@@ -120,28 +120,21 @@ def mediated(people, ankang, *, path="JUDICIAL"):
         result="达成一致",
     )
 
-    def work(activation):
-        services.agreement_sign(
-            case=case,
-            actor=people["mediator"],
+    complete_step(
+        case,
+        "mediate",
+        people["mediator"],
+        agreement_data(
+            TODAY,
             terms="被申请人分两期向申请人支付拖欠工资。",
-            amount_total=Decimal("12345.60"),
-            signed_on=TODAY,
-            applicant_signed=True,
-            respondent_signed=True,
-            mediator_signed=True,
-            sealed=True,
-            paid_on_spot=False,
+            amount="12345.60",
+            path=path,
             instalments=[
-                (datetime.date(2026, 3, 10), Decimal("6000.00")),
-                (datetime.date(2026, 3, 20), Decimal("6345.60")),
+                (datetime.date(2026, 3, 10), "6000.00"),
+                (datetime.date(2026, 3, 20), "6345.60"),
             ],
-            confirmation_path=path,
-        )
-        activation.process.outcome = "agreement"
-        activation.process.save()
-
-    do(case, "mediate", people["mediator"], work)
+        ),
+    )
     case.refresh_from_db()
     return case
 
@@ -158,18 +151,18 @@ def failed(people, ankang):
         points_in_dispute="是否存在劳动关系",
     )
 
-    def work(activation):
-        services.mediation_fail(
-            case=case, actor=people["mediator"], reason="被申请人拒绝继续调解", on=TODAY
-        )
-        services.referrals_create(
-            case=case, actor=people["mediator"], kinds=["ARBITRATION"], on=TODAY
-        )
-        activation.process.outcome = "failed"
-        activation.process.referral_kinds = ["ARBITRATION"]
-        activation.process.save()
-
-    do(case, "mediate", people["mediator"], work)
+    complete_step(
+        case,
+        "mediate",
+        people["mediator"],
+        {
+            "action": "outcome",
+            "outcome": "failed",
+            "on": TODAY.isoformat(),
+            "reason": "被申请人拒绝继续调解",
+            "referral_kinds": ["ARBITRATION"],
+        },
+    )
     case.refresh_from_db()
     return case
 
@@ -503,12 +496,12 @@ def closed_case(people, ankang):
         case=case, actor=people["mediator"], visited_on=TODAY, method="电话", findings="已足额收到"
     )
 
-    def performed(activation):
-        services.performance_complete(case=case, actor=people["mediator"], on=TODAY)
-        activation.process.outcome = "performed"
-        activation.process.save()
-
-    do(case, "follow_up", people["mediator"], performed)
+    complete_step(
+        case,
+        "follow_up",
+        people["mediator"],
+        {"action": "outcome", "outcome": "performed", "on": TODAY.isoformat()},
+    )
     do(
         case,
         "close",
@@ -680,14 +673,12 @@ def test_the_court_sees_the_agreement_and_application_but_not_the_session_record
     agreement = generate(case, people, K.AGREEMENT)
     record = generate(case, people, K.SESSION_RECORD, session=case.sessions.get())
 
-    def file(activation):
-        services.confirmation_request_file(
-            case=case, actor=people["mediator"], kind="JUDICIAL_CONFIRMATION", filed_on=TODAY
-        )
-        activation.process.outcome = "apply"
-        activation.process.save()
-
-    do(case, "file_confirmation", people["mediator"], file)
+    complete_step(
+        case,
+        "file_confirmation",
+        people["mediator"],
+        {"decision": "apply", "filed_on": TODAY.isoformat()},
+    )
     application = generate(case, people, K.CONFIRMATION_APPLICATION)
     client.force_login(people["court"])
     assert client.get(f"/cases/{case.pk}/documents/{agreement.pk}.pdf").status_code == 200

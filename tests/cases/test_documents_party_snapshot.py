@@ -9,7 +9,7 @@ from pypdf import PdfReader
 
 from mediation.cases import document_services
 from mediation.cases.models import DocumentKind, RequestKind
-from mediation.cases.services import case_worker_correct, confirmation_request_file
+from mediation.cases.services import case_worker_correct
 from tests.cases.test_documents import (  # noqa: F401 - the frozen clock of those tests
     closed_case,
     frozen,
@@ -17,7 +17,8 @@ from tests.cases.test_documents import (  # noqa: F401 - the frozen clock of tho
     pdf_bytes,
     pdf_text,
 )
-from tests.factories.cases import do, open_case, open_task
+from tests.factories.cases import open_case, open_task
+from tests.workflows.step_pages import complete_step
 
 pytestmark = pytest.mark.django_db
 
@@ -58,17 +59,13 @@ def test_the_courts_task_page_shows_the_parties_as_recorded(client, people, anka
     case = mediated(people, ankang)
     _correct(case, people)
 
-    def file(activation):
-        confirmation_request_file(
-            case=case,
-            actor=people["mediator"],
-            kind=RequestKind.JUDICIAL_CONFIRMATION,
-            filed_on=case.agreement.signed_on,
-        )
-        activation.process.outcome = "apply"
-        activation.process.save()
-
-    do(case, "file_confirmation", people["mediator"], file)
+    complete_step(
+        case,
+        "file_confirmation",
+        people["mediator"],
+        {"decision": "apply", "filed_on": case.agreement.signed_on.isoformat()},
+    )
+    assert case.confirmation_requests.get().kind == RequestKind.JUDICIAL_CONFIRMATION
     task = open_task(case, "judicial_confirmation")
     client.force_login(people["court"])
     page = client.get(f"/tasks/{task.pk}/").content.decode()

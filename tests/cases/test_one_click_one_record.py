@@ -6,7 +6,6 @@ Back): one record, and the second answer leads to it with a message.
 
 import datetime
 import re
-from decimal import Decimal
 
 import pytest
 from django.test import Client
@@ -17,6 +16,7 @@ from mediation.cases.models import Case, CaseEvent, Instalment, MediationSession
 from mediation.lib.idempotency import SubmissionToken
 from tests.factories.cases import do, open_case, open_task
 from tests.factories.parties import make_credit_code, make_resident_id
+from tests.workflows.step_pages import agreement_data, complete_step
 
 pytestmark = pytest.mark.django_db
 
@@ -181,26 +181,18 @@ def test_payment_posted_twice_is_recorded_once(people, mediating):
         points_in_dispute="金额",
     )
 
-    def agree(activation):
-        services.agreement_sign(
-            case=mediating,
-            actor=people["mediator"],
+    complete_step(
+        mediating,
+        "mediate",
+        people["mediator"],
+        agreement_data(
+            TODAY,
             terms="分两期",
-            amount_total=Decimal("2000"),
-            signed_on=TODAY,
-            applicant_signed=True,
-            respondent_signed=True,
-            mediator_signed=True,
-            sealed=True,
-            instalments=[
-                (TODAY, Decimal("1000")),
-                (TODAY + datetime.timedelta(days=30), Decimal("1000")),
-            ],
-        )
-        activation.process.outcome = "agreement"
-        activation.process.save()
-
-    do(mediating, "mediate", people["mediator"], agree)
+            amount="2000",
+            path="NONE",
+            instalments=[(TODAY, "1000"), (TODAY + datetime.timedelta(days=30), "1000")],
+        ),
+    )
     client = login(people["mediator"])
     url = reverse("task_detail", args=[open_task(mediating, "follow_up").pk])
     token = token_in(client.get(url).content.decode())

@@ -15,6 +15,7 @@ from viewflow.workflow.flow.viewset import FlowViewset
 from mediation.cases import services
 from mediation.cases.models import RequestKind
 from tests.factories.cases import do, open_case, open_task
+from tests.workflows.step_pages import agreement_data, complete_step
 from workflows.case_flow import CaseFlow
 from workflows.supervision_flow import SupervisionFlow
 
@@ -35,23 +36,14 @@ def court_case(people, ankang):
     services.session_record(case=case, actor=people["mediator"], held_at=datetime.datetime.now(datetime.UTC),
                             form="VIDEO", place="线上", participants="双方", points_in_dispute="金额")
 
-    def agree(activation):
-        services.agreement_sign(case=case, actor=people["mediator"], terms="分期支付", amount_total=Decimal("15000"),
-                                signed_on=TODAY, applicant_signed=True, respondent_signed=True, mediator_signed=True,
-                                sealed=True, instalments=[(TODAY + datetime.timedelta(days=20), Decimal("15000"))],
-                                confirmation_path="JUDICIAL")
-        activation.process.outcome = "agreement"
-        activation.process.save()
-
-    do(case, "mediate", people["mediator"], agree)
-
-    def file(activation):
-        services.confirmation_request_file(case=case, actor=people["mediator"],
-                                           kind=RequestKind.JUDICIAL_CONFIRMATION, filed_on=TODAY)
-        activation.process.outcome = "apply"
-        activation.process.save()
-
-    do(case, "file_confirmation", people["mediator"], file)
+    complete_step(case, "mediate", people["mediator"], agreement_data(
+        TODAY, terms="分期支付", amount="15000", path="JUDICIAL",
+        instalments=[(TODAY + datetime.timedelta(days=20), "15000")]))
+    complete_step(case, "file_confirmation", people["mediator"],
+                  {"decision": "apply", "filed_on": TODAY.isoformat()})
+    case.refresh_from_db()
+    assert case.agreement.amount_total == Decimal("15000")
+    assert case.confirmation_requests.get().kind == RequestKind.JUDICIAL_CONFIRMATION
     services.attachment_add(case=case, actor=people["mediator"],
                             upload=SimpleUploadedFile("agreement.pdf", PDF), title="调解协议书")
     return case

@@ -3,6 +3,7 @@
 import io
 
 import pytest
+from celery.signals import task_retry
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
@@ -93,6 +94,60 @@ def test_search_index_command_reconcile_and_info(search_backend):
     out = io.StringIO()
     call_command("search_index", "--info", stdout=out)
     assert "documents: 1" in out.getvalue()
+
+
+def _engine_down_for(monkeypatch, backend, failures: int) -> list[list[int]]:
+    """The engine refuses the first `failures` index calls (as an outage would), then answers."""
+    real_index = type(backend).index
+    calls: list[list[int]] = []
+
+    def flaky_index(self, docs, *args, **kwargs):
+        docs = list(docs)
+        calls.append([int(d["id"]) for d in docs])
+        if len(calls) <= failures:
+            raise SearchUnavailable("engine down")
+        return real_index(self, docs, *args, **kwargs)
+
+    monkeypatch.setattr(type(backend), "index", flaky_index)
+    # As a worker runs it: a failure is the task's state, not an exception in the caller, so the
+    # eager retry chain (apply → Retry → sig.apply) goes on instead of re-raising the first Retry.
+    monkeypatch.setitem(tasks.index_typical_cases.app.conf, "task_eager_propagates", False)
+    return calls
+
+
+def test_indexing_task_is_retried_until_the_engine_answers(monkeypatch):
+    backend = get_backend()
+    backend.ensure_index()
+    tc = TypicalCaseFactory(title="汉阴县建筑工地农民工工资拖欠调解案")
+    calls = _engine_down_for(monkeypatch, backend, failures=2)
+    retried = []
+
+    def on_retry(sender=None, request=None, reason=None, **kwargs):
+        retried.append((sender.name, request.retries, reason.exc))  # reason: the Retry, wrapping the cause
+
+    task_retry.connect(on_retry, weak=False)
+    try:
+        result = tasks.index_typical_cases.apply(args=[[tc.pk]])  # eager: retries run in place, no countdown
+    finally:
+        task_retry.disconnect(on_retry)
+    assert result.successful()
+    assert result.get() == {"indexed": 1, "deleted": 0}
+    assert calls == [[tc.pk], [tc.pk], [tc.pk]]  # two refusals, then the third attempt went through
+    assert [(name, n, type(reason)) for name, n, reason in retried] == [
+        ("search.tasks.index_typical_cases", 0, SearchUnavailable),
+        ("search.tasks.index_typical_cases", 1, SearchUnavailable)]
+    assert backend.indexed_versions() == {tc.pk: tc.version}
+
+
+def test_indexing_task_gives_up_after_max_retries(monkeypatch):
+    backend = get_backend()
+    backend.ensure_index()
+    tc = TypicalCaseFactory(title="紫阳县茶厂季节工经济补偿调解案")
+    calls = _engine_down_for(monkeypatch, backend, failures=10**6)  # never comes back
+    result = tasks.index_typical_cases.apply(args=[[tc.pk]])
+    assert result.failed() and isinstance(result.result, SearchUnavailable)
+    assert len(calls) == 1 + 8  # the first attempt and max_retries=8 retries; the sweep repairs the rest
+    assert backend.indexed_versions() == {}
 
 
 def test_indexing_tasks_retry_with_backoff_when_the_engine_is_unavailable():

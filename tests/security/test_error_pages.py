@@ -37,6 +37,13 @@ def test_404_for_anonymous_paths(client, db):
     assert response.status_code == 404 and "页面不存在" in response.content.decode()
 
 
+def test_a_request_for_an_unknown_host_answers_400_in_chinese(db):
+    # Refused by CommonMiddleware before the session and auth middleware run: no request.user.
+    response = Client(raise_request_exception=False).get("/inbox/", HTTP_HOST="evil.example")
+    assert response.status_code == 400
+    assert "请求有误" in response.content.decode()
+
+
 def test_403_in_chinese_and_english(db):
     user = get_user_model().objects.create_user("outsider", password="Outsider-2026-x")  # no agency
     client = Client()

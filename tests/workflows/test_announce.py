@@ -4,7 +4,6 @@ exactly its recipients — in the app, by email once — with a link that opens 
 Every step here is completed through its real URL, as the user does it."""
 
 import datetime
-from decimal import Decimal
 
 import pytest
 import time_machine
@@ -19,6 +18,7 @@ from parties.models import Role
 from tests.cases.test_registration_http import form_data
 from tests.factories.cases import do, open_case, open_task
 from tests.factories.parties import staff_user
+from tests.workflows.step_pages import agreement_data, complete_step
 
 pytestmark = pytest.mark.django_db
 
@@ -113,16 +113,9 @@ def test_a_confirmation_request_reaches_the_county_court_only(crowd, ankang, dja
                             held_at=datetime.datetime(2026, 3, 2, 9, 0, tzinfo=datetime.UTC),
                             form="FACE_TO_FACE", place="区总工会调解室", participants="双方", points_in_dispute="欠薪数额")
 
-    def agree(activation):
-        services.agreement_sign(
-            case=case, actor=crowd["mediator"], terms="被申请人一次性支付工资。", amount_total=Decimal("5000"),
-            signed_on=TODAY, applicant_signed=True, respondent_signed=True, mediator_signed=True, sealed=True,
-            paid_on_spot=False, instalments=[(datetime.date(2026, 3, 20), Decimal("5000"))],
-            confirmation_path="JUDICIAL")
-        activation.process.outcome = "agreement"
-        activation.process.save()
-
-    do(case, "mediate", crowd["mediator"], agree)
+    complete_step(case, "mediate", crowd["mediator"], agreement_data(
+        TODAY, terms="被申请人一次性支付工资。", amount="5000", path="JUDICIAL",
+        instalments=[(datetime.date(2026, 3, 20), "5000")]))
     filing = open_task(case, "file_confirmation")
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):

@@ -17,6 +17,7 @@ from mediation.cases.models import (
     RequestKind,
 )
 from tests.factories.cases import do, open_case, open_task
+from tests.workflows.step_pages import agreement_data, complete_step
 
 pytestmark = pytest.mark.django_db
 
@@ -42,18 +43,12 @@ def mediate_to_agreement(case, people, path="JUDICIAL", paid_on_spot=False):
                             form="FACE_TO_FACE", place="区总工会调解室", participants="双方",
                             points_in_dispute="欠薪数额")
 
-    def work(activation):
-        services.agreement_sign(
-            case=case, actor=people["mediator"], terms="被申请人分两期支付工资。", amount_total=Decimal("60000"),
-            signed_on=TODAY, applicant_signed=True, respondent_signed=True, mediator_signed=True, sealed=True,
-            paid_on_spot=paid_on_spot,
-            instalments=[] if paid_on_spot else [(datetime.date(2026, 3, 10), Decimal("30000")),
-                                                 (datetime.date(2026, 3, 20), Decimal("30000"))],
-            confirmation_path=path)
-        activation.process.outcome = "agreement"
-        activation.process.save()
-
-    do(case, "mediate", people["mediator"], work)
+    complete_step(case, "mediate", people["mediator"], agreement_data(
+        TODAY, terms="被申请人分两期支付工资。", amount="60000", path=path, paid_on_spot=paid_on_spot,
+        instalments=[] if paid_on_spot else [(datetime.date(2026, 3, 10), "30000"),
+                                             (datetime.date(2026, 3, 20), "30000")]))
+    case.refresh_from_db()
+    assert case.agreement.amount_total == Decimal("60000")
 
 
 def test_agreement_confirmed_by_court_then_paid_and_closed(people, ankang):
@@ -63,13 +58,9 @@ def test_agreement_confirmed_by_court_then_paid_and_closed(people, ankang):
     accept_and_assign(case, people)
     mediate_to_agreement(case, people)
 
-    def file(activation):
-        services.confirmation_request_file(case=case, actor=people["mediator"],
-                                           kind=RequestKind.JUDICIAL_CONFIRMATION, filed_on=TODAY)
-        activation.process.outcome = "apply"
-        activation.process.save()
-
-    do(case, "file_confirmation", people["mediator"], file)
+    complete_step(case, "file_confirmation", people["mediator"],
+                  {"decision": "apply", "filed_on": TODAY.isoformat()})
+    assert case.confirmation_requests.get().kind == RequestKind.JUDICIAL_CONFIRMATION
     task = open_task(case, "judicial_confirmation")
     assert task.address.agency == ankang["court:610902"]
     request = case.confirmation_requests.get()
@@ -82,12 +73,8 @@ def test_agreement_confirmed_by_court_then_paid_and_closed(people, ankang):
         services.instalment_record_payment(instalment=inst, actor=people["mediator"], paid_on=TODAY, proof="转账")
     services.visit_record(case=case, actor=people["mediator"], visited_on=TODAY, method="电话", findings="已收到")
 
-    def performed(activation):
-        services.performance_complete(case=case, actor=people["mediator"], on=TODAY)
-        activation.process.outcome = "performed"
-        activation.process.save()
-
-    do(case, "follow_up", people["mediator"], performed)
+    complete_step(case, "follow_up", people["mediator"],
+                  {"action": "outcome", "outcome": "performed", "on": TODAY.isoformat()})
     case.refresh_from_db()
     assert services.suggested_closing_code(case) == ClosingCode.SUCCESS_JUDICIAL_CONFIRMED
     do(case, "close", people["head"], lambda a: services.case_close(
@@ -106,15 +93,9 @@ def test_failed_mediation_referred_to_arbitration_and_legal_aid(people, ankang):
     case = open_case(people["intake"], ankang["union:610902"], workers=1)
     accept_and_assign(case, people)
 
-    def fail(activation):
-        services.mediation_fail(case=case, actor=people["mediator"], reason="被申请人拒绝支付", on=TODAY)
-        services.referrals_create(case=case, actor=people["mediator"],
-                                  kinds=[ReferralKind.ARBITRATION, ReferralKind.LEGAL_AID], on=TODAY)
-        activation.process.outcome = "failed"
-        activation.process.referral_kinds = [ReferralKind.ARBITRATION, ReferralKind.LEGAL_AID]
-        activation.process.save()
-
-    do(case, "mediate", people["mediator"], fail)
+    complete_step(case, "mediate", people["mediator"], {
+        "action": "outcome", "outcome": "failed", "on": TODAY.isoformat(), "reason": "被申请人拒绝支付",
+        "referral_kinds": [ReferralKind.ARBITRATION, ReferralKind.LEGAL_AID]})
     arb = case.referrals.get(kind=ReferralKind.ARBITRATION)
     aid = case.referrals.get(kind=ReferralKind.LEGAL_AID)
     assert open_task(case, "arbitration").address.agency == ankang["arbitration:610902"]

@@ -80,7 +80,9 @@ def test_extension_moves_the_escalation_timer(people, ankang):
 def test_missed_instalment_marks_default(people, ankang):
     from decimal import Decimal
 
+    from mediation.cases.models import ConfirmationPath
     from mediation.cases.tasks import mark_defaults
+    from tests.workflows.step_pages import agreement_data, complete_step
 
     with time_machine.travel(datetime.datetime(2026, 3, 2, 9, 0, tzinfo=CST), tick=False):
         case = open_case(people["intake"], ankang["union:610902"], received_on=datetime.date(2026, 3, 2))
@@ -91,15 +93,12 @@ def test_missed_instalment_marks_default(people, ankang):
         services.session_record(case=case, actor=people["mediator"], held_at=datetime.datetime.now(CST),
                                 form="FACE_TO_FACE", place="调解室", participants="双方", points_in_dispute="数额")
 
-        def agree(activation):
-            services.agreement_sign(case=case, actor=people["mediator"], terms="3月10日前付清",
-                                    amount_total=Decimal("8000"), signed_on=datetime.date(2026, 3, 2),
-                                    applicant_signed=True, respondent_signed=True, mediator_signed=True,
-                                    sealed=True, instalments=[(datetime.date(2026, 3, 10), Decimal("8000"))])
-            activation.process.outcome = "agreement"
-            activation.process.save()
-
-        do(case, "mediate", people["mediator"], agree)
+        complete_step(case, "mediate", people["mediator"], agreement_data(
+            datetime.date(2026, 3, 2), terms="3月10日前付清", amount="8000", path=ConfirmationPath.NONE,
+            instalments=[(datetime.date(2026, 3, 10), "8000")]))
+        case.refresh_from_db()
+        assert list(case.agreement.instalments.values_list("due_on", "amount")) == [
+            (datetime.date(2026, 3, 10), Decimal("8000"))]
     with time_machine.travel(datetime.datetime(2026, 3, 10, 20, 0, tzinfo=CST), tick=False):
         assert mark_defaults() == 0
     with time_machine.travel(datetime.datetime(2026, 3, 11, 8, 0, tzinfo=CST), tick=False):

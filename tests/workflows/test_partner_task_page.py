@@ -11,6 +11,7 @@ from django.test import Client
 from mediation.cases import services
 from mediation.cases.models import RequestKind
 from tests.factories.cases import do, open_case, open_task
+from tests.workflows.step_pages import agreement_data, complete_step
 
 pytestmark = pytest.mark.django_db
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
@@ -47,36 +48,14 @@ def court_case(people, ankang):
         attachments=[SimpleUploadedFile("session.pdf", PDF)],
     )
 
-    def agree(activation):
-        services.agreement_sign(
-            case=case,
-            actor=people["mediator"],
-            terms="被申请人分两期支付工资15000元",
-            amount_total=Decimal("15000"),
-            signed_on=TODAY,
-            applicant_signed=True,
-            respondent_signed=True,
-            mediator_signed=True,
-            sealed=True,
-            instalments=[(TODAY + datetime.timedelta(days=20), Decimal("15000"))],
-            confirmation_path="JUDICIAL",
-        )
-        activation.process.outcome = "agreement"
-        activation.process.save()
-
-    do(case, "mediate", people["mediator"], agree)
-
-    def file(activation):
-        services.confirmation_request_file(
-            case=case,
-            actor=people["mediator"],
-            kind=RequestKind.JUDICIAL_CONFIRMATION,
-            filed_on=TODAY,
-        )
-        activation.process.outcome = "apply"
-        activation.process.save()
-
-    do(case, "file_confirmation", people["mediator"], file)
+    complete_step(case, "mediate", people["mediator"], agreement_data(
+        TODAY, terms="被申请人分两期支付工资15000元", amount="15000", path="JUDICIAL",
+        instalments=[(TODAY + datetime.timedelta(days=20), "15000")]))
+    complete_step(case, "file_confirmation", people["mediator"],
+                  {"decision": "apply", "filed_on": TODAY.isoformat()})
+    case.refresh_from_db()
+    assert case.agreement.amount_total == Decimal("15000")
+    assert case.confirmation_requests.get().kind == RequestKind.JUDICIAL_CONFIRMATION
     services.attachment_add(
         case=case,
         actor=people["mediator"],
