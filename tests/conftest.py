@@ -17,6 +17,17 @@ def chinese_first():
 
 
 @pytest.fixture(autouse=True)
+def no_upload_marks_from_earlier_tests():
+    """Files saved in a rolled-back transaction are deleted when the request ends; a test rolled
+    back by pytest-django is no request, so its marks would outlive it and could delete a later
+    test's file of the same name (case ids restart after each rollback)."""
+    from mediation.lib.uploads import forget_uncommitted
+
+    forget_uncommitted()
+    yield
+
+
+@pytest.fixture(autouse=True)
 def seeded_after_flush(request):
     """A transactional test may start on a database flushed by the one before it."""
     marker = request.node.get_closest_marker("django_db")

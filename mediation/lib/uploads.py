@@ -140,6 +140,13 @@ def remove_uncommitted() -> int:
     return removed
 
 
+def forget_uncommitted() -> None:
+    """Drop the marks without deleting anything: for a unit of work that ends without a request
+    or task end (a test rolled back by its runner), so that a stale mark cannot later delete a new
+    file that happens to reuse its name."""
+    _pending().clear()
+
+
 def _at_end(**kwargs) -> None:
     remove_uncommitted()
 
