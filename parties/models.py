@@ -262,24 +262,6 @@ class Worker(models.Model):
         age = self.age_on(day)
         return age is not None and age < MIN_WORKING_AGE
 
-    def special_groups(self, day) -> list[str]:
-        groups = []
-        if self.is_migrant:
-            groups.append(str(_("农民工")))
-        if self.is_woman:
-            groups.append(str(_("女职工")))
-        if self.is_minor_on(day):
-            groups.append(str(_("未成年工")))
-        if self.has_disability:
-            groups.append(str(_("残疾职工")))
-        if self.is_over_age:
-            groups.append(str(_("超龄劳动者")))
-        if self.is_new_employment_form:
-            groups.append(str(_("新就业形态劳动者")))
-        if self.is_hardship:
-            groups.append(str(_("困难职工")))
-        return groups
-
 
 class EmployerKind(models.TextChoices):
     ENTERPRISE = "ENTERPRISE", _("企业")
