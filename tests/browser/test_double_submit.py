@@ -73,7 +73,9 @@ def test_double_click_on_register_creates_one_case(
     page.mouse.click(x, y)
     page.wait_for_timeout(150)
     page.mouse.click(x, y)  # the impatient second click while the first is still on the server
-    page.wait_for_url(re.compile(r"/cases/\d+/$"))
+    # The second click aborts the first navigation, so wait on the address itself (polled), not on
+    # a navigation event that may be the aborted one.
+    expect(page).to_have_url(re.compile(r"/cases/\d+/$"), timeout=15000)
     expect(page.get_by_text("此表单已经提交过，本次未重复保存。")).to_be_visible()
     expect(page.locator("#case-status")).to_have_text("已收件待审查")
     page.wait_for_timeout(500)  # let a second request, if any, finish on the server
