@@ -18,6 +18,7 @@
 | full ID numbers and phones (case page) | union case handlers (intake, mediators, heads, union supervisor);  |
 |                                        | partner liaisons with a step on the case (each view is logged)     |
 | full phones in lists                   | union case handlers only; ID numbers are masked in every list      |
+| the overdue-clocks link in the header  | union staff (the page itself lists only the cases they may see)    |
 | session records, internal events,      | the union only: a partner sees the step's files and the events     |
 | the case file, nominating a typical    | marked visible to partners                                         |
 | case, the child-labour warning         |                                                                    |
@@ -107,6 +108,11 @@ def may_see_personal_data_in_lists(user) -> bool:
     masked in every list."""
     staff = staff_of(user)
     return bool(staff and staff.agency.is_union and staff.roles.intersection(CASE_HANDLING_ROLES))
+
+
+def may_see_overdue_dashboard(user) -> bool:
+    """The header links the overdue clocks of the cases in scope for union staff."""
+    return is_union_staff(user)
 
 
 def may_see_internal_records(user) -> bool:
