@@ -118,7 +118,7 @@ def may_see_overdue_dashboard(user) -> bool:
 def may_see_internal_records(user) -> bool:
     """Session records, the events not marked for partners, the case file, the child-labour
     warning: the union's file. A partner gets the documents and files of its step."""
-    return not is_partner_view(user)
+    return is_union_staff(user)
 
 
 def may_nominate_typical_case(user, case: Case) -> bool:

@@ -77,7 +77,8 @@ def matters_visible_to(user) -> QuerySet[SupervisionMatter]:
 
 def may_see_internal_records(user) -> bool:
     """The clue, the investigation, the linked cases, the union's own events: not for partners."""
-    return not is_partner_view(user)
+    staff = staff_of(user)
+    return bool(staff and staff.agency.is_union)
 
 
 # ---------------------------------------------------------------- acting
