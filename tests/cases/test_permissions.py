@@ -413,3 +413,17 @@ def test_a_case_handler_sees_full_numbers_and_phones_in_the_list(people, court_c
     assert case_worker.worker.id_number not in listing  # ID numbers masked in every list
     first = court_case.case_workers.order_by("-is_representative", "id").first()
     assert first.phone in listing
+
+
+@pytest.mark.parametrize("who", sorted(EVERYONE))
+def test_the_header_links_follow_the_permission_functions(who, people):
+    """base.html reads nav_may_register / nav_may_see_overdue (mediation.cases.context_processors)."""
+    client = Client()
+    client.force_login(people[who])
+    page = client.get("/cases/")
+    body = page.content.decode()
+    assert ('href="/cases/new/"' in body) is permissions.may_register_case(people[who]) is (
+        who in MATRIX["register_case"])
+    assert (f'href="{reverse("clocks:overdue")}"' in body) is (who in UNION)
+    # Whoever may register a case is let in by the page itself.
+    assert (client.get("/cases/new/").status_code == 200) is (who in MATRIX["register_case"])
