@@ -9,10 +9,8 @@ from viewflow.workflow.status import STATUS
 from mediation.cases import services as case_services
 from mediation.cases.models import Case, Extension
 from mediation.cases.services import case_register
-from mediation.clocks.selectors import clocks_for_subject
-from mediation.clocks.services import clock_due_at
 
-from .case_flow import CaseFlow
+from .case_flow import CaseFlow, mediation_due_at
 
 
 def case_open(*, actor, agency, **kwargs) -> Case:
@@ -28,14 +26,12 @@ def case_extend(*, case: Case, **kwargs) -> Extension:
     overdue mediation to the committee head moves with it."""
     with transaction.atomic():
         extension = case_services.case_extend(case=case, **kwargs)
-        clock = next((c for c in clocks_for_subject(case) if c.rule_code == "D3" and c.status == "running"), None)
-        if clock is not None:
-            timers = Task.objects.filter(process__caseprocess__case=case, flow_task_type="TIMER",
-                                         status=STATUS.SCHEDULED)
-            for timer in timers:
-                if timer.flow_task.name == "mediate__timeout":
-                    timer.scheduled = clock_due_at(clock)
-                    timer.save(update_fields=["scheduled"])
+        timers = Task.objects.filter(process__caseprocess__case=case, flow_task_type="TIMER",
+                                     status=STATUS.SCHEDULED)
+        for timer in timers:
+            if timer.flow_task.name == "mediate__timeout":
+                timer.scheduled = mediation_due_at(case)
+                timer.save(update_fields=["scheduled"])
         return extension
 
 

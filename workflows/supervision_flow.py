@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from viewflow import this
 from viewflow.workflow import flow, lock
 
+from mediation.clocks.events import Event
 from mediation.supervision.models import (
     CLOSED_STATUSES,
     Conclusion,
@@ -57,7 +58,7 @@ def recommendation_recipient(process):
 
 def recommendation_clock(process):
     """D41: the department acts on the 建议书 from its delivery; the clock hangs on its task."""
-    return recommendation_recipient(process), "D41"
+    return recommendation_recipient(process), Event.RECOMMENDATION_DECIDED
 
 
 # ------------------------------------------------ gateway conditions
