@@ -29,24 +29,27 @@ class CurrentVersionFilter(admin.SimpleListFilter):
         yield from list(super().choices(changelist))[1:]
 
 
+def _events_field(label):
+    return forms.MultipleChoiceField(label=label, required=False, choices=Event.choices,
+                                     widget=forms.CheckboxSelectMultiple)
+
+
 class DeadlineRuleForm(forms.ModelForm):
     """The procedure events are picked from the catalogue the steps emit (events.Event)."""
 
     starts_on = forms.ChoiceField(label=gettext_lazy("开始计时的程序事件"), required=False,
                                   choices=[("", "—"), *Event.choices])
+    stops_on = _events_field(gettext_lazy("按期完成（停止计时）的程序事件"))
+    waived_on = _events_field(gettext_lazy("免除（不再计时）的程序事件"))
+    pauses_on = _events_field(gettext_lazy("暂停计时的程序事件"))
+    resumes_on = _events_field(gettext_lazy("恢复计时的程序事件"))
+    extended_on = _events_field(gettext_lazy("延长期限的程序事件"))
 
     class Meta:
         model = DeadlineRule
         fields = ("code", "locality", "title", "period", "unit", "start_event", "legal_basis", "status",
                   *EVENT_FIELDS, "warn_percent", "warn_day", "extension_max_days", "extension_needs_consent",
                   "due_notice", "note")
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        for name in EVENT_FIELDS[1:]:
-            self.fields[name] = forms.MultipleChoiceField(
-                label=self.fields[name].label, required=False, choices=Event.choices,
-                widget=forms.CheckboxSelectMultiple, initial=self.initial.get(name, []))
 
 
 def _event_labels(names) -> list[str]:
