@@ -18,7 +18,16 @@ from viewflow import this
 from viewflow.workflow import flow, lock
 
 from mediation.cases.audit import record_event
-from mediation.cases.models import CaseStatus, ConfirmationPath, ReferralKind, RequestKind
+from mediation.cases.models import CaseStatus, ReferralKind, RequestKind
+from mediation.cases.outcomes import (
+    ConfirmationOutcome,
+    FilingOutcome,
+    MediationOutcome,
+    PerformanceOutcome,
+    ReviewOutcome,
+)
+from mediation.clocks.events import Event, referral_event
+from mediation.clocks.selectors import case_clocks_by_event
 from mediation.clocks.services import clock_due_at
 from mediation.notifications.services import notify
 from parties.models import Role
@@ -56,26 +65,37 @@ def referral_agency(kind):
     return agency_of
 
 
-def case_clock(rule_code):
+# The clocks a step runs against are those the event that completes it stops (route_to).
+
+def case_clock(event):
     def clock(process):
-        return process.case, rule_code
+        return process.case, event
 
     return clock
 
 
-def request_clock(kind, rule_code):
+def request_clock(kind, event):
     def clock(process):
         request = process.case.confirmation_requests.filter(kind=kind, decision="").order_by("-id").first()
-        return request, rule_code
+        return request, event
 
     return clock
 
 
-def referral_clock(kind, rule_code):
+def referral_clock(kind):
     def clock(process):
-        return process.case.referrals.filter(kind=kind).order_by("-id").first(), rule_code
+        return process.case.referrals.filter(kind=kind).order_by("-id").first(), referral_event(kind, "decided")
 
     return clock
+
+
+def mediation_due_at(case) -> datetime.datetime:
+    """When mediation is overdue: every period it runs in has run out. The union's D3 does not
+    escalate inside a court's delegation period (D10/D11), which an agreement stops too."""
+    periods = case_clocks_by_event(case, stopped_by=Event.AGREEMENT_EFFECTIVE)
+    if not periods:
+        return timezone.now() + datetime.timedelta(days=15)
+    return clock_due_at(max(periods, key=lambda c: c.due_on))
 
 
 def lead_mediator(activation):
@@ -84,25 +104,10 @@ def lead_mediator(activation):
 
 # ------------------------------------------------ gateway conditions
 
-def outcome_is(*values):
+def outcome_is(*outcomes):
+    """The typed outcome the step's entry point returned (mediation.cases.outcomes)."""
     def cond(activation):
-        return activation.process.outcome in values
-
-    return cond
-
-
-def status_is(*values):
-    def cond(activation):
-        activation.process.case.refresh_from_db(fields=["status"])
-        return activation.process.case.status in values
-
-    return cond
-
-
-def agreement_path(*paths):
-    def cond(activation):
-        agreement = getattr(activation.process.case, "agreement", None)
-        return agreement is not None and agreement.confirmation_path in paths
+        return activation.process.outcome in outcomes
 
     return cond
 
@@ -137,10 +142,10 @@ class CaseFlow(flow.Flow):
     review = (
         flow.View(views.review)
         .Annotation(title=_("受理审查"))
-        .onCreate(route_to(Role.COMMITTEE_HEAD, handling_union, clock=case_clock("D2")))
+        .onCreate(route_to(Role.COMMITTEE_HEAD, handling_union, clock=case_clock(Event.CASE_ACCEPTED)))
         .Next(this.review_outcome)
     )
-    review_outcome = flow.If(status_is(CaseStatus.ACCEPTED)).Then(this.assign).Else(this.close)
+    review_outcome = flow.If(outcome_is(ReviewOutcome.ACCEPTED)).Then(this.assign).Else(this.close)
 
     assign = (
         flow.View(views.assign)
@@ -155,26 +160,21 @@ class CaseFlow(flow.Flow):
         flow.View(views.mediate)
         .Annotation(title=_("组织调解"))
         .Assign(lead_mediator)
-        .onCreate(route_to(Role.MEDIATOR, handling_union, clock=case_clock("D3")))
+        .onCreate(route_to(Role.MEDIATOR, handling_union, clock=case_clock(Event.AGREEMENT_EFFECTIVE)))
         .OnTimeout(this.d3_due, this.escalate_overdue_mediation, interrupting=False, title=_("调解期限届满"))
         .Next(this.mediation_outcome)
     )
     escalate_overdue_mediation = flow.Function(this.notify_mediation_overdue).Next(this.escalation_end)
     escalation_end = flow.End()
 
+    # T9–T13 — paid on the spot, judicial confirmation (court) or arbitral review (arbitration),
+    # or performance followed up directly.
     mediation_outcome = (
         flow.Switch()
-        .Case(this.choose_confirmation, outcome_is("agreement"))
-        .Case(this.referrals, outcome_is("failed"))
+        .Case(this.file_confirmation, outcome_is(MediationOutcome.AGREEMENT_TO_CONFIRM))
+        .Case(this.follow_up, outcome_is(MediationOutcome.AGREEMENT))
+        .Case(this.referrals, outcome_is(MediationOutcome.FAILED))
         .Default(this.close)
-    )
-
-    # T9–T13 — judicial confirmation (court) or arbitral review (arbitration).
-    choose_confirmation = (
-        flow.Switch()
-        .Case(this.close, status_is(CaseStatus.PERFORMED))
-        .Case(this.file_confirmation, agreement_path(ConfirmationPath.JUDICIAL, ConfirmationPath.ARBITRAL))
-        .Default(this.follow_up)
     )
     # T11 — the parties apply jointly, within 30 days (D20) or 15 days (D21).
     file_confirmation = (
@@ -186,25 +186,27 @@ class CaseFlow(flow.Flow):
     )
     confirmation_route = (
         flow.Switch()
-        .Case(this.follow_up, outcome_is("skip"))
-        .Case(this.judicial_confirmation, agreement_path(ConfirmationPath.JUDICIAL))
-        .Default(this.arbitral_review)
+        .Case(this.judicial_confirmation, outcome_is(FilingOutcome.JUDICIAL))
+        .Case(this.arbitral_review, outcome_is(FilingOutcome.ARBITRAL))
+        .Default(this.follow_up)
     )
     judicial_confirmation = (
         flow.View(views.confirmation)
         .Annotation(title=_("司法确认审查"))
         .onCreate(route_to(Role.LIAISON, confirming_court,
-                           clock=request_clock(RequestKind.JUDICIAL_CONFIRMATION, "D22")))
+                           clock=request_clock(RequestKind.JUDICIAL_CONFIRMATION, Event.JUDICIAL_CONFIRMATION_DECIDED)))
         .Next(this.confirmation_outcome)
     )
     arbitral_review = (
         flow.View(views.confirmation)
         .Annotation(title=_("仲裁审查确认"))
         .onCreate(route_to(Role.LIAISON, reviewing_arbitration,
-                           clock=request_clock(RequestKind.ARBITRAL_REVIEW, "D23")))
+                           clock=request_clock(RequestKind.ARBITRAL_REVIEW, Event.ARBITRAL_REVIEW_DECIDED)))
         .Next(this.confirmation_outcome)
     )
-    confirmation_outcome = flow.If(status_is(CaseStatus.CONFIRMED)).Then(this.follow_up).Else(this.mediate)
+    confirmation_outcome = (
+        flow.If(outcome_is(ConfirmationOutcome.CONFIRMED)).Then(this.follow_up).Else(this.mediate)
+    )
 
     # §2.4 — performance follow-up: instalments paid, or default (T14).
     follow_up = (
@@ -216,8 +218,8 @@ class CaseFlow(flow.Flow):
     )
     performance_outcome = (
         flow.Switch()
-        .Case(this.close, status_is(CaseStatus.PERFORMED))
-        .Case(this.payment_order, outcome_is("payment_order"))
+        .Case(this.close, outcome_is(PerformanceOutcome.PERFORMED))
+        .Case(this.payment_order, outcome_is(PerformanceOutcome.PAYMENT_ORDER))
         .Default(this.referrals)
     )
     # T15 — payment order (调解仲裁法 Art. 16), decided by the court.
@@ -225,7 +227,7 @@ class CaseFlow(flow.Flow):
         flow.View(views.confirmation)
         .Annotation(title=_("支付令审查"))
         .onCreate(route_to(Role.LIAISON, payment_order_court,
-                           clock=request_clock(RequestKind.PAYMENT_ORDER, "D24")))
+                           clock=request_clock(RequestKind.PAYMENT_ORDER, Event.PAYMENT_ORDER_DECIDED)))
         .Next(this.follow_up)
     )
 
@@ -241,27 +243,28 @@ class CaseFlow(flow.Flow):
         flow.View(views.referral)
         .Annotation(title=_("劳动仲裁"))
         .onCreate(route_to(Role.LIAISON, referral_agency(ReferralKind.ARBITRATION),
-                           clock=referral_clock(ReferralKind.ARBITRATION, "D13")))
+                           clock=referral_clock(ReferralKind.ARBITRATION)))
         .Next(this.referrals_done)
     )
     legal_aid = (
         flow.View(views.referral)
         .Annotation(title=_("法律援助"))
         .onCreate(route_to(Role.LIAISON, referral_agency(ReferralKind.LEGAL_AID),
-                           clock=referral_clock(ReferralKind.LEGAL_AID, "D29")))
+                           clock=referral_clock(ReferralKind.LEGAL_AID)))
         .Next(this.referrals_done)
     )
     supporting_prosecution = (
         flow.View(views.referral)
         .Annotation(title=_("支持起诉"))
-        .onCreate(route_to(Role.LIAISON, referral_agency(ReferralKind.SUPPORT_PROSECUTION)))
+        .onCreate(route_to(Role.LIAISON, referral_agency(ReferralKind.SUPPORT_PROSECUTION),
+                           clock=referral_clock(ReferralKind.SUPPORT_PROSECUTION)))
         .Next(this.referrals_done)
     )
     labor_inspection = (
         flow.View(views.referral)
         .Annotation(title=_("劳动保障监察"))
         .onCreate(route_to(Role.LIAISON, referral_agency(ReferralKind.INSPECTION),
-                           clock=referral_clock(ReferralKind.INSPECTION, "D30")))
+                           clock=referral_clock(ReferralKind.INSPECTION)))
         .Next(this.referrals_done)
     )
     referrals_done = flow.Join().Next(this.close)
@@ -299,20 +302,15 @@ class CaseFlow(flow.Flow):
             assign_perm("cases.view_case", agency.group, process.case)
 
     def d1_due(self, activation):
-        from mediation.clocks.selectors import clocks_for_subject
-
-        clock = next((c for c in clocks_for_subject(activation.process.case) if c.rule_code == "D1"), None)
-        if clock is None:
+        """The arbitration window (D1): the receipt clock that carries a notice for its due day."""
+        windows = [c for c in case_clocks_by_event(activation.process.case, started_by=Event.CASE_RECEIVED,
+                                                   active=False) if c.rule.due_notice]
+        if not windows:
             return timezone.now() + datetime.timedelta(days=15)
-        return clock_due_at(clock)
+        return clock_due_at(min(windows, key=lambda c: c.due_on))
 
     def d3_due(self, activation):
-        from mediation.clocks.selectors import clocks_for_subject
-
-        clock = next((c for c in clocks_for_subject(activation.process.case) if c.rule_code == "D3"), None)
-        if clock is None:
-            return timezone.now() + datetime.timedelta(days=15)
-        return clock_due_at(clock)
+        return mediation_due_at(activation.process.case)
 
     def arbitration_window_open(self, activation):
         case = activation.process.case
@@ -328,15 +326,13 @@ class CaseFlow(flow.Flow):
                        url=f"/cases/{case.pk}/", dedupe_key=f"case:{case.pk}:D1-window")
 
     def notify_mediation_overdue(self, activation):
-        from mediation.clocks.selectors import clocks_for_subject
-
         case = activation.process.case
         case.refresh_from_db()
         if case.status not in (CaseStatus.ACCEPTED, CaseStatus.IN_MEDIATION, CaseStatus.EXTENDED):
             return
-        d3 = next((c for c in clocks_for_subject(case) if c.rule_code == "D3"), None)
-        if d3 is not None and (d3.status != "running" or d3.due_on >= timezone.localdate()):
-            return  # extended with both parties' consent, or already settled
+        periods = case_clocks_by_event(case, stopped_by=Event.AGREEMENT_EFFECTIVE)
+        if any(c.status != "running" or c.due_on >= timezone.localdate() for c in periods):
+            return  # extended with both parties' consent, paused, or still inside the court's period
         heads = [s.user for s in case.agency.staff.filter(role_rows__role=Role.COMMITTEE_HEAD).select_related("user")]
         record_event(case, actor=None, action="case.mediation_overdue",
                      summary=_("调解期限已届满，已提请调解委员会主任决定延期或终止调解。"))

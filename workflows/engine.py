@@ -37,12 +37,13 @@ def route_to(role: str, agency_of: Callable[[Any], Any], clock: Callable[[Any], 
     to `agency_of(process)` and `role`, tell its recipients (workflows.announce), and
     let the flow grant that agency access.
 
-    `clock(process) -> (subject, rule_code)` names the statutory clock this step runs
-    against; it is moved onto the task so the inbox shows it and reminders reach its owner.
+    `clock(process) -> (subject, event)` names the procedure event that completes this step:
+    the subject's running clocks that event stops (DeadlineRule.stops_on) are moved onto the
+    task, so the inbox shows them and reminders reach its owner.
     """
 
     def on_create(activation):
-        from mediation.clocks.services import clock_reassign
+        from mediation.clocks.services import clocks_assign_to_task
 
         process = activation.process
         agency = agency_of(process)
@@ -52,10 +53,10 @@ def route_to(role: str, agency_of: Callable[[Any], Any], clock: Callable[[Any], 
         if grant is not None:
             grant(process, agency)
         if clock is not None:
-            subject, rule_code = clock(process)
+            subject, event = clock(process)
             if subject is not None:
-                clock_reassign(subject=subject, rule_code=rule_code, task=activation.task,
-                               owner=activation.task.owner, agency=agency)
+                clocks_assign_to_task(subject=subject, event=event, task=activation.task,
+                                      owner=activation.task.owner, agency=agency)
 
     on_create.__name__ = f"route_to_{role.lower()}"
     return on_create
@@ -131,6 +132,26 @@ def task_execute(*, task: Task, user, work: Callable[[Any], Any]) -> Any:
             return result
     except FlowLockFailed:
         raise TaskConflict(_("其他人员正在办理此案件，请稍后刷新后重试。")) from None
+
+
+def step_complete(*, task: Task, user, entry: Callable[..., Any], **kwargs) -> Any:
+    """Complete `task` with its step's entry point (e.g. mediation.cases.steps.mediation_conclude):
+    the entry point writes and returns the step's typed outcome, which is stored on the process
+    for the flow's gateways (with the referral destinations the step chose, for the Split)."""
+
+    def work(activation):
+        outcome = entry(actor=user, **kwargs)
+        process = activation.process
+        if hasattr(process, "outcome"):
+            process.outcome = outcome.value
+            fields = ["outcome"]
+            if hasattr(process, "referral_kinds"):
+                process.referral_kinds = list(kwargs.get("referral_kinds") or [])
+                fields.append("referral_kinds")
+            process.save(update_fields=fields)
+        return outcome
+
+    return task_execute(task=task, user=user, work=work)
 
 
 def task_claim(*, task: Task, user) -> Task:

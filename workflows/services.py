@@ -7,12 +7,12 @@ from viewflow.workflow.models import Task
 from viewflow.workflow.status import STATUS
 
 from mediation.cases import services as case_services
+from mediation.cases import steps
 from mediation.cases.models import Case, Extension
+from mediation.cases.outcomes import ReviewOutcome
 from mediation.cases.services import case_register
-from mediation.clocks.selectors import clocks_for_subject
-from mediation.clocks.services import clock_due_at
 
-from .case_flow import CaseFlow
+from .case_flow import CaseFlow, mediation_due_at
 
 
 def case_open(*, actor, agency, **kwargs) -> Case:
@@ -28,14 +28,12 @@ def case_extend(*, case: Case, **kwargs) -> Extension:
     overdue mediation to the committee head moves with it."""
     with transaction.atomic():
         extension = case_services.case_extend(case=case, **kwargs)
-        clock = next((c for c in clocks_for_subject(case) if c.rule_code == "D3" and c.status == "running"), None)
-        if clock is not None:
-            timers = Task.objects.filter(process__caseprocess__case=case, flow_task_type="TIMER",
-                                         status=STATUS.SCHEDULED)
-            for timer in timers:
-                if timer.flow_task.name == "mediate__timeout":
-                    timer.scheduled = clock_due_at(clock)
-                    timer.save(update_fields=["scheduled"])
+        timers = Task.objects.filter(process__caseprocess__case=case, flow_task_type="TIMER",
+                                     status=STATUS.SCHEDULED)
+        for timer in timers:
+            if timer.flow_task.name == "mediate__timeout":
+                timer.scheduled = mediation_due_at(case)
+                timer.save(update_fields=["scheduled"])
         return extension
 
 
@@ -45,15 +43,15 @@ def case_accept_and_assign(*, review_task: Task, actor, accepted_on, respondent_
     task is completed with the acceptance, then the assignment task the flow opens next is
     completed with the mediator — both through the flow, in one transaction, so a refused
     assignment leaves the case unaccepted."""
-    from .engine import OPEN_TASK_STATUSES, task_execute
+    from .engine import OPEN_TASK_STATUSES, step_complete
 
     case = review_task.process.coerced.case
     with transaction.atomic():
-        task_execute(task=review_task, user=actor, work=lambda activation: case_services.case_accept(
-            case=case, actor=actor, accepted_on=accepted_on, respondent_consents=respondent_consents))
+        step_complete(task=review_task, user=actor, entry=steps.review_decide, case=case,
+                      decision=ReviewOutcome.ACCEPTED, decided_on=accepted_on, respondent_consents=respondent_consents)
         assign_task = Task.objects.get(process_id=review_task.process_id, flow_task=CaseFlow.assign,
                                        status__in=OPEN_TASK_STATUSES)
-        task_execute(task=assign_task, user=actor, work=lambda activation: case_services.case_assign_mediator(
-            case=case, actor=actor, mediator=mediator, assistants=assistants))
+        step_complete(task=assign_task, user=actor, entry=steps.mediator_assign, case=case, mediator=mediator,
+                      assistants=assistants)
     case.refresh_from_db()
     return case

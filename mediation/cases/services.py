@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from mediation.clocks import services as clocks
+from mediation.clocks.events import Event, referral_event
 from mediation.lib.numbering import next_number
 from mediation.lib.uploads import discard_on_rollback, inspect_upload
 from parties.models import WORKER_FLAGS, Agency, AgencyKind, AgencyUnit, Employer, Worker
@@ -111,11 +112,6 @@ REFERRAL_TARGETS = {
     ReferralKind.INSPECTION: (AgencyKind.HRSS, AgencyUnit.INSPECTION),
     ReferralKind.LEGAL_AID: (AgencyKind.JUSTICE, AgencyUnit.LEGAL_AID),
     ReferralKind.SUPPORT_PROSECUTION: (AgencyKind.PROCURATORATE, AgencyUnit.MAIN),
-}
-REFERRAL_CLOCKS = {
-    ReferralKind.ARBITRATION: "D13",
-    ReferralKind.INSPECTION: "D30",
-    ReferralKind.LEGAL_AID: "D29",
 }
 
 
@@ -389,17 +385,17 @@ def case_worker_correct(*, case_worker: CaseWorker, actor, name: str, phone: str
     return cw
 
 
+def _emit(event: str, *, case: Case, on: datetime.date, actor, subject=None, **kwargs) -> None:
+    """The step happened: the clock service starts and stops what the rule table says."""
+    clocks.event_emit(event, subject=subject or case, case=case, on=on, actor=actor, county=case.county, **kwargs)
+
+
 def _start_receipt_clocks(case: Case, actor) -> None:
-    # D1: 15 days from receipt, then the applicant may go to arbitration (Art. 14).
-    # D2: 3 working days to decide on acceptance.
-    clocks.clock_start(subject=case, rule_code="D1", started_on=case.received_on, case=case,
-                       agency=case.agency, actor=actor, county=case.county)
-    clocks.clock_start(subject=case, rule_code="D2", started_on=case.received_on, case=case,
-                       agency=case.agency, actor=actor, county=case.county)
+    _emit(Event.CASE_RECEIVED, case=case, on=case.received_on, actor=actor)
     if case.channel == Channel.COURT_DELEGATED:
-        # D10: the court's delegation period runs from the delegation (法释〔2016〕14号).
-        clocks.clock_start(subject=case, rule_code="D10", started_on=case.received_on, case=case,
-                           agency=case.agency, actor=actor, county=case.county)
+        _emit(Event.COURT_DELEGATED, case=case, on=case.received_on, actor=actor)
+    elif case.channel == Channel.COURT_ENTRUSTED:
+        _emit(Event.COURT_ENTRUSTED, case=case, on=case.received_on, actor=actor)
 
 
 @transaction.atomic
@@ -427,9 +423,7 @@ def case_accept(*, case: Case, actor, accepted_on: datetime.date, respondent_con
         raise ValidationError(_("受理日期不能早于收件日期。"), code="date_order")
     case.accepted_on = accepted_on
     _move(case, "accept", actor=actor, changes={"accepted_on": [None, accepted_on]}, visible_to_partners=True)
-    clocks.clock_stop(subject=case, rule_code="D2", on=accepted_on, actor=actor)
-    clocks.clock_start(subject=case, rule_code="D3", started_on=accepted_on, case=case,
-                       agency=case.agency, actor=actor, county=case.county)
+    _emit(Event.CASE_ACCEPTED, case=case, on=accepted_on, actor=actor)
     return case
 
 
@@ -442,8 +436,7 @@ def case_not_accept(*, case: Case, actor, reason: str, on: datetime.date) -> Cas
     _not_future(on, _("决定日期"))
     _move(case, "not_accept", actor=actor, summary=_("不予受理：%(r)s") % {"r": case.decision_reason},
           changes={"decision_reason": ["", case.decision_reason]}, visible_to_partners=True)
-    clocks.clock_stop(subject=case, rule_code="D2", on=on, actor=actor)
-    clocks.clock_stop(subject=case, rule_code="D1", on=on, status="waived", actor=actor)
+    _emit(Event.CASE_NOT_ACCEPTED, case=case, on=on, actor=actor)
     return case
 
 
@@ -457,8 +450,7 @@ def case_redirect(*, case: Case, actor, to: str, reason: str, on: datetime.date)
     _not_future(on, _("决定日期"))
     _move(case, "redirect", actor=actor, summary=_("转办至%(to)s") % {"to": case.redirected_to},
           changes={"redirected_to": ["", case.redirected_to]}, visible_to_partners=True)
-    clocks.clock_stop(subject=case, rule_code="D2", on=on, actor=actor)
-    clocks.clock_stop(subject=case, rule_code="D1", on=on, status="waived", actor=actor)
+    _emit(Event.CASE_REDIRECTED, case=case, on=on, actor=actor)
     return case
 
 
@@ -525,15 +517,47 @@ def case_extend(*, case: Case, actor, days: int, applicant_consent: str, respond
     if days is None or days <= 0:
         raise ValidationError(_("延长天数必须为正数。"), code="days")
     used = sum(e.days for e in case.extensions.all())
-    # The cap is set on the D3 rule (D3a, configurable per locality); the clock enforces it.
-    clocks.clock_extend(subject=case, rule_code="D3", days=days, applicant_consent=applicant_consent,
-                        respondent_consent=respondent_consent, actor=actor)
+    # The cap is set on the rule (D3a, configurable per locality); the clock enforces it.
+    _emit(Event.MEDIATION_EXTENDED, case=case, on=consented_on, actor=actor,
+          extension={"days": days, "applicant_consent": applicant_consent, "respondent_consent": respondent_consent})
     ext = Extension.objects.create(case=case, days=days, applicant_consent=applicant_consent,
                                    respondent_consent=respondent_consent, consented_on=consented_on,
                                    approved_by=actor)
     _move(case, "extend", actor=actor, summary=_("延期调解%(d)d日（双方同意）") % {"d": days},
           changes={"extension_days": [used, used + days]}, visible_to_partners=True)
     return ext
+
+
+# ---------------------------------------------------------------- pauses (e.g. 等待工伤认定, D34)
+
+PAUSABLE_STATES = {S.ACCEPTED, S.IN_MEDIATION, S.EXTENDED}
+
+
+@transaction.atomic
+def case_pause(*, case: Case, actor, reason: str, on: datetime.date) -> Case:
+    """Mediation waits (等待工伤认定 / 劳动能力鉴定…): the clocks whose rules pause on it stand still."""
+    case = _lock(case)
+    if case.status not in PAUSABLE_STATES:
+        raise ValidationError(_("案件当前状态为“%(status)s”，不能暂停计时。") % {"status": case.get_status_display()},
+                              code="illegal_transition")
+    reason = _require_text(reason, _("暂停原因"))
+    _not_future(on, _("暂停日期"))
+    record_event(case, actor=actor, action="case.paused", summary=_("暂停计时：%(r)s") % {"r": reason},
+                 visible_to_partners=True)
+    _emit(Event.MEDIATION_PAUSED, case=case, on=on, actor=actor, reason=reason)
+    return case
+
+
+@transaction.atomic
+def case_resume(*, case: Case, actor, on: datetime.date) -> Case:
+    """The wait is over: the paused clocks run again, their due dates moved by the pause."""
+    case = _lock(case)
+    if case.status == S.ARCHIVED:
+        raise ValidationError(_("案件已归档，只能查阅，不能再修改。"), code="archived")
+    _not_future(on, _("恢复日期"))
+    record_event(case, actor=actor, action="case.resumed", summary=_("恢复计时"), visible_to_partners=True)
+    _emit(Event.MEDIATION_RESUMED, case=case, on=on, actor=actor)
+    return case
 
 
 # ---------------------------------------------------------------- T8–T17: agreement and after
@@ -576,17 +600,12 @@ def agreement_sign(*, case: Case, actor, terms: str, amount_total, signed_on: da
     case.agreement_effective_on = signed_on
     _move(case, "agree", actor=actor, summary=_("签订调解协议，金额%(a)s元") % {"a": amount_total},
           changes={"agreement_effective_on": [None, signed_on]}, visible_to_partners=True)
-    clocks.clock_stop(subject=case, rule_code="D3", on=signed_on, actor=actor)
-    clocks.clock_stop(subject=case, rule_code="D10", on=signed_on, actor=actor)
-    clocks.clock_stop(subject=case, rule_code="D1", on=signed_on, status="waived", actor=actor)
-    if confirmation_path == ConfirmationPath.JUDICIAL:
-        clocks.clock_start(subject=case, rule_code="D20", started_on=signed_on, case=case,
-                           agency=case.agency, actor=actor, county=case.county)
-    elif confirmation_path == ConfirmationPath.ARBITRAL:
-        clocks.clock_start(subject=case, rule_code="D21", started_on=signed_on, case=case,
-                           agency=case.agency, actor=actor, county=case.county)
+    # Both confirmation windows open when the agreement takes effect, whatever path was chosen
+    # at signing (DOMAIN §3.4): D20 and D21 start on agreement.effective.
+    _emit(Event.AGREEMENT_EFFECTIVE, case=case, on=signed_on, actor=actor)
     if paid_on_spot:
         _move(case, "performed", actor=actor, summary=_("当场履行完毕"))
+        _emit(Event.AGREEMENT_PERFORMED, case=case, on=signed_on, actor=actor)
     return agreement
 
 
@@ -603,7 +622,7 @@ def confirmation_request_file(*, case: Case, actor, kind: str, filed_on: datetim
                 _("支付令仅适用于拖欠劳动报酬、工伤医疗费、经济补偿或者赔偿金的调解协议（调解仲裁法第十六条）。"),
                 code="payment_order_ineligible",
             )
-        step, rule = "payment_order", "D24"
+        step, event = "payment_order", Event.PAYMENT_ORDER_FILED
         target_agency = target_agency or agency_for(case, AgencyKind.COURT)
     else:
         _check(case, "request_confirmation")
@@ -611,26 +630,21 @@ def confirmation_request_file(*, case: Case, actor, kind: str, filed_on: datetim
             raise ValidationError(_("没有生效的调解协议，不能申请确认。"), code="no_agreement")
         step = "request_confirmation"
         if kind == RequestKind.JUDICIAL_CONFIRMATION:
-            rule = "D22"
+            event = Event.JUDICIAL_CONFIRMATION_FILED
             # A court-delegated case goes back to the delegating court (S17 Art. 2).
             target_agency = target_agency or (
                 case.source_agency if case.channel == Channel.COURT_DELEGATED and case.source_agency
                 else agency_for(case, AgencyKind.COURT)
             )
         else:
-            rule = "D23"
+            event = Event.ARBITRAL_REVIEW_FILED
             target_agency = target_agency or agency_for(case, AgencyKind.HRSS, AgencyUnit.ARBITRATION)
     _not_future(filed_on, _("申请日期"))
     request = ConfirmationRequest.objects.create(case=case, kind=kind, target_agency=target_agency, filed_on=filed_on)
     _move(case, step, actor=actor,
           summary=_("向%(a)s申请%(k)s") % {"a": target_agency.name, "k": request.get_kind_display()},
           visible_to_partners=True)
-    if kind == RequestKind.JUDICIAL_CONFIRMATION:
-        clocks.clock_stop(subject=case, rule_code="D20", on=filed_on, actor=actor)
-    elif kind == RequestKind.ARBITRAL_REVIEW:
-        clocks.clock_stop(subject=case, rule_code="D21", on=filed_on, actor=actor)
-    clocks.clock_start(subject=request, rule_code=rule, started_on=filed_on, case=case,
-                       agency=target_agency, actor=actor, county=case.county)
+    _emit(event, case=case, subject=request, on=filed_on, actor=actor, agency=target_agency)
     return request
 
 
@@ -656,8 +670,6 @@ def confirmation_decide(*, request: ConfirmationRequest, actor, decision: str, d
             record_event(case, actor=actor, action="case.payment_order_issued",
                          summary=_("法院发出支付令 %(no)s") % {"no": request.ruling_no},
                          changes={"ruling_no": ["", request.ruling_no]}, visible_to_partners=True)
-            clocks.clock_start(subject=request, rule_code="D26", started_on=decided_on, case=case,
-                               agency=case.agency, actor=actor, county=case.county)
         else:
             _move(case, "confirm", actor=actor,
                   summary=_("%(k)s：已确认，文号 %(no)s") % {"k": request.get_kind_display(), "no": request.ruling_no},
@@ -675,9 +687,13 @@ def confirmation_decide(*, request: ConfirmationRequest, actor, decision: str, d
                   visible_to_partners=True)
     else:
         raise ValidationError(_("请选择处理结果。"), code="decision")
-    clocks.clock_stop(subject=request, rule_code={"PAYMENT_ORDER": "D24", "JUDICIAL_CONFIRMATION": "D22",
-                                                  "ARBITRAL_REVIEW": "D23"}[request.kind],
-                      on=decided_on, actor=actor)
+    decided = {RequestKind.PAYMENT_ORDER: Event.PAYMENT_ORDER_DECIDED,
+               RequestKind.JUDICIAL_CONFIRMATION: Event.JUDICIAL_CONFIRMATION_DECIDED,
+               RequestKind.ARBITRAL_REVIEW: Event.ARBITRAL_REVIEW_DECIDED}[request.kind]
+    _emit(decided, case=case, subject=request, on=decided_on, actor=actor)
+    if request.kind == RequestKind.PAYMENT_ORDER and request.decision == RequestDecision.CONFIRMED:
+        _emit(Event.PAYMENT_ORDER_ISSUED, case=case, subject=request, on=decided_on, actor=actor,
+              agency=case.agency)
     return request
 
 
@@ -712,8 +728,7 @@ def performance_complete(*, case: Case, actor, on: datetime.date) -> Case:
         raise ValidationError(_("还有%(n)d期款项未登记支付，不能确认履行完毕。") % {"n": len(unpaid)}, code="unpaid")
     _not_future(on, _("履行完毕日期"))
     _move(case, "performed", actor=actor, summary=_("协议履行完毕"), visible_to_partners=True)
-    for request in case.confirmation_requests.filter(kind=RequestKind.PAYMENT_ORDER):
-        clocks.clock_stop(subject=request, rule_code="D26", on=on, actor=actor)
+    _emit(Event.AGREEMENT_PERFORMED, case=case, on=on, actor=actor)
     return case
 
 
@@ -742,10 +757,8 @@ def mediation_fail(*, case: Case, actor, reason: str, on: datetime.date) -> Case
     _not_future(on, _("终止日期"))
     _move(case, "fail", actor=actor, summary=_("调解终止：%(r)s") % {"r": case.failure_reason},
           changes={"failure_reason": ["", case.failure_reason]}, visible_to_partners=True)
-    clocks.clock_stop(subject=case, rule_code="D3", on=on, actor=actor)
-    clocks.clock_stop(subject=case, rule_code="D10", on=on, actor=actor)
     # D1 has served its purpose: the termination note tells the applicant about arbitration.
-    clocks.clock_stop(subject=case, rule_code="D1", on=on, status="waived", actor=actor)
+    _emit(Event.MEDIATION_FAILED, case=case, on=on, actor=actor)
     return case
 
 
@@ -768,9 +781,7 @@ def referrals_create(*, case: Case, actor, kinds: Iterable[str], on: datetime.da
           summary=_("转出：%(k)s") % {"k": "、".join(str(r.get_kind_display()) for r in referrals)},
           visible_to_partners=True)
     for r in referrals:
-        if r.kind in REFERRAL_CLOCKS:
-            clocks.clock_start(subject=r, rule_code=REFERRAL_CLOCKS[r.kind], started_on=on, case=case,
-                               agency=r.target_agency, actor=actor, county=case.county)
+        _emit(referral_event(r.kind, "sent"), case=case, subject=r, on=on, actor=actor, agency=r.target_agency)
     return referrals
 
 
@@ -817,9 +828,9 @@ def referral_update(*, referral: Referral, actor, received_on: datetime.date | N
     record_event(case, actor=actor, action="referral.updated",
                  summary=_("%(k)s：%(s)s") % {"k": referral.get_kind_display(), "s": referral.get_status_display()},
                  changes=diff(before, snapshot(referral, list(before))), visible_to_partners=True)
-    if referral.kind in REFERRAL_CLOCKS and referral.status in (ReferralStatus.DECIDED, ReferralStatus.DONE):
-        clocks.clock_stop(subject=referral, rule_code=REFERRAL_CLOCKS[referral.kind],
-                          on=referral.decided_on or referral.received_on, actor=actor)
+    if referral.status in (ReferralStatus.DECIDED, ReferralStatus.DONE):
+        _emit(referral_event(referral.kind, "decided"), case=case, subject=referral,
+              on=referral.decided_on or referral.received_on, actor=actor)
     return referral
 
 
@@ -832,8 +843,7 @@ def case_withdraw(*, case: Case, actor, reason: str, on: datetime.date) -> Case:
     _not_future(on, _("撤回日期"))
     _move(case, "withdraw", actor=actor, summary=_("申请人撤回：%(r)s") % {"r": case.decision_reason},
           visible_to_partners=True)
-    for code in ("D1", "D2", "D3", "D10"):
-        clocks.clock_stop(subject=case, rule_code=code, on=on, status="waived", actor=actor)
+    _emit(Event.CASE_WITHDRAWN, case=case, on=on, actor=actor)
     return case
 
 
@@ -864,8 +874,7 @@ def case_close(*, case: Case, actor, closing_code: str, on: datetime.date, note:
     case.follow_up_done = follow_up_done
     _move(case, "close", actor=actor, summary=_("结案：%(c)s") % {"c": case.get_closing_code_display()},
           changes={"closing_code": ["", closing_code], "closed_on": [None, on]}, visible_to_partners=True)
-    for code in ("D1", "D2", "D3", "D10", "D20", "D21"):
-        clocks.clock_stop(subject=case, rule_code=code, on=on, status="waived", actor=actor)
+    _emit(Event.CASE_CLOSED, case=case, on=on, actor=actor)
     return case
 
 
@@ -960,8 +969,7 @@ def confirmation_skip(*, case: Case, actor, on: datetime.date) -> Case:
     case = _lock(case)
     _check(case, "request_confirmation")
     record_event(case, actor=actor, action="case.confirmation_skipped", summary=_("双方决定不申请确认，直接履行"))
-    for code in ("D20", "D21"):
-        clocks.clock_stop(subject=case, rule_code=code, on=on, status="waived", actor=actor)
+    _emit(Event.CONFIRMATION_SKIPPED, case=case, on=on, actor=actor)
     return case
 
 

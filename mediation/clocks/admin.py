@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from django import forms
 from django.contrib import admin, messages
+from django.utils.html import format_html_join
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from . import services
+from .events import EVENT_FIELDS, Event
 from .models import CalendarOverride, CalendarYear, Clock, ClockExtension, ClockPause, DeadlineRule
 
 
@@ -26,18 +29,57 @@ class CurrentVersionFilter(admin.SimpleListFilter):
         yield from list(super().choices(changelist))[1:]
 
 
+def _events_field(label):
+    return forms.MultipleChoiceField(label=label, required=False, choices=Event.choices,
+                                     widget=forms.CheckboxSelectMultiple)
+
+
+class DeadlineRuleForm(forms.ModelForm):
+    """The procedure events are picked from the catalogue the steps emit (events.Event)."""
+
+    starts_on = forms.ChoiceField(label=gettext_lazy("开始计时的程序事件"), required=False,
+                                  choices=[("", "—"), *Event.choices])
+    stops_on = _events_field(gettext_lazy("按期完成（停止计时）的程序事件"))
+    waived_on = _events_field(gettext_lazy("免除（不再计时）的程序事件"))
+    pauses_on = _events_field(gettext_lazy("暂停计时的程序事件"))
+    resumes_on = _events_field(gettext_lazy("恢复计时的程序事件"))
+    extended_on = _events_field(gettext_lazy("延长期限的程序事件"))
+
+    class Meta:
+        model = DeadlineRule
+        fields = ("code", "locality", "title", "period", "unit", "start_event", "legal_basis", "status",
+                  *EVENT_FIELDS, "warn_percent", "warn_day", "extension_max_days", "extension_needs_consent",
+                  "due_notice", "note")
+
+
+def _event_labels(names) -> list[str]:
+    return [str(Event(n).label) if n in Event.values else n for n in names]
+
+
 @admin.register(DeadlineRule)
 class DeadlineRuleAdmin(admin.ModelAdmin):
-    list_display = ("code", "title", "locality", "period", "unit", "status", "version", "superseded_at")
+    form = DeadlineRuleForm
+    list_display = ("code", "title", "locality", "period", "unit", "started_by", "stopped_by", "status",
+                    "version", "superseded_at")
     list_filter = (CurrentVersionFilter, "status", "unit", "locality")
     search_fields = ("code", "title", "legal_basis")
     readonly_fields = ("version", "created_at", "created_by", "superseded_at")
     fieldsets = (
         (None, {"fields": ("code", "locality", "title", "period", "unit", "start_event", "legal_basis", "status")}),
+        (gettext_lazy("程序事件：什么开始、停止、免除、暂停、恢复这一时限"), {"fields": EVENT_FIELDS}),
         (gettext_lazy("提醒与延长"), {"fields": ("warn_percent", "warn_day", "extension_max_days",
                                                  "extension_needs_consent", "due_notice", "note")}),
         (gettext_lazy("版本"), {"fields": ("version", "created_at", "created_by", "superseded_at")}),
     )
+
+    @admin.display(description=gettext_lazy("开始计时"))
+    def started_by(self, obj):
+        return "、".join(_event_labels(obj.events()["starts_on"])) or "—"
+
+    @admin.display(description=gettext_lazy("停止 / 免除计时"))
+    def stopped_by(self, obj):
+        names = _event_labels(obj.stops_on) + [f"{label}（{_('免除')}）" for label in _event_labels(obj.waived_on)]
+        return format_html_join("", "{}<br>", ((n,) for n in names)) if names else "—"
 
     def get_readonly_fields(self, request, obj=None):
         # A version's key does not change; a local rule is added as a new row.
@@ -83,6 +125,15 @@ class CalendarOverrideAdmin(admin.ModelAdmin):
 class CalendarYearAdmin(admin.ModelAdmin):
     list_display = ("year", "source", "loaded_at", "loaded_by")
     readonly_fields = ("loaded_at", "loaded_by")
+
+    @admin.display(description=gettext_lazy("开始计时"))
+    def started_by(self, obj):
+        return "、".join(_event_labels(obj.events()["starts_on"])) or "—"
+
+    @admin.display(description=gettext_lazy("停止 / 免除计时"))
+    def stopped_by(self, obj):
+        names = _event_labels(obj.stops_on) + [f"{label}（{_('免除')}）" for label in _event_labels(obj.waived_on)]
+        return format_html_join("", "{}<br>", ((n,) for n in names)) if names else "—"
 
     def get_readonly_fields(self, request, obj=None):
         return (*self.readonly_fields, "year") if obj else self.readonly_fields

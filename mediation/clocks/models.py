@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 
 from parties.models import County
 
+from .events import EVENT_FIELDS, Event
 from .workdays import DayKind, Unit
 
 FIRST_YEAR, LAST_YEAR = 2000, 2100
@@ -157,6 +158,13 @@ class DeadlineRule(models.Model):
     period = models.PositiveIntegerField(_("期限"))
     unit = models.CharField(_("计算单位"), max_length=10, choices=UnitChoices.choices)
     start_event = models.CharField(_("起算事件"), max_length=200)
+    # What starts and ends the clock, as procedure events (events.Event) that the steps emit.
+    starts_on = models.CharField(_("开始计时的程序事件"), max_length=60, blank=True)
+    stops_on = models.JSONField(_("按期完成（停止计时）的程序事件"), default=list, blank=True)
+    waived_on = models.JSONField(_("免除（不再计时）的程序事件"), default=list, blank=True)
+    pauses_on = models.JSONField(_("暂停计时的程序事件"), default=list, blank=True)
+    resumes_on = models.JSONField(_("恢复计时的程序事件"), default=list, blank=True)
+    extended_on = models.JSONField(_("延长期限的程序事件"), default=list, blank=True)
     legal_basis = models.TextField(_("法律依据"))
     status = models.CharField(_("依据状态"), max_length=10, choices=RuleStatus.choices)
     warn_percent = models.PositiveSmallIntegerField(
@@ -203,6 +211,23 @@ class DeadlineRule(models.Model):
     @property
     def is_current(self) -> bool:
         return self.superseded_at is None
+
+    def clean(self) -> None:
+        known = set(Event.values)
+        errors = {}
+        if self.starts_on and self.starts_on not in known:
+            errors["starts_on"] = _("只能选择系统中的程序事件。")
+        for field in EVENT_FIELDS[1:]:
+            value = getattr(self, field)
+            if not isinstance(value, list) or any(v not in known for v in value):
+                errors[field] = _("只能选择系统中的程序事件。")
+        if errors:
+            raise ValidationError(errors)
+
+    def events(self) -> dict[str, list[str]]:
+        """{field: [event, …]} — what starts, stops, waives, pauses and resumes this rule."""
+        return {"starts_on": [self.starts_on] if self.starts_on else [],
+                **{f: list(getattr(self, f) or []) for f in EVENT_FIELDS[1:]}}
 
     @property
     def period_text(self) -> str:

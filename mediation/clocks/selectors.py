@@ -41,6 +41,18 @@ def clocks_for_case(case) -> QuerySet[Clock]:
     return _with_details(Clock.objects.filter(case=case)).order_by("started_on", "due_on", "id")
 
 
+def case_clocks_by_event(case, *, started_by: str | None = None, stopped_by: str | None = None,
+                         active: bool = True) -> list[Clock]:
+    """The case's clocks whose rule starts on `started_by` and/or stops on `stopped_by`
+    (e.g. the mediation periods: the clocks an effective agreement stops — D3, D10, D11)."""
+    qs = clocks_for_case(case)
+    if active:
+        qs = qs.filter(status__in=(ClockStatus.RUNNING, ClockStatus.PAUSED))
+    return [c for c in qs
+            if (started_by is None or c.rule.starts_on == started_by)
+            and (stopped_by is None or stopped_by in (c.rule.stops_on or []))]
+
+
 def clocks_for_tasks(task_ids: Iterable[int]) -> dict[int, list[Clock]]:
     """The clocks of inbox rows, by task id, in one query."""
     out: dict[int, list[Clock]] = defaultdict(list)

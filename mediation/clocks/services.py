@@ -22,6 +22,7 @@ from mediation.notifications.services import admins_of_deployment, notify
 
 from . import workdays
 from .calendar import calendar_for, missing_years_text
+from .events import Event
 from .hooks import record_case_event
 from .models import (
     ACTIVE_STATUSES,
@@ -183,6 +184,10 @@ def clock_stop(
     clock = _active(subject, rule_code)
     if clock is None:
         return None
+    return _stop(clock, on=on, status=status, actor=actor)
+
+
+def _stop(clock: Clock, *, on: datetime.date, status: str, actor) -> Clock:
     open_pause = clock.pauses.filter(resumed_on__isnull=True).first()
     if open_pause is not None:
         open_pause.resumed_on = max(on, open_pause.paused_on)
@@ -251,7 +256,10 @@ def clock_extend(
 @transaction.atomic
 def clock_pause(*, subject, rule_code: str, reason: str, on: datetime.date, actor) -> Clock:
     """Stop the count from the day after `on`, e.g. 等待工伤认定 (D34)."""
-    clock = _require_active(subject, rule_code)
+    return _pause(_require_active(subject, rule_code), reason=reason, on=on, actor=actor)
+
+
+def _pause(clock: Clock, *, reason: str, on: datetime.date, actor) -> Clock:
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError(_("请填写暂停原因，例如“等待工伤认定”。"))
@@ -274,7 +282,10 @@ def clock_pause(*, subject, rule_code: str, reason: str, on: datetime.date, acto
 @transaction.atomic
 def clock_resume(*, subject, rule_code: str, on: datetime.date, actor) -> Clock:
     """Resume a paused clock; the due date moves by the paused span."""
-    clock = _require_active(subject, rule_code)
+    return _resume(_require_active(subject, rule_code), on=on, actor=actor)
+
+
+def _resume(clock: Clock, *, on: datetime.date, actor) -> Clock:
     pause = clock.pauses.filter(resumed_on__isnull=True).first()
     if clock.status != ClockStatus.PAUSED or pause is None:
         raise ValidationError(_("该时限没有暂停。"))
@@ -381,3 +392,95 @@ def clock_due_preview(*, rule_code: str, started_on: datetime.date, county: str 
     clock = Clock(rule=rule_current(rule_code, county), rule_code=rule_code, county=county, started_on=started_on)
     _reschedule(clock)
     return clock.due_on
+
+
+# ---------------------------------------------------------------- procedure events (issue 8 A2)
+
+def _rules_for_event(event: str, county: str) -> list[DeadlineRule]:
+    """The current rules of `county` (its own version, else the city default) that name `event`."""
+    by_code: dict[str, DeadlineRule] = {}
+    for rule in DeadlineRule.objects.current().filter(locality__in={"", county}).order_by("code", "locality"):
+        if rule.locality == county or rule.code not in by_code:
+            by_code[rule.code] = rule
+    return [r for r in by_code.values() if any(event in names for names in r.events().values())]
+
+
+def _active_in_case(subject, case, rule_code: str) -> list[Clock]:
+    """The rule's active clock on the subject; failing that, every active one in the case
+    (an event on a confirmation request stops the case's D20; one on the case stops a request's D26)."""
+    clock = _active(subject, rule_code)
+    if clock is not None or case is None:
+        return [clock] if clock is not None else []
+    return list(Clock.objects.select_for_update(of=("self",))
+                .filter(case=case, rule_code=rule_code, status__in=ACTIVE_STATUSES).select_related("rule", "case"))
+
+
+@transaction.atomic
+def event_emit(
+    event: str,
+    *,
+    subject,
+    on: datetime.date,
+    actor=None,
+    case=None,
+    agency=None,
+    county: str | None = None,
+    reason: str = "",
+    extension: dict | None = None,
+) -> list[Clock]:
+    """A step of the procedure happened on `on`: stop, waive, pause, resume, extend and start the clocks
+    whose rules name `event` (DeadlineRule.starts_on/stops_on/…). Returns the clocks started.
+
+    The one place where clocks follow the procedure: services emit events and never name rules.
+    """
+    event = Event(event).value
+    case = _case_of(subject, case)
+    if county is None:
+        county = case.county if case is not None else (agency.county if agency is not None else "")
+    rules = _rules_for_event(event, county)
+    for rule in rules:
+        if event in rule.stops_on or event in rule.waived_on:
+            status = ClockStatus.MET if event in rule.stops_on else ClockStatus.WAIVED
+            for clock in _active_in_case(subject, case, rule.code):
+                _stop(clock, on=on, status=status, actor=actor)
+        elif event in rule.pauses_on:
+            for clock in _active_in_case(subject, case, rule.code):
+                if clock.status == ClockStatus.RUNNING:
+                    _pause(clock, reason=reason, on=on, actor=actor)
+        elif event in rule.extended_on:
+            for clock in _active_in_case(subject, case, rule.code):
+                # clock_extend enforces the rule's cap and its consent requirement.
+                clock_extend(subject=clock.subject, rule_code=rule.code, actor=actor, **(extension or {}))
+        elif event in rule.resumes_on:
+            for clock in _active_in_case(subject, case, rule.code):
+                if clock.status == ClockStatus.PAUSED:
+                    _resume(clock, on=on, actor=actor)
+    return [
+        clock_start(subject=subject, rule_code=rule.code, started_on=on, case=case, agency=agency,
+                    actor=actor, county=county)
+        for rule in rules if rule.starts_on == event
+    ]
+
+
+def clocks_assign_to_task(*, subject, event: str, task, owner=None, agency=None) -> list[Clock]:
+    """Hang the subject's active clocks that `event` stops on `task` — the step that emits the
+    event is the one running against them — so the inbox shows them and reminders reach the owner."""
+    case = _case_of(subject, None)
+    county = case.county if case is not None else getattr(agency, "county", "") or ""
+    moved = []
+    for rule in _rules_for_event(Event(event).value, county):
+        if event in rule.stops_on:
+            clock = clock_reassign(subject=subject, rule_code=rule.code, task=task, owner=owner, agency=agency)
+            if clock is not None:
+                moved.append(clock)
+    return moved
+
+
+def event_due_preview(event: str, *, started_on: datetime.date, county: str = "") -> datetime.date:
+    """The due date of the clock that `event` would start on `started_on` (a letter prints the reply
+    date of the clock its issue starts: one source for both)."""
+    codes = [r.code for r in _rules_for_event(Event(event).value, county) if r.starts_on == event]
+    if len(codes) != 1:
+        raise ValidationError(_("程序事件“%(e)s”应当恰好开始一个时限，现为%(n)d个。")
+                              % {"e": Event(event).label, "n": len(codes)})
+    return clock_due_preview(rule_code=codes[0], started_on=started_on, county=county)

@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from guardian.shortcuts import assign_perm
 
+from mediation.clocks.events import Event
 from mediation.lib.numbering import next_number
 from parties.models import Agency, AgencyKind, AgencyLevel, AgencyUnit, Employer
 from parties.services import COUNTY_SHORT
@@ -105,8 +106,11 @@ ACTION_LABELS = {
 
 ISSUE_STEP = {K.REMINDER: "issue_reminder", K.OPINION: "issue_opinion", K.RECOMMENDATION: "issue_recommendation"}
 ISSUED_STATUS = {K.REMINDER: S.REMINDER_ISSUED, K.OPINION: S.OPINION_ISSUED, K.RECOMMENDATION: S.RECOMMENDATION_ISSUED}
-# Clock started on delivery of each letter, and stopped by the reply / filing decision.
-DELIVERY_CLOCKS = {K.REMINDER: "D42", K.OPINION: "D40", K.RECOMMENDATION: "D41"}
+# The procedure events of each letter; the rule table says which clock they start and stop
+# (D42 提示函, D40 意见书, D41 建议书).
+ISSUED_EVENT = {K.REMINDER: Event.REMINDER_LETTER_ISSUED, K.OPINION: Event.OPINION_LETTER_ISSUED}
+ANSWERED_EVENT = {K.REMINDER: Event.REMINDER_LETTER_ANSWERED, K.OPINION: Event.OPINION_LETTER_ANSWERED,
+                  K.RECOMMENDATION: Event.RECOMMENDATION_DECIDED}
 CO_ISSUER_KINDS = {AgencyKind.PROCURATORATE, AgencyKind.COURT, AgencyKind.HRSS}
 VIEW_PERM = "supervision.view_supervisionmatter"
 
@@ -208,21 +212,17 @@ def _clocks():
     return clocks
 
 
-def _clock_start(*, subject, rule_code: str, started_on: datetime.date, matter: SupervisionMatter,
-                 agency: Agency, actor) -> None:
-    _clocks().clock_start(subject=subject, rule_code=rule_code, started_on=started_on,
-                          agency=agency, actor=actor, county=matter.county)
+def _emit(event: str, *, subject, on: datetime.date, matter: SupervisionMatter, actor,
+          agency: Agency | None = None) -> list:
+    """The step happened: the clock service starts and stops what the rule table says."""
+    return _clocks().event_emit(event, subject=subject, on=on, actor=actor, agency=agency or matter.agency,
+                                county=matter.county)
 
 
 def reply_due_for(matter: SupervisionMatter, kind: str, issued_on: datetime.date) -> datetime.date:
     """The reply date a 提示函 (D42) / 意见书 (D40) prints: its clock's due date, computed by the
     clock service from the local rule — the one source of the date (issue 8 B10)."""
-    return _clocks().clock_due_preview(rule_code=DELIVERY_CLOCKS[kind], started_on=issued_on,
-                                       county=matter.county)
-
-
-def _clock_stop(*, subject, rule_code: str, on: datetime.date, actor) -> None:
-    _clocks().clock_stop(subject=subject, rule_code=rule_code, on=on, actor=actor)
+    return _clocks().event_due_preview(ISSUED_EVENT[kind], started_on=issued_on, county=matter.county)
 
 
 def default_doc_prefix(agency: Agency) -> str:
@@ -582,9 +582,8 @@ def _issue_letter(
     elif letter.reply_due:
         # The reply clock runs from the letter's date; the date it prints is the clock's due date.
         for r in recipients:
-            clock = _clocks().clock_start(subject=r, rule_code=DELIVERY_CLOCKS[kind], started_on=issued_on,
-                                          agency=matter.agency, actor=actor, county=matter.county)
-            assert clock.due_on == letter.reply_due, (clock.due_on, letter.reply_due)
+            for clock in _emit(ISSUED_EVENT[kind], subject=r, on=issued_on, matter=matter, actor=actor):
+                assert clock.due_on == letter.reply_due, (clock.due_on, letter.reply_due)
     _move(matter, step, actor=actor,
           summary=_("制发%(kind)s %(no)s") % {"kind": letter.get_kind_display(), "no": letter.doc_no},
           changes={"letter": [None, letter.doc_no], "sha256": [None, letter.content_sha256]},
@@ -797,8 +796,8 @@ def letter_delivery_record(
     recipient.save()
     if letter.kind == K.RECOMMENDATION:
         # D41 runs from the department's receipt; D40 / D42 started when the letter was issued.
-        _clock_start(subject=recipient, rule_code="D41", started_on=delivered_on, matter=matter,
-                     agency=recipient.agency or matter.agency, actor=actor)
+        _emit(Event.RECOMMENDATION_DELIVERED, subject=recipient, on=delivered_on, matter=matter, actor=actor,
+              agency=recipient.agency or matter.agency)
     _move(matter, "deliver", actor=actor,
           summary=_("%(no)s已送达%(name)s（%(method)s，%(day)s）")
           % {"no": letter.doc_no, "name": recipient.name, "method": recipient.get_delivery_method_display(),
@@ -858,10 +857,8 @@ def letter_reply_record(
     recipient.verification, recipient.verified_on = verification, verified_on
     recipient.verification_note = verification_note
     recipient.save()
-    rule_code = DELIVERY_CLOCKS[letter.kind]
-    if rule_code != "D42" or letter.reply_due:
-        # The clock itself decides met / missed from its due date.
-        _clock_stop(subject=recipient, rule_code=rule_code, on=replied_on or verified_on, actor=actor)
+    # The clock itself decides met / missed from its due date (a 提示函 without a reply date has none).
+    _emit(ANSWERED_EVENT[letter.kind], subject=recipient, on=replied_on or verified_on, matter=matter, actor=actor)
     if verification == Verification.RECTIFIED:
         letter.violations.update(rectified=True, verified_on=verified_on, verification_note=verification_note)
     changes = {"reply_kind": ["", reply_kind], "verification": ["", verification]}
@@ -922,7 +919,7 @@ def department_filing_record(
         letter=letter, agency=letter.department, decision=decision, decided_on=decided_on,
         filing_no=filing_no, refusal_reason=refusal_reason, recorded_by=actor,
     )
-    _clock_stop(subject=recipient, rule_code="D41", on=decided_on, actor=actor)
+    _emit(Event.RECOMMENDATION_DECIDED, subject=recipient, on=decided_on, matter=matter, actor=actor)
     label = DepartmentDecision(decision).label
     _move(matter, "dept_file", actor=actor, target=target, visible_to_partners=True,
           changes={"decision": ["", decision], "filing_no": ["", filing_no]},
@@ -1066,9 +1063,8 @@ def procuratorate_feedback_record(
     referral.action, referral.closed_on, referral.feedback_on = action, closed_on, feedback_on
     referral.feedback = _require_text(feedback, _("反馈内容"))
     referral.save()
-    _clock_start(subject=referral, rule_code="D28", started_on=closed_on, matter=matter,
-                 agency=referral.agency, actor=actor)
-    _clock_stop(subject=referral, rule_code="D28", on=feedback_on, actor=actor)
+    _emit(Event.CLUE_CLOSED, subject=referral, on=closed_on, matter=matter, actor=actor, agency=referral.agency)
+    _emit(Event.CLUE_FED_BACK, subject=referral, on=feedback_on, matter=matter, actor=actor)
     record_event(matter, actor=actor, action="matter.procuratorate_feedback", visible_to_partners=True,
                  changes={"action": ["", action]},
                  summary=_("%(a)s反馈：%(act)s") % {"a": referral.agency, "act": referral.get_action_display()})

@@ -12,7 +12,7 @@ from django.test import Client
 from django.urls import reverse
 from viewflow.workflow.models import Task
 
-from mediation.supervision import permissions, services
+from mediation.supervision import permissions, services, steps
 from mediation.supervision.models import Conclusion, LetterKind, SupervisionMatter
 from parties.models import AgencyLevel, County, Industry, Role
 from tests.factories.parties import AgencyFactory, EmployerFactory, staff_user
@@ -153,9 +153,8 @@ def _body(response, path) -> str:
 
 def test_a_partner_sees_only_the_steps_addressed_to_it(who, sup, ankang, cal):
     matter, _reminder, _opinion, rec = run_to_recommendation(sup, cal, ankang)
-    do(matter, "deliver_recommendation", sup["lsup"], lambda a: services.letter_delivery_record(
-        actor=sup["lsup"], recipient=rec.recipients.get(), method="IN_PERSON", delivered_on=D(2026, 4, 10),
-        receipt="监察大队收文登记2026-118"))
+    do(matter, "deliver_recommendation", sup["lsup"], steps.recommendation_deliver, recipient=rec.recipients.get(),
+       method="IN_PERSON", delivered_on=D(2026, 4, 10), receipt="监察大队收文登记2026-118")
     own = open_task(matter, "department_filing")
     tasks = list(Task.objects.filter(process__supervisionprocess__matter=matter, flow_task_type="HUMAN"))
     assert len(tasks) > 5 and own in tasks
