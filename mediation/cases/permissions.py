@@ -121,10 +121,15 @@ def may_see_internal_records(user) -> bool:
     return is_union_staff(user)
 
 
+# Who may nominate a typical case (DOMAIN §2.6: any mediator, supervisor or partner); search.permissions
+# decides on the nomination itself with the same roles.
+NOMINATING_ROLES = (Role.MEDIATOR, Role.COMMITTEE_HEAD, Role.LABOR_SUPERVISOR, Role.UNION_SUPERVISOR, Role.LIAISON)
+
+
 def may_nominate_typical_case(user, case: Case) -> bool:
-    """The case page offers 提名典型案例 on a closed case to union staff (search.permissions
-    decides on the nomination itself)."""
-    return may_see_internal_records(user) and not case.is_open
+    """The case page offers 提名典型案例 on a closed case to whoever the nomination accepts."""
+    staff = staff_of(user)
+    return bool(staff and staff.has_role(*NOMINATING_ROLES)) and not case.is_open
 
 
 # ---------------------------------------------------------------- acting

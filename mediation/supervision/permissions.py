@@ -110,12 +110,9 @@ def may_handle(user, agency: Agency | None = None) -> bool:
 
 
 def may_write(user, matter: SupervisionMatter) -> bool:
-    """The matter page's forms: union labor-law supervisors and supervisors of the matter's county
-    (a city union: every county)."""
-    staff = staff_of(user)
-    if not is_union_supervision_staff(user):
-        return False
-    return staff.agency.is_city or staff.agency.county == matter.county
+    """The matter page's forms: the same rule as the services' (may_handle on the matter's union),
+    so a form is offered only to who may submit it."""
+    return may_handle(user, matter.agency)
 
 
 def may_investigate(user) -> bool:

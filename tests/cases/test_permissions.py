@@ -16,6 +16,7 @@ from viewflow.workflow.flow.viewset import FlowViewset
 
 from mediation.cases import permissions, services, steps
 from mediation.cases.models import CaseStatus, RequestKind
+from search import permissions as search_permissions
 from tests.factories.cases import do, open_case, open_task
 from tests.workflows.step_pages import agreement_data, complete_step
 from workflows.case_flow import CaseFlow
@@ -285,8 +286,11 @@ def test_case_state_narrows_what_a_handler_may_do(people, mediating_case):
     closed.status, archived.status, received.status = CaseStatus.CLOSED, CaseStatus.ARCHIVED, CaseStatus.RECEIVED
     for who in EVERYONE:
         user = people[who]
-        # 提名典型案例 is offered on a closed case, to the union only.
-        assert permissions.may_nominate_typical_case(user, closed) is (who in UNION), who
+        # 提名典型案例 is offered on a closed case to whoever may nominate (DOMAIN §2.6: mediators,
+        # supervisors and partners) — not to intake or the administrator, whom the nomination refuses.
+        nominators = (UNION | PARTNERS) - {"intake", "admin"}
+        assert permissions.may_nominate_typical_case(user, closed) is (who in nominators), who
+        assert permissions.may_nominate_typical_case(user, closed) is search_permissions.can_nominate(user), who
         # An archived case is read-only, even for its handlers.
         assert permissions.may_edit(user, archived) is False, who
         assert permissions.may_work_on(user, archived) is (who in HANDLERS), who
