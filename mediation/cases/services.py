@@ -934,7 +934,8 @@ def court_report_acknowledge(*, report: CourtReport, actor, acknowledged_on: dat
     report.save(update_fields=["acknowledged_on", "acknowledged_by", "acknowledgement_note", "court_case_no"])
     record_event(case, actor=actor, action="case.court_report_acknowledged",
                  summary=_("%(court)s确认收到调解结果%(no)s") % {
-                     "court": report.court.name, "no": f"（{report.court_case_no}）" if report.court_case_no else ""},
+                     "court": report.court.name,
+                     "no": (_("，法院案号%(no)s") % {"no": report.court_case_no}) if report.court_case_no else ""},
                  changes={"acknowledged_on": [None, acknowledged_on], "court_case_no": [None, report.court_case_no]},
                  visible_to_partners=True)
     return report
