@@ -27,6 +27,7 @@ from parties.validators import normalize_code, normalize_phone, validate_mobile
 
 from .audit import diff, record_event, snapshot
 from .models import (
+    COURT_CHANNELS,
     MAX_AMOUNT,
     PAYMENT_ORDER_TYPES,
     Agreement,
@@ -38,7 +39,6 @@ from .models import (
     CaseStatus,
     CaseWorker,
     Channel,
-    COURT_CHANNELS,
     Claim,
     ClosingCode,
     ConfirmationPath,

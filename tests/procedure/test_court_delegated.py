@@ -21,7 +21,13 @@ from django.core.exceptions import ValidationError
 from django.test import Client
 
 from mediation.cases import steps
-from mediation.cases.models import CaseDocument, CourtFollowUp, CourtReport, CourtResult, DocumentKind
+from mediation.cases.models import (
+    CaseDocument,
+    CourtFollowUp,
+    CourtReport,
+    CourtResult,
+    DocumentKind,
+)
 from mediation.clocks.models import Clock
 from mediation.notifications.models import Notification
 from parties.models import Role
