@@ -236,6 +236,10 @@ def test_agreement_reported_back_and_acknowledged_by_the_court(people, ankang):
     assert (report.acknowledged_on, report.acknowledged_by, report.court_case_no) == (
         D(2026, 3, 11), people["court"], "（2026）陕0902民特21号")
     assert case.events.filter(action="case.court_report_acknowledged").exists()
+    case_page = liaison.get(f"/cases/{case.pk}/").content.decode()
+    assert "法院已于2026年3月11日确认收到" in case_page and "（2026）陕0902民特21号" in case_page
+    assert "法院确定的期限：2026年4月20日" in case_page
+    assert "届满日以汉滨区人民法院（2026）陕0902民诉前调120号确定的日期为准" in case_page
     assert open_task(case, "file_confirmation")  # the main path is untouched
 
 
