@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from . import services
 from .models import (
     Case,
+    CaseDocument,
     CaseStatus,
     ConfirmationPath,
     ConfirmationRequest,
@@ -177,8 +178,6 @@ def case_file_archive(*, case: Case, actor) -> ArchiveOutcome:
 def court_report_document(case: Case):
     """The document the court gets with the result: the latest print of the agreement (success) or
     of the termination note (failure); None when it has not been printed yet."""
-    from .models import CaseDocument
-
     kind = {CourtResult.SUCCESS: DocumentKind.AGREEMENT,
             CourtResult.FAILED: DocumentKind.TERMINATION_NOTICE}.get(services.court_report_result(case))
     if kind is None:
