@@ -77,7 +77,7 @@ def _page(request, task, template, **context):
     return render(request, f"workflows/case/{template}", context)
 
 
-def _complete(request, task, form, entry, done_message, **kwargs):
+def _complete(request, task, form, entry, done_message, /, **kwargs):
     """Complete the step with its one entry point (mediation.cases.steps)."""
     return complete_step(request, task, form, entry, done_message,
                          reverse("case_detail", args=[case_of(task).pk]), **kwargs)

@@ -352,3 +352,26 @@ def test_a_court_case_is_not_closed_before_the_court_is_told(people, ankang):
             "closed_on": "2026-03-03", "closing_code": "SUCCESS_PAID_ON_SPOT", "follow_up_done": "on"})
     case.refresh_from_db()
     assert case.status == "CLOSED"
+
+
+def test_judicial_confirmation_goes_back_to_the_delegating_court(people, ankang):
+    # T11 (S17 Art. 2): the parties of a delegated case apply to the court that delegated it; its
+    # liaison rules through the task page.
+    from mediation.cases.models import ConfirmationRequest
+
+    with at(D(2026, 3, 2)):
+        case = delegate(people, ankang, on=D(2026, 3, 2))
+    with at(D(2026, 3, 3)):
+        accept_and_assign(case, people, D(2026, 3, 3))
+        hold_session(case, people, D(2026, 3, 3))
+        complete_step(case, "mediate", people["mediator"], agreement_data(
+            D(2026, 3, 3), terms="被申请人于3月20日前支付工资5000元。", amount="5000",
+            instalments=[(D(2026, 3, 20), "5000")]))
+        complete_step(case, "file_confirmation", people["mediator"], {"decision": "apply", "filed_on": "2026-03-03"})
+    assert ConfirmationRequest.objects.get(case=case).target_agency == ankang[f"court:{HB}"]
+    with at(D(2026, 3, 5)):
+        complete_step(case, "judicial_confirmation", people["court"], {
+            "decision": "CONFIRMED", "accepted_on": "2026-03-04", "decided_on": "2026-03-05",
+            "ruling_no": "（2026）陕0902民特30号"})
+    case.refresh_from_db()
+    assert case.status == "CONFIRMED"
