@@ -562,6 +562,38 @@ def case_extend(*, case: Case, actor, days: int, applicant_consent: str, respond
     return ext
 
 
+# ---------------------------------------------------------------- pauses (e.g. 等待工伤认定, D34)
+
+PAUSABLE_STATES = {S.ACCEPTED, S.IN_MEDIATION, S.EXTENDED}
+
+
+@transaction.atomic
+def case_pause(*, case: Case, actor, reason: str, on: datetime.date) -> Case:
+    """Mediation waits (等待工伤认定 / 劳动能力鉴定…): the clocks whose rules pause on it stand still."""
+    case = _lock(case)
+    if case.status not in PAUSABLE_STATES:
+        raise ValidationError(_("案件当前状态为“%(status)s”，不能暂停计时。") % {"status": case.get_status_display()},
+                              code="illegal_transition")
+    reason = _require_text(reason, _("暂停原因"))
+    _not_future(on, _("暂停日期"))
+    record_event(case, actor=actor, action="case.paused", summary=_("暂停计时：%(r)s") % {"r": reason},
+                 visible_to_partners=True)
+    _emit(Event.MEDIATION_PAUSED, case=case, on=on, actor=actor, reason=reason)
+    return case
+
+
+@transaction.atomic
+def case_resume(*, case: Case, actor, on: datetime.date) -> Case:
+    """The wait is over: the paused clocks run again, their due dates moved by the pause."""
+    case = _lock(case)
+    if case.status == S.ARCHIVED:
+        raise ValidationError(_("案件已归档，只能查阅，不能再修改。"), code="archived")
+    _not_future(on, _("恢复日期"))
+    record_event(case, actor=actor, action="case.resumed", summary=_("恢复计时"), visible_to_partners=True)
+    _emit(Event.MEDIATION_RESUMED, case=case, on=on, actor=actor)
+    return case
+
+
 # ---------------------------------------------------------------- T8–T17: agreement and after
 
 @transaction.atomic
