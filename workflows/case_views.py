@@ -18,6 +18,8 @@ from mediation.cases.forms import (
     CloseForm,
     ConfirmationDecisionForm,
     ConfirmationFilingForm,
+    CourtAcknowledgementForm,
+    CourtReportForm,
     ExtensionForm,
     FollowUpForm,
     MediationOutcomeForm,
@@ -27,7 +29,7 @@ from mediation.cases.forms import (
     SessionRecordForm,
     VisitForm,
 )
-from mediation.cases.models import ConfirmationPath, Instalment, RequestKind
+from mediation.cases.models import ConfirmationPath, CourtResult, Instalment, RequestKind
 from mediation.cases.permissions import may_assign_mediator
 from parties.models import Role
 
@@ -290,6 +292,39 @@ def referral(request, task):
             messages.success(request, _("办理进度已保存。"))
             return redirect(reverse("task_detail", args=[task.pk]))
     return _page(request, task, "referral.html", form=form, referral=referral_obj,
+                 **_parties_context(request.user, case))
+
+
+def report_to_court(request, task):
+    """DOMAIN §2.3: the union reports a delegated / entrusted mediation back to the court."""
+    case = case_of(task)
+    form = CourtReportForm(request.POST or None, initial={"sent_on": timezone.localdate()})
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        response = _complete(request, task, form, steps.court_report_send, _("调解结果已反馈法院。"), case=case,
+                             sent_on=d["sent_on"], follow_up=d["follow_up"], note=d["note"])
+        if response:
+            return response
+    result = services.court_report_result(case)
+    return _page(request, task, "report_to_court.html", form=form, result=result,
+                 result_label=CourtResult(result).label if result else "",
+                 is_success=result == CourtResult.SUCCESS, attached=steps.court_report_document(case),
+                 **_parties_context(request.user, case))
+
+
+def court_acknowledge(request, task):
+    """The delegating court's liaison acknowledges the union's report."""
+    case = case_of(task)
+    report = case.court_reports.select_related("document", "sent_by__staff").latest("id")
+    form = CourtAcknowledgementForm(request.POST or None, initial={"acknowledged_on": timezone.localdate()})
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        response = _complete(request, task, form, steps.court_report_acknowledge, _("已确认收到调解结果。"),
+                             report=report, acknowledged_on=d["acknowledged_on"], note=d["note"],
+                             court_case_no=d["court_case_no"])
+        if response:
+            return response
+    return _page(request, task, "court_acknowledge.html", form=form, report=report,
                  **_parties_context(request.user, case))
 
 

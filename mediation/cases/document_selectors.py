@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from . import paperwork
@@ -22,6 +22,7 @@ STEP_KINDS = {
     "payment_order": [K.AGREEMENT],
     "follow_up": [K.AGREEMENT],
     "arbitration": [K.TERMINATION_NOTICE],
+    "report_to_court": [K.AGREEMENT, K.TERMINATION_NOTICE],
     "close": [K.NON_ACCEPTANCE_NOTICE, K.TERMINATION_NOTICE, K.AGREEMENT],
     "archive": [K.CLOSING_REPORT, K.CASE_FILE],
 }
@@ -31,7 +32,10 @@ def documents_for_user(user, case: Case) -> QuerySet[CaseDocument]:
     """The stored documents of a case the user may open (the case itself already checked)."""
     qs = CaseDocument.objects.filter(case=case).select_related("signed_scan", "session", "served")
     if not may_see_internal_records(user):
-        qs = qs.filter(kind__in=paperwork.PARTNER_KINDS)
+        # The step's documents, and what the union sent a court with its report (DOMAIN §2.3).
+        staff = getattr(user, "staff", None)
+        sent_to_court = Q(court_reports__court_id=staff.agency_id) if staff else Q(pk__in=[])
+        qs = qs.filter(Q(kind__in=paperwork.PARTNER_KINDS) | sent_to_court).distinct()
     return qs.order_by("created_at", "id")
 
 

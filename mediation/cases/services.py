@@ -28,6 +28,7 @@ from parties.validators import normalize_code, normalize_phone, validate_mobile
 from . import permissions
 from .audit import diff, record_event, snapshot
 from .models import (
+    COURT_CHANNELS,
     MAX_AMOUNT,
     PAYMENT_ORDER_TYPES,
     Agreement,
@@ -43,6 +44,10 @@ from .models import (
     ClosingCode,
     ConfirmationPath,
     ConfirmationRequest,
+    CourtFollowUp,
+    CourtProcedure,
+    CourtReport,
+    CourtResult,
     DocumentKind,
     Extension,
     FollowUpVisit,
@@ -213,6 +218,7 @@ def case_register(
     hotline_ticket: str = "",
     court_prefiling_no: str = "",
     court_due_date: datetime.date | None = None,
+    court_procedure: str = "",
     is_restricted: bool = False,
     submit: bool = True,
 ) -> Case:
@@ -231,6 +237,7 @@ def case_register(
     _not_future(received_on, _("收件日期"))
     if channel in (Channel.COURT_DELEGATED, Channel.COURT_ENTRUSTED, Channel.ARB_REFERRED) and not source_ref:
         raise ValidationError(_("法院委派或仲裁转交的案件必须填写来源文号。"), code="source_ref")
+    _court_terms_check(channel, received_on, court_due_date, court_procedure)
     if not workers:
         raise ValidationError(_("至少需要一名申请人（劳动者）。"), code="workers")
     if not respondents:
@@ -245,7 +252,7 @@ def case_register(
         year=year, agency=agency, county=county, town=town, channel=channel, title=title, facts=facts,
         industry=industry, employment_form=employment_form, source_agency=source_agency,
         source_ref=source_ref, hotline_ticket=hotline_ticket, court_prefiling_no=court_prefiling_no,
-        court_due_date=court_due_date, is_restricted=is_restricted,
+        court_due_date=court_due_date, court_procedure=court_procedure, is_restricted=is_restricted,
         status=S.RECEIVED if submit else S.DRAFT, received_on=received_on if submit else None,
         created_by=actor, workers_count=len(workers), is_collective=len(workers) >= COLLECTIVE_THRESHOLD,
     )
@@ -309,6 +316,22 @@ def case_register(
     if submit:
         _start_receipt_clocks(case, actor)
     return case
+
+
+def _court_terms_check(channel: str, received_on: datetime.date, due: datetime.date | None, procedure: str) -> None:
+    """What a delegation / entrustment may carry: the court's own due date (after the delegation
+    day) and, for an entrusted case, the court's procedure (it sets D11: 15 or 7 days)."""
+    if due is not None:
+        if channel not in COURT_CHANNELS:
+            raise ValidationError(_("只有法院委派或委托的案件可以填写法院确定的调解期限。"), code="court_due_date")
+        if received_on and due <= received_on:
+            raise ValidationError(_("法院确定的调解期限应晚于委派（委托）日期。"), code="court_due_date")
+    if procedure:
+        if procedure not in CourtProcedure.values:
+            raise ValidationError(_("法院审理程序无效。"), code="court_procedure")
+        if channel != Channel.COURT_ENTRUSTED:
+            raise ValidationError(_("只有法院立案后委托调解的案件需要填写审理程序（普通程序或简易程序）。"),
+                                  code="court_procedure")
 
 
 def _worker_tallies_update(case: Case) -> None:
@@ -392,10 +415,21 @@ def _emit(event: str, *, case: Case, on: datetime.date, actor, subject=None, **k
 
 def _start_receipt_clocks(case: Case, actor) -> None:
     _emit(Event.CASE_RECEIVED, case=case, on=case.received_on, actor=actor)
+    if case.channel not in COURT_CHANNELS:
+        return
+    # The court owns the clock (DOMAIN §3.4): its own due date, when the letter gives one, is the due date.
+    fixed = {"due_on": case.court_due_date, "due_set_by": _court_letter(case)} if case.court_due_date else {}
     if case.channel == Channel.COURT_DELEGATED:
-        _emit(Event.COURT_DELEGATED, case=case, on=case.received_on, actor=actor)
-    elif case.channel == Channel.COURT_ENTRUSTED:
-        _emit(Event.COURT_ENTRUSTED, case=case, on=case.received_on, actor=actor)
+        _emit(Event.COURT_DELEGATED, case=case, on=case.received_on, actor=actor, **fixed)
+    elif case.court_procedure == CourtProcedure.SUMMARY:
+        _emit(Event.COURT_ENTRUSTED_SUMMARY, case=case, on=case.received_on, actor=actor, **fixed)
+    else:
+        _emit(Event.COURT_ENTRUSTED, case=case, on=case.received_on, actor=actor, **fixed)
+
+
+def _court_letter(case: Case) -> str:
+    court = case.source_agency.name if case.source_agency_id else _("委派法院")
+    return f"{court}{case.source_ref}"[:200]
 
 
 @transaction.atomic
@@ -847,6 +881,98 @@ def case_withdraw(*, case: Case, actor, reason: str, on: datetime.date) -> Case:
     return case
 
 
+# ---------------------------------------------------------------- report back to the court (DOMAIN §2.3)
+
+def court_report_result(case: Case) -> str | None:
+    """What the union reports to the court: failure (with the termination note) before success
+    (with the agreement) — a refused confirmation may be followed by a failed mediation; None while
+    mediation has not ended."""
+    if case.failure_reason:
+        return CourtResult.FAILED
+    if case.agreement_effective_on and hasattr(case, "agreement"):
+        return CourtResult.SUCCESS
+    if case.status == S.WITHDRAWN or (case.closing_code == ClosingCode.WITHDRAWN):
+        return CourtResult.WITHDRAWN
+    return None
+
+
+def court_report_due(case: Case) -> bool:
+    """A delegated / entrusted case whose mediation has ended and which the court has not been told of."""
+    if not case.reports_to_court or not case.accepted_on:
+        return False
+    result = court_report_result(case)
+    return result is not None and not case.court_reports.filter(result=result).exists()
+
+
+@transaction.atomic
+def court_report_send(*, case: Case, actor, sent_on: datetime.date, follow_up: str = "", note: str = "",
+                      document: CaseDocument | None = None) -> CourtReport:
+    """The union reports the result to the delegating court: on success what follows at the court
+    (judicial confirmation, the plaintiff withdraws, or the court's mediation statement) with the
+    agreement; on failure the termination note. The court then files or tries the case."""
+    case = _lock(case)
+    if case.status == S.ARCHIVED:
+        raise ValidationError(_("案件已归档，只能查阅，不能再修改。"), code="archived")
+    if not case.reports_to_court:
+        raise ValidationError(_("只有法院委派或委托的案件需要向法院反馈调解结果。"), code="not_court")
+    result = court_report_result(case)
+    if result is None:
+        raise ValidationError(_("调解尚未结束，不能向法院反馈结果。"), code="not_ended")
+    _not_future(sent_on, _("反馈日期"))
+    if sent_on < (case.received_on or sent_on):
+        raise ValidationError(_("反馈日期不能早于委派日期。"), code="date_order")
+    if result == CourtResult.SUCCESS:
+        if follow_up not in CourtFollowUp.values:
+            raise ValidationError(_("调解成功的，请选择后续处理：申请司法确认、原告撤诉或由法院出具调解书。"),
+                                  code="follow_up")
+    else:
+        follow_up = ""
+        if result == CourtResult.WITHDRAWN:
+            note = _require_text(note, _("撤回情况说明"))
+    if document is not None and (document.case_id != case.pk or document.kind not in (
+            DocumentKind.AGREEMENT, DocumentKind.TERMINATION_NOTICE)):
+        raise ValidationError(_("随附文书应为本案的调解协议书或调解终止告知书。"), code="document")
+    report = CourtReport.objects.create(
+        case=case, court=case.source_agency, result=result, follow_up=follow_up, document=document,
+        note=note.strip(), sent_on=sent_on, sent_by=actor,
+    )
+    summary = _("向%(court)s反馈调解结果：%(result)s") % {"court": case.source_agency.name,
+                                                    "result": report.get_result_display()}
+    if follow_up:
+        summary += _("（%(f)s）") % {"f": report.get_follow_up_display()}
+    record_event(case, actor=actor, action="case.court_report_sent", summary=summary,
+                 changes={"result": [None, result], "follow_up": [None, follow_up],
+                          "document": [None, document.title if document else None]},
+                 visible_to_partners=True)
+    return report
+
+
+@transaction.atomic
+def court_report_acknowledge(*, report: CourtReport, actor, acknowledged_on: datetime.date, note: str = "",
+                             court_case_no: str = "") -> CourtReport:
+    """The delegating court's liaison confirms it received the result (and may give its case number)."""
+    case = _lock(report.case)
+    report = CourtReport.objects.select_for_update().get(pk=report.pk)
+    staff = getattr(actor, "staff", None)
+    if staff is None or staff.agency_id != report.court_id:
+        raise ValidationError(_("只有委派（委托）法院可以确认收到调解结果。"), code="court")
+    if report.acknowledged_on:
+        raise ValidationError(_("法院已确认收到该调解结果。"), code="done")
+    _not_future(acknowledged_on, _("确认收到日期"))
+    if acknowledged_on < report.sent_on:
+        raise ValidationError(_("确认收到日期不能早于反馈日期。"), code="date_order")
+    report.acknowledged_on, report.acknowledged_by = acknowledged_on, actor
+    report.acknowledgement_note, report.court_case_no = note.strip(), court_case_no.strip()
+    report.save(update_fields=["acknowledged_on", "acknowledged_by", "acknowledgement_note", "court_case_no"])
+    record_event(case, actor=actor, action="case.court_report_acknowledged",
+                 summary=_("%(court)s确认收到调解结果%(no)s") % {
+                     "court": report.court.name,
+                     "no": (_("，法院案号%(no)s") % {"no": report.court_case_no}) if report.court_case_no else ""},
+                 changes={"acknowledged_on": [None, acknowledged_on], "court_case_no": [None, report.court_case_no]},
+                 visible_to_partners=True)
+    return report
+
+
 # ---------------------------------------------------------------- T22–T23: close and archive
 
 @transaction.atomic
@@ -865,6 +991,8 @@ def case_close(*, case: Case, actor, closing_code: str, on: datetime.date, note:
         )
     if case.status == S.REFERRED_OUT and case.referrals.exclude(status=ReferralStatus.DONE).exists():
         raise ValidationError(_("尚有移送事项未反馈结果，不能结案。"), code="referrals_open")
+    if court_report_due(case):
+        raise ValidationError(_("法院委派（委托）的案件须先向法院反馈调解结果，才能结案。"), code="court_report")
     _not_future(on, _("结案日期"))
     if case.status == S.PERFORMED and not follow_up_done:
         raise ValidationError(_("履行完毕的案件结案前须完成回访。"), code="follow_up")

@@ -19,9 +19,13 @@ from django.utils.translation import gettext as _
 from . import services
 from .models import (
     Case,
+    CaseDocument,
     CaseStatus,
     ConfirmationPath,
     ConfirmationRequest,
+    CourtReport,
+    CourtResult,
+    DocumentKind,
     Referral,
     ReferralStatus,
     RequestKind,
@@ -31,6 +35,8 @@ from .outcomes import (
     AssignOutcome,
     CloseOutcome,
     ConfirmationOutcome,
+    CourtAcknowledgementOutcome,
+    CourtReportOutcome,
     FilingOutcome,
     MediationOutcome,
     PerformanceOutcome,
@@ -167,3 +173,39 @@ def case_close_decide(*, case: Case, actor, closing_code: str, on: datetime.date
 def case_file_archive(*, case: Case, actor) -> ArchiveOutcome:
     services.case_archive(case=case, actor=actor)
     return ArchiveOutcome.ARCHIVED
+
+
+def court_report_document(case: Case):
+    """The document the court gets with the result: the latest print of the agreement (success) or
+    of the termination note (failure); None when it has not been printed yet."""
+    kind = {CourtResult.SUCCESS: DocumentKind.AGREEMENT,
+            CourtResult.FAILED: DocumentKind.TERMINATION_NOTICE}.get(services.court_report_result(case))
+    if kind is None:
+        return None
+    return CaseDocument.objects.filter(case=case, kind=kind).order_by("-created_at", "-id").first()
+
+
+@transaction.atomic
+def court_report_send(*, case: Case, actor, sent_on: datetime.date, follow_up: str = "",
+                      note: str = "") -> CourtReportOutcome:
+    """DOMAIN §2.3: the union reports a delegated / entrusted mediation back to the court, with the
+    agreement or the termination note attached (printed now if nobody printed it yet)."""
+    from .document_services import document_generate
+
+    result = services.court_report_result(case)
+    document = court_report_document(case)
+    if document is None and result in (CourtResult.SUCCESS, CourtResult.FAILED):
+        kind = DocumentKind.AGREEMENT if result == CourtResult.SUCCESS else DocumentKind.TERMINATION_NOTICE
+        document = document_generate(case=case, actor=actor, kind=kind)  # rolled back with a refusal below
+    services.court_report_send(case=case, actor=actor, sent_on=sent_on, follow_up=follow_up, note=note,
+                               document=document)
+    return CourtReportOutcome.SENT
+
+
+@transaction.atomic
+def court_report_acknowledge(*, report: CourtReport, actor, acknowledged_on: datetime.date, note: str = "",
+                             court_case_no: str = "") -> CourtAcknowledgementOutcome:
+    """The delegating court's liaison acknowledges the union's report."""
+    services.court_report_acknowledge(report=report, actor=actor, acknowledged_on=acknowledged_on, note=note,
+                                      court_case_no=court_case_no)
+    return CourtAcknowledgementOutcome.ACKNOWLEDGED
