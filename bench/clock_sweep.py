@@ -43,6 +43,7 @@ os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/concor
 sys.path.insert(0, str(ROOT / "bench"))
 os.environ["DJANGO_SETTINGS_MODULE"] = "sweep_worker_settings"
 os.environ["DEBUG"] = "0"  # no query log kept in memory
+os.environ.setdefault("SECRET_KEY", "bench-clock-sweep-" + uuid.uuid4().hex)  # DEBUG off refuses the dev key
 os.environ.setdefault("CELERY_BROKER_URL", "redis://127.0.0.1:6379/0")
 os.environ.setdefault("BENCH_SWEEP_QUEUE", f"bench-sweep-{uuid.uuid4().hex[:8]}")
 os.environ.setdefault("CONCORD_VAR_DIR", "/tmp/concord-bench-clocks")
