@@ -88,17 +88,28 @@ class Directory:
             if role == Role.UNION_SUPERVISOR and kind == AgencyKind.UNION and level == AgencyLevel.CITY:
                 self.city_supervisors.append(user_id)
 
-    def recipients(self, row, stage: ReminderStage) -> set[int]:
+        # The answer depends on four values only; a sweep meets few combinations of them.
+        self._answers: dict[tuple, tuple[int, ...]] = {}
+
+    def recipients(self, row, stage: ReminderStage) -> tuple[int, ...]:
+        key = (row.owner_id, row.agency_id, row.case_agency_id, stage == ReminderStage.OVERDUE)
+        found = self._answers.get(key)
+        if found is None:
+            found = self._answers[key] = tuple(self._recipients(*key))
+        return found
+
+    def _recipients(self, owner_id: int | None, agency_id: int | None, case_agency_id: int | None,
+                    overdue: bool) -> set[int]:
         out: set[int] = set()
-        if row.owner_id:
-            out.add(row.owner_id)
-        elif row.agency_id:
+        if owner_id:
+            out.add(owner_id)
+        elif agency_id:
             for role in HANDLER_ROLES:
-                out.update(self.by_agency_role.get((row.agency_id, role), ()))
-        head_agency = row.case_agency_id or row.agency_id
+                out.update(self.by_agency_role.get((agency_id, role), ()))
+        head_agency = case_agency_id or agency_id
         if head_agency:
             out.update(self.by_agency_role.get((head_agency, Role.COMMITTEE_HEAD), ()))
-        if stage == ReminderStage.OVERDUE:
+        if overdue:
             out.update(self.city_supervisors)
         return out
 
@@ -274,7 +285,7 @@ def clocks_sweep_range(
                     kind = KIND[stage]
                     # One text and link per clock, whoever receives it.
                     broadcasts.append(Broadcast(
-                        tuple(directory.recipients(row, stage)), f"clock.{kind}", texts.text(row, stage),
+                        directory.recipients(row, stage), f"clock.{kind}", texts.text(row, stage),
                         texts.link(row), f"clock:{row.id}:{kind}:{row.due_on:%Y%m%d}"))
                 else:
                     stage = ReminderStage(row.reminder_stage)
