@@ -376,7 +376,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--clocks", type=int, default=100_000)
     parser.add_argument("--runs", type=int, default=3)
-    parser.add_argument("--batch-size", type=int, default=1000, help="clocks per batch and per range task")
+    parser.add_argument("--batch-size", type=int, default=2500, help="clocks per batch and per range task")
     parser.add_argument("--regenerate", action="store_true")
     parser.add_argument("--scenarios", default="all-due,scaling,steady,workers",
                         help="comma-separated: all-due, scaling, steady, workers")

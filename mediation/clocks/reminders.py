@@ -45,6 +45,8 @@ from .calendar import CalendarCache, missing_years_text
 from .models import Clock, ClockStatus, ReminderStage
 
 HANDLER_ROLES = (Role.LIAISON, Role.MEDIATOR)
+# Clocks per transaction, and per range task of the Celery fan-out (bench/clock_sweep.py).
+BATCH_SIZE = 2500
 _PLACEHOLDER = 2147483647
 KIND = {ReminderStage.WARNING: "warning", ReminderStage.DUE: "due", ReminderStage.OVERDUE: "overdue"}
 _FIELDS = (
@@ -245,7 +247,7 @@ def _save_cursor(updates: list[tuple[int, int, datetime.date | None]]) -> None:
         )
 
 
-def clocks_sweep_plan(*, today: datetime.date, batch_size: int = 1000) -> list[tuple[int, int | None]]:
+def clocks_sweep_plan(*, today: datetime.date, batch_size: int = BATCH_SIZE) -> list[tuple[int, int | None]]:
     """The id ranges [lo, hi] of the running clocks needing a reminder `today`, about `batch_size`
     each, in one query. The last range is open (hi None): clocks started since are in it too."""
     ids = list(Clock.objects.filter(due_filter(today)).order_by("id").values_list("id", flat=True))
@@ -254,7 +256,7 @@ def clocks_sweep_plan(*, today: datetime.date, batch_size: int = 1000) -> list[t
 
 
 def clocks_sweep_range(
-    *, lo: int, hi: int | None, today: datetime.date, batch_size: int = 1000,
+    *, lo: int, hi: int | None, today: datetime.date, batch_size: int = BATCH_SIZE,
     directory: Directory | None = None, texts: _Texts | None = None, sweep: str | None = None,
 ) -> SweepStats:
     """Send the reminders due `today` for the running clocks with lo ≤ id ≤ hi (hi None: no end).
@@ -298,7 +300,7 @@ def clocks_sweep_range(
             return stats
 
 
-def clocks_sweep(*, today: datetime.date | None = None, batch_size: int = 1000) -> SweepStats:
+def clocks_sweep(*, today: datetime.date | None = None, batch_size: int = BATCH_SIZE) -> SweepStats:
     """Send the reminders due `today` (default: today in Asia/Shanghai), range after range in this
     process. Safe to run twice at once. The beat task spreads the same ranges over the workers."""
     today = today or timezone.localdate()

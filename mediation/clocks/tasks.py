@@ -1,6 +1,6 @@
 """Celery tasks of the clocks: the periodic reminder sweep (CELERY_BEAT_SCHEDULE).
 
-The beat task plans the sweep (id ranges of about a thousand clocks needing a reminder)
+The beat task plans the sweep (id ranges of BATCH_SIZE clocks needing a reminder)
 and hands each range to `sweep_clock_range`, so several workers share a large day. The
 ranges carry the sweep's name: a worker process loads the staff directory and the
 calendars once per sweep, not once per range.
@@ -15,9 +15,7 @@ from dataclasses import asdict
 from celery import group, shared_task
 from django.utils import timezone
 
-from .reminders import clocks_sweep_plan, clocks_sweep_range
-
-BATCH_SIZE = 1000
+from .reminders import BATCH_SIZE, clocks_sweep_plan, clocks_sweep_range
 
 
 @shared_task(bind=True, max_retries=3, retry_backoff=True, acks_late=True)
