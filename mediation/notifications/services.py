@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from django.db import connection, transaction
 from django.utils import timezone
@@ -29,8 +30,7 @@ class Message:
     dedupe_key: str | None = None
 
 
-@dataclass(frozen=True)
-class Broadcast:
+class Broadcast(NamedTuple):  # a tuple: the sweep makes one per clock
     """One notification to several recipients: a row each, with the same text, link and key
     (the reminder sweep sends one per clock and stage)."""
 

@@ -22,9 +22,11 @@ from django.utils import timezone
 from mediation.clocks.models import Clock, ReminderStage
 from mediation.clocks.reminders import (
     Directory,
+    _save_cursor,
     clocks_sweep,
     clocks_sweep_plan,
     clocks_sweep_range,
+    next_reminder_day,
     sweep_context,
 )
 from mediation.notifications.models import Delivery, Notification
@@ -89,6 +91,20 @@ def test_one_notification_per_recipient_with_the_case_number_and_link(ankang, pe
     assert {n.url for n in rows} == {f"/cases/{case.pk}/"}
     assert all(case.case_no in n.text and "2026年3月17日" in n.text for n in rows)
     assert Delivery.objects.filter(notification__in=rows).count() == len(rows)  # one email each
+
+
+def test_the_cursor_update_agrees_with_next_reminder_day(ankang, people):
+    """The cursor's next day is worked out by the database on PostgreSQL (reminders._save_cursor):
+    for every stage it must be the day `next_reminder_day` gives (services use that one)."""
+    clocks = due_clocks(ankang, people, 4)
+    rows = list(Clock.objects.filter(pk__in=[c.pk for c in clocks]).order_by("pk"))
+    stages = [ReminderStage.NONE, ReminderStage.WARNING, ReminderStage.DUE, ReminderStage.OVERDUE]
+    _save_cursor(rows, [int(stage) for stage in stages])
+    for clock, stage in zip(rows, stages, strict=True):
+        clock.refresh_from_db()
+        assert clock.reminder_stage == stage
+        assert clock.next_reminder_on == next_reminder_day(stage, clock.warn_on, clock.due_on)
+    assert [c.next_reminder_on for c in rows] == [WARN, DUE, DUE + datetime.timedelta(days=1), None]
 
 
 def test_the_ranges_of_one_sweep_share_its_directory_in_a_worker(db):
