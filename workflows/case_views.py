@@ -199,7 +199,8 @@ def mediate(request, task):
                 if not d["referral_kinds"]:
                     raise ValidationError(_("调解不成时请至少选择一个转出去向（如劳动仲裁）。"))
                 services.mediation_fail(case=case, actor=request.user, reason=d["reason"], on=d["on"])
-                services.referrals_create(case=case, actor=request.user, kinds=d["referral_kinds"], on=d["on"])
+                services.referrals_create(case=case, actor=request.user, kinds=d["referral_kinds"], on=d["on"],
+                                          **_lookback(d))
                 process.referral_kinds = list(d["referral_kinds"])
             else:
                 services.case_withdraw(case=case, actor=request.user, reason=d["reason"], on=d["on"])
@@ -212,6 +213,11 @@ def mediate(request, task):
     extension_form = ExtensionForm(initial={"consented_on": timezone.localdate()})
     return _page(request, task, "mediate.html", session_form=session_form, outcome_form=outcome_form,
                  extension_form=extension_form)
+
+
+def _lookback(d: dict) -> dict:
+    """D31: what the mediator gave for a referral to labour inspection."""
+    return {"violation_on": d.get("violation_on"), "lookback_acknowledged": bool(d.get("lookback_acknowledged"))}
 
 
 def file_confirmation(request, task):
@@ -305,7 +311,8 @@ def follow_up(request, task):
                 else:
                     if not d["referral_kinds"]:
                         raise ValidationError(_("请至少选择一个转出去向。"))
-                    services.referrals_create(case=case, actor=request.user, kinds=d["referral_kinds"], on=d["on"])
+                    services.referrals_create(case=case, actor=request.user, kinds=d["referral_kinds"], on=d["on"],
+                                              **_lookback(d))
                     process.referral_kinds = list(d["referral_kinds"])
             process.outcome = d["outcome"]
             process.save(update_fields=["outcome", "referral_kinds"])
@@ -329,7 +336,12 @@ def referral(request, task):
                "result": referral_obj.result, "document_no": referral_obj.document_no,
                "result_on": referral_obj.result_on,
                "accepted": {True: "yes", False: "no"}.get(referral_obj.accepted, "")}
-    form = ReferralUpdateForm(request.POST or None, initial=initial)
+    arbitration = kind == "ARBITRATION"
+    if arbitration:
+        initial.update(tribunal_notified_on=referral_obj.tribunal_notified_on, award_on=referral_obj.award_on,
+                       award_kind=referral_obj.award_kind, award_received_on=referral_obj.award_received_on,
+                       award_extension_days=referral_obj.award_extension_days or None)
+    form = ReferralUpdateForm(request.POST or None, initial=initial, arbitration=arbitration)
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
 
@@ -337,7 +349,9 @@ def referral(request, task):
             return services.referral_update(
                 referral=referral_obj, actor=request.user, received_on=d["received_on"], accepted=d["accepted"],
                 decided_on=d["decided_on"], decision_note=d["decision_note"], result=d["result"],
-                document_no=d["document_no"], result_on=d["result_on"])
+                document_no=d["document_no"], result_on=d["result_on"],
+                **{k: d[k] for k in ("tribunal_notified_on", "award_extension_days", "award_on",
+                                     "award_kind", "award_received_on") if k in d})
 
         if d["finish"]:
             def work(activation):
@@ -351,8 +365,18 @@ def referral(request, task):
         elif _side_action(request, form, update):
             messages.success(request, _("办理进度已保存。"))
             return redirect(reverse("task_detail", args=[task.pk]))
-    return _page(request, task, "referral.html", form=form, referral=referral_obj,
+    return _page(request, task, "referral.html", form=form, referral=referral_obj, lookback=_referral_lookback(referral_obj),
                  **_parties_context(request.user, case))
+
+
+def _referral_lookback(referral_obj):
+    """D31 on the inspection liaison's page: the violation's day and whether two years have run."""
+    if not referral_obj.violation_on:
+        return None
+    from mediation.cases.protective_selectors import inspection_lookback
+
+    return inspection_lookback(referral_obj.violation_on, referred_on=referral_obj.sent_on,
+                               county=referral_obj.case.county)
 
 
 def close(request, task):

@@ -128,6 +128,19 @@ def _may_register(user) -> str | None:
     return staff.intake_family if staff else None
 
 
+def _limitation_warning(request, case) -> None:
+    """The intake's result names each claim whose arbitration limitation date (D12) is near or passed."""
+    from mediation.cases.protective_selectors import limitation_at_risk
+
+    for row in limitation_at_risk(case):
+        day = f"{row.due_on.year}年{row.due_on.month}月{row.due_on.day}日"
+        text = (_("时效风险：%(claim)s 的仲裁时效已于%(day)s届满（《劳动争议调解仲裁法》第二十七条）。")
+                if row.expired else
+                _("时效风险：%(claim)s 的仲裁时效将于%(day)s届满（剩余%(n)s天），请提示申请人及时申请劳动仲裁（《劳动争议调解仲裁法》第二十七条）。"))
+        messages.warning(request, text % {"claim": f"{row.claim.get_dispute_type_display()}·{row.claim.subtype}",
+                                          "day": day, "n": row.days_left})
+
+
 @login_required
 @no_store  # the form comes back with the ID numbers typed and the open cases of those workers
 @idempotent_post
@@ -168,5 +181,6 @@ def register(request):
                 form.add_error(None, message)
         else:
             messages.success(request, _("案件已登记：%(no)s") % {"no": case.case_no})
+            _limitation_warning(request, case)
             return redirect("case_detail", case.pk)
     return render(request, "workflows/case/register.html", {"form": form, "family": family, "duplicates": duplicates})

@@ -53,6 +53,7 @@ from .models import (
     RequestDecision,
     RequestKind,
 )
+from .protective_selectors import inspection_lookback
 
 S = CaseStatus
 
@@ -213,13 +214,15 @@ def case_register(
     court_prefiling_no: str = "",
     court_due_date: datetime.date | None = None,
     is_restricted: bool = False,
+    joint_peoples_mediation: bool = False,
     submit: bool = True,
 ) -> Case:
     """Register a case (T1) and, when the application is complete, fix its receipt (T2).
 
     workers: dicts with name, id_number, phone, flags…, amount_claimed, is_representative.
     respondents: dicts with either employer (Employer) or employer fields, or person_name; role.
-    claims: dicts with dispute_type, subtype, amount_claimed, worker_index (optional), basis.
+    claims: dicts with dispute_type, subtype, amount_claimed, worker_index (optional), basis, and for the
+    limitation period (D12) knew_on, employment_continuing, employment_ended_on (all optional).
     """
     if not agency.is_union or not agency.case_prefix:
         raise ValidationError(_("只有设置了案号前缀的工会调解组织可以登记案件。"), code="agency")
@@ -245,6 +248,7 @@ def case_register(
         industry=industry, employment_form=employment_form, source_agency=source_agency,
         source_ref=source_ref, hotline_ticket=hotline_ticket, court_prefiling_no=court_prefiling_no,
         court_due_date=court_due_date, is_restricted=is_restricted,
+        joint_peoples_mediation=bool(joint_peoples_mediation),
         status=S.RECEIVED if submit else S.DRAFT, received_on=received_on if submit else None,
         created_by=actor, workers_count=len(workers), is_collective=len(workers) >= COLLECTIVE_THRESHOLD,
     )
@@ -289,8 +293,11 @@ def case_register(
             period_from=data.get("period_from"), period_to=data.get("period_to"),
             amount_claimed=_amount(data.get("amount_claimed") or 0, _("第%(n)d项请求金额") % {"n": i}),
             basis=data.get("basis", ""),
+            knew_on=data.get("knew_on"), employment_continuing=bool(data.get("employment_continuing")),
+            employment_ended_on=data.get("employment_ended_on"),
         )
         try:
+            _claim_dates_check(claim)
             _full_clean(claim)
         except ValidationError as exc:
             raise ValidationError(_("第%(n)d项请求：%(err)s") % {"n": i, "err": "；".join(exc.messages)}) from None
@@ -308,6 +315,15 @@ def case_register(
     if submit:
         _start_receipt_clocks(case, actor)
     return case
+
+
+def _claim_dates_check(claim: Claim) -> None:
+    """The dates the limitation period (D12) runs from lie in the past."""
+    today = timezone.localdate()
+    if claim.knew_on and claim.knew_on > today:
+        raise ValidationError(_("知道或者应当知道权利被侵害之日不能晚于今天。"), code="knew_on")
+    if claim.employment_ended_on and claim.employment_ended_on > today:
+        raise ValidationError(_("劳动关系终止日期不能晚于今天。"), code="employment_ended_on")
 
 
 def _worker_tallies_update(case: Case) -> None:
@@ -423,6 +439,8 @@ def case_accept(*, case: Case, actor, accepted_on: datetime.date, respondent_con
     case.accepted_on = accepted_on
     _move(case, "accept", actor=actor, changes={"accepted_on": [None, accepted_on]}, visible_to_partners=True)
     _emit(Event.CASE_ACCEPTED, case=case, on=accepted_on, actor=actor)
+    if case.joint_peoples_mediation:
+        _emit(Event.JOINT_MEDIATION_ACCEPTED, case=case, on=accepted_on, actor=actor)
     return case
 
 
@@ -731,41 +749,156 @@ def mediation_fail(*, case: Case, actor, reason: str, on: datetime.date) -> Case
 
 
 @transaction.atomic
-def referrals_create(*, case: Case, actor, kinds: Iterable[str], on: datetime.date, note: str = "") -> list[Referral]:
-    """T19: one or more referrals at once; each becomes a task in the receiving agency's queue."""
+def referrals_create(*, case: Case, actor, kinds: Iterable[str], on: datetime.date, note: str = "",
+                     violation_on: datetime.date | None = None, lookback_acknowledged: bool = False) -> list[Referral]:
+    """T19: one or more referrals at once; each becomes a task in the receiving agency's queue.
+
+    A referral to labour inspection names the day of the violation (or the end of a continuing one):
+    older than two years, it is refused until the warning of 劳动保障监察条例 Art. 20 is acknowledged (D31).
+    """
     case = _lock(case)
     _check(case, "refer")
     kinds = list(dict.fromkeys(kinds))
     if not kinds:
         raise ValidationError(_("请至少选择一个转出去向。"), code="kinds")
     _not_future(on, _("移送日期"))
+    lookback = _inspection_lookback_check(case, kinds, on=on, violation_on=violation_on,
+                                          acknowledged=lookback_acknowledged)
     referrals = []
     for kind in kinds:
         if kind not in ReferralKind.values:
             raise ValidationError(_("转出去向无效。"), code="kind")
         agency = agency_for(case, *REFERRAL_TARGETS[kind])
-        referrals.append(Referral.objects.create(case=case, kind=kind, target_agency=agency, sent_on=on, note=note))
+        inspection = kind == ReferralKind.INSPECTION
+        referrals.append(Referral.objects.create(
+            case=case, kind=kind, target_agency=agency, sent_on=on, note=note,
+            violation_on=violation_on if inspection else None,
+            lookback_acknowledged=bool(inspection and lookback and lookback.expired)))
     _move(case, "refer", actor=actor,
           summary=_("转出：%(k)s") % {"k": "、".join(str(r.get_kind_display()) for r in referrals)},
           visible_to_partners=True)
+    if lookback is not None and lookback.expired:
+        record_event(case, actor=actor, action="referral.lookback_acknowledged", visible_to_partners=True,
+                     summary=_("移送劳动保障监察：违法行为发生（终了）于%(v)s，已超过二年（%(d)s届满），"
+                               "经办人已知悉《劳动保障监察条例》第二十条的规定仍予移送")
+                     % {"v": _cn(lookback.violation_on), "d": _cn(lookback.last_day)},
+                     changes={"violation_on": [None, lookback.violation_on]})
     for r in referrals:
         _emit(referral_event(r.kind, "sent"), case=case, subject=r, on=on, actor=actor, agency=r.target_agency)
     return referrals
+
+
+def _cn(day: datetime.date) -> str:
+    return f"{day.year}年{day.month}月{day.day}日"
+
+
+def _inspection_lookback_check(case: Case, kinds: list[str], *, on: datetime.date,
+                               violation_on: datetime.date | None, acknowledged: bool):
+    """D31 (劳动保障监察条例 Art. 20). Returns the look-back of an inspection referral, or None."""
+    if ReferralKind.INSPECTION not in kinds:
+        return None
+    if violation_on is None:
+        raise ValidationError(
+            _("移送劳动保障监察须填写违法行为发生日期（连续或继续状态的，填写行为终了日期），"
+              "以核对二年查处期限（《劳动保障监察条例》第二十条）。"), code="violation_on")
+    if violation_on > on:
+        raise ValidationError(_("违法行为发生日期不能晚于移送日期。"), code="violation_on")
+    lookback = inspection_lookback(violation_on, referred_on=on, county=case.county)
+    if lookback.expired and not acknowledged:
+        raise ValidationError(
+            _("违法行为发生（或终了）于%(v)s，至%(d)s已满二年，移送日%(on)s已超过二年。"
+              "依《劳动保障监察条例》第二十条，违反劳动保障法律、法规或者规章的行为在2年内未被劳动保障行政部门发现，"
+              "也未被举报、投诉的，劳动保障行政部门不再查处。确需移送的，请勾选“已知悉”后再提交；"
+              "劳动者的金钱请求可另行申请仲裁。")
+            % {"v": _cn(violation_on), "d": _cn(lookback.last_day), "on": _cn(on)}, code="lookback")
+    return lookback
+
+
+ARBITRATION_STEPS = (
+    # (field, label, event) — what the arbitration liaison records after acceptance (D14, D15).
+    ("tribunal_notified_on", gettext_lazy("仲裁庭组成通知日期"), Event.ARBITRATION_TRIBUNAL_NOTIFIED),
+    ("award_on", gettext_lazy("裁决日期"), Event.ARBITRATION_AWARDED),
+)
+
+
+def _arbitration_record(referral: Referral, *, tribunal_notified_on, award_extension_days, award_on, award_kind,
+                        award_received_on) -> list[tuple[str, datetime.date, dict]]:
+    """Validate and set what the commission did after accepting (调解仲裁法 Arts. 32, 43, 47–50);
+    returns the events that newly happened, in order: (event, day, extra)."""
+    from .models import AwardKind
+
+    events: list[tuple[str, datetime.date, dict]] = []
+    given = any(v for v in (tribunal_notified_on, award_extension_days, award_on, award_kind, award_received_on))
+    if not given:
+        return events
+    if referral.kind != ReferralKind.ARBITRATION:
+        raise ValidationError(_("仲裁庭组成、裁决等信息只适用于转劳动仲裁的移送。"), code="kind")
+    if referral.accepted is not True or not referral.decided_on:
+        raise ValidationError(_("请先记录仲裁委员会受理仲裁申请的决定及日期。"), code="order")
+    for field, label, event in ARBITRATION_STEPS:
+        day = {"tribunal_notified_on": tribunal_notified_on, "award_on": award_on}[field]
+        if day is None:
+            continue
+        _not_future(day, label)
+        if day < referral.decided_on:
+            raise ValidationError(_("%(l)s不能早于受理日期。") % {"l": label}, code="date_order")
+        if getattr(referral, field) is None:
+            events.append((event, day, {}))
+        setattr(referral, field, day)
+    if award_extension_days:
+        if referral.award_on:
+            raise ValidationError(_("已作出裁决，不能再延期。"), code="awarded")
+        if not referral.award_extension_days:
+            referral.award_extension_days = int(award_extension_days)
+            events.append((Event.ARBITRATION_EXTENDED, timezone.localdate(),
+                           {"extension": {"days": int(award_extension_days), "applicant_consent": "",
+                                          "respondent_consent": ""}}))
+        elif int(award_extension_days) != referral.award_extension_days:
+            raise ValidationError(_("延期裁决已记录，不能修改。"), code="extended")
+    if award_received_on is not None:
+        if not award_kind or award_kind not in AwardKind.values:
+            raise ValidationError(_("请选择裁决类型（终局裁决或非终局裁决），以确定起诉、申请撤销的期限。"),
+                                  code="award_kind")
+        if not referral.award_on:
+            raise ValidationError(_("请填写裁决日期。"), code="award_on")
+        _not_future(award_received_on, _("收到裁决书日期"))
+        if award_received_on < referral.award_on:
+            raise ValidationError(_("收到裁决书日期不能早于裁决日期。"), code="date_order")
+        if referral.award_received_on is None:
+            final = award_kind == AwardKind.FINAL
+            events.append((Event.FINAL_AWARD_RECEIVED if final else Event.NON_FINAL_AWARD_RECEIVED,
+                           award_received_on, {}))
+        elif award_kind != referral.award_kind or award_received_on != referral.award_received_on:
+            raise ValidationError(_("裁决书的送达已记录，不能修改。"), code="award_received")
+        referral.award_kind, referral.award_received_on = award_kind, award_received_on
+    elif award_kind:
+        if award_kind not in AwardKind.values:
+            raise ValidationError(_("裁决类型无效。"), code="award_kind")
+        referral.award_kind = award_kind
+    return events
 
 
 @transaction.atomic
 def referral_update(*, referral: Referral, actor, received_on: datetime.date | None = None,
                     accepted: bool | None = None, decided_on: datetime.date | None = None,
                     decision_note: str = "", result: str = "", document_no: str = "",
-                    result_on: datetime.date | None = None) -> Referral:
-    """The receiving agency records receipt, its decision and its result (T20)."""
+                    result_on: datetime.date | None = None,
+                    tribunal_notified_on: datetime.date | None = None, award_extension_days: int | None = None,
+                    award_on: datetime.date | None = None, award_kind: str = "",
+                    award_received_on: datetime.date | None = None) -> Referral:
+    """The receiving agency records receipt, its decision and its result (T20). An arbitration
+    referral also records the tribunal notice, an approved extension and the award (D13–D18):
+    each emits its event once, the first time it is recorded."""
     case = _lock(referral.case)
     referral = Referral.objects.select_for_update().get(pk=referral.pk)
+    was_received, was_accepted = referral.received_on, referral.accepted
     if case.status == S.ARCHIVED:
         raise ValidationError(_("案件已归档，只能查阅，不能再修改。"), code="archived")
     if referral.status == ReferralStatus.DONE:
         raise ValidationError(_("该移送已反馈结果。"), code="done")
-    before = snapshot(referral, ["status", "received_on", "accepted", "decided_on", "result", "document_no"])
+    before = snapshot(referral, ["status", "received_on", "accepted", "decided_on", "result", "document_no",
+                                 "tribunal_notified_on", "award_extension_days", "award_on", "award_kind",
+                                 "award_received_on"])
     for label, day in ((_("接收日期"), received_on), (_("决定日期"), decided_on), (_("结果日期"), result_on)):
         if day is not None:
             _not_future(day, label)
@@ -792,13 +925,24 @@ def referral_update(*, referral: Referral, actor, received_on: datetime.date | N
     elif referral.accepted is False:
         referral.result_on = referral.decided_on
         referral.status = ReferralStatus.DONE
+    arbitration = _arbitration_record(
+        referral, tribunal_notified_on=tribunal_notified_on, award_extension_days=award_extension_days,
+        award_on=award_on, award_kind=award_kind, award_received_on=award_received_on)
     referral.save()
     record_event(case, actor=actor, action="referral.updated",
                  summary=_("%(k)s：%(s)s") % {"k": referral.get_kind_display(), "s": referral.get_status_display()},
                  changes=diff(before, snapshot(referral, list(before))), visible_to_partners=True)
+    received_event = f"referral.{referral.kind.lower()}.received"
+    if was_received is None and received_event in Event.values:
+        _emit(received_event, case=case, subject=referral, on=referral.received_on, actor=actor)
     if referral.status in (ReferralStatus.DECIDED, ReferralStatus.DONE):
         _emit(referral_event(referral.kind, "decided"), case=case, subject=referral,
               on=referral.decided_on or referral.received_on, actor=actor)
+    accepted_event = f"referral.{referral.kind.lower()}.accepted"
+    if referral.accepted is True and was_accepted is not True and accepted_event in Event.values:
+        _emit(accepted_event, case=case, subject=referral, on=referral.decided_on, actor=actor)
+    for event, day, extra in arbitration:
+        _emit(event, case=case, subject=referral, on=day, actor=actor, **extra)
     return referral
 
 

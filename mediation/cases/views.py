@@ -17,8 +17,22 @@ from mediation.lib.masking import mask_id_number, mask_phone
 from mediation.lib.security import no_store
 from parties.models import County, Role
 
-from . import document_selectors, hooks, selectors, services
-from .forms import AgentForm, AttachmentForm, ExtensionForm, PartyCorrectionForm
+from . import (
+    document_selectors,
+    hooks,
+    protective_selectors,
+    protective_services,
+    selectors,
+    services,
+)
+from .forms import (
+    AgentForm,
+    AttachmentForm,
+    ClockPauseForm,
+    ClockResumeForm,
+    ExtensionForm,
+    PartyCorrectionForm,
+)
 from .models import CaseStatus, Channel
 
 
@@ -147,8 +161,26 @@ def case_detail(request, case_id):
         "amount_claimed": sum((c.amount_claimed for c in case.claims.all()), 0),
         "progress": selectors.case_progress(case),
         "documents_panel": document_selectors.documents_panel(request.user, case),
+        **_protective_context(request.user, case, partner=partner),
     }
     return render(request, "cases/case_detail.html", context)
+
+
+def _protective_context(user, case, *, partner: bool) -> dict:
+    """D12 per claim and the pause/resume of the clocks (issue 8 item B9)."""
+    limitations = protective_selectors.claim_limitations(case)
+    may_pause = (not partner and case.is_open and case.status != CaseStatus.ARCHIVED
+                 and services.may_work_on(user, case))
+    today = timezone.localdate()
+    return {
+        "limitations": limitations,
+        "limitation_risks": [row for row in limitations if row.at_risk],
+        "limitation_risk_days": protective_selectors.risk_days(),
+        "can_pause_clocks": may_pause and bool(protective_services.pausable_clocks(case)),
+        "can_resume_clocks": may_pause and bool(protective_services.pausable_clocks(case, paused=True)),
+        "pause_form": ClockPauseForm(initial={"on": today}),
+        "resume_form": ClockResumeForm(initial={"on": today}),
+    }
 
 
 def _inspection_referral_task(user, open_tasks):
@@ -252,6 +284,44 @@ def case_worker_correct(request, case_id, case_worker_id):
             messages.error(request, "；".join(exc.messages))
         else:
             messages.success(request, _("当事人信息已更正，变更已记入案件日志。"))
+    else:
+        messages.error(request, "；".join(str(e) for errs in form.errors.values() for e in errs))
+    return redirect("case_detail", case.pk)
+
+
+@login_required
+@require_POST
+@idempotent_post
+def case_clocks_pause(request, case_id):
+    """暂停计时 (D34): the clocks whose rules pause on it stand still, with the reason."""
+    case = _case_for_work(request, case_id)
+    form = ClockPauseForm(request.POST)
+    if form.is_valid():
+        d = form.cleaned_data
+        try:
+            hooks.case_clocks_pause(case=case, actor=request.user, reason=d["reason"], note=d["note"], on=d["on"])
+        except ValidationError as exc:
+            messages.error(request, "；".join(exc.messages))
+        else:
+            messages.success(request, _("已暂停计时。"))
+    else:
+        messages.error(request, "；".join(str(e) for errs in form.errors.values() for e in errs))
+    return redirect("case_detail", case.pk)
+
+
+@login_required
+@require_POST
+@idempotent_post
+def case_clocks_resume(request, case_id):
+    case = _case_for_work(request, case_id)
+    form = ClockResumeForm(request.POST)
+    if form.is_valid():
+        try:
+            hooks.case_clocks_resume(case=case, actor=request.user, on=form.cleaned_data["on"])
+        except ValidationError as exc:
+            messages.error(request, "；".join(exc.messages))
+        else:
+            messages.success(request, _("已恢复计时，届满日已顺延。"))
     else:
         messages.error(request, "；".join(str(e) for errs in form.errors.values() for e in errs))
     return redirect("case_detail", case.pk)

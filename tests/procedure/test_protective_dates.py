@@ -31,7 +31,7 @@ from django.test import Client, override_settings
 from django.urls import reverse
 
 from mediation.cases import services
-from mediation.cases.models import Case, CaseEvent, CaseStatus, Referral, ReferralKind
+from mediation.cases.models import Case, CaseEvent, CaseStatus, Referral
 from mediation.clocks.models import Clock, ClockStatus
 from mediation.supervision import services as supervision_services
 from mediation.supervision.models import ProcuratorateAction, ReferralGround
@@ -44,6 +44,7 @@ from workflows.supervision_flow import referral_open
 
 pytestmark = pytest.mark.django_db
 D = datetime.date
+MARCH_2 = datetime.date(2026, 3, 2)
 
 
 def login(user) -> Client:
@@ -57,7 +58,7 @@ def clock_of(subject, code) -> Clock:
                                 content_type__model=subject._meta.model_name).latest("id")
 
 
-def accepted_case(people, ankang, cal, *, on=D(2026, 3, 2), **extra):
+def accepted_case(people, ankang, cal, *, on=MARCH_2, **extra):
     cal.to(on)
     case = open_case(people["intake"], ankang["union:610902"], received_on=on, **extra)
     do(case, "review", people["head"], lambda a: services.case_accept(
@@ -182,7 +183,7 @@ def test_inspection_referral_of_an_old_violation_warns_and_saves_nothing_until_a
             "referral_kinds": ["INSPECTION"]}
     # No violation date: the referral cannot be judged against the two-year look-back.
     page = client.post(f"/tasks/{task.pk}/", base).content.decode()
-    assert "违法行为发生" in page
+    assert "移送劳动保障监察须填写违法行为发生日期" in page
     # Violation ended 2024-01-15 → two years → Thu 2026-01-15: older than two years on 2026-03-02.
     page = client.post(f"/tasks/{task.pk}/", {**base, "violation_on": "2024-01-15"}).content.decode()
     assert "《劳动保障监察条例》第二十条" in page and "2026年1月15日" in page
@@ -229,9 +230,10 @@ def test_supporting_prosecution_runs_d27_until_the_decision(people, ankang, cal)
 # ------------------------------------------------ D13–D18 on a referral to arbitration
 
 
-def referral_page(client, task, **data):
-    response = client.post(f"/tasks/{task.pk}/", data)
-    assert response.status_code == 302, response.content.decode()[:3000]
+def referral_page(user, task, **data):
+    """The liaison saves progress on the referral's task page (logged in that day: sessions expire)."""
+    response = login(user).post(f"/tasks/{task.pk}/", data)
+    assert response.status_code == 302 and response["Location"] == f"/tasks/{task.pk}/", response.content.decode()[:3000]
 
 
 def test_arbitration_referral_tracks_acceptance_award_and_the_windows_after_a_final_award(people, ankang, cal):
@@ -240,7 +242,7 @@ def test_arbitration_referral_tracks_acceptance_award_and_the_windows_after_a_fi
     referral = case.referrals.get()
     assert not Clock.objects.filter(rule_code="D13").exists()  # D13 runs from the commission's receipt
     task = open_task(case, "arbitration")
-    arb = login(people["arbitration"])
+    arb = people["arbitration"]
     cal.to(D(2026, 3, 4))
     referral_page(arb, task, received_on="2026-03-04")
     d13 = clock_of(referral, "D13")
@@ -320,24 +322,26 @@ def test_joint_people_mediation_runs_d5_and_a_pause_moves_d3_and_d5_but_not_d1(p
     page = mediator.get(f"/cases/{case.pk}/").content.decode()
     assert "暂停计时" in page and "等待工伤认定" in page and "人民调解" in page
     cal.to(D(2026, 3, 5))
-    response = mediator.post(reverse("case_clocks_pause", args=[case.pk]),
-                             {"reason": "等待工伤认定", "note": "已向人社局申请工伤认定", "on": "2026-03-05"})
-    assert response.status_code == 302
+    response = login(people["mediator"]).post(
+        reverse("case_clocks_pause", args=[case.pk]),
+        {"reason": "等待工伤认定", "note": "已向人社局申请工伤认定", "on": "2026-03-05"})
+    assert response.status_code == 302 and response["Location"] == f"/cases/{case.pk}/"
     for c in (d1, d3, d5):
         c.refresh_from_db()
     assert d3.status == d5.status == ClockStatus.PAUSED and d1.status == ClockStatus.RUNNING
     event = CaseEvent.objects.filter(case=case, action="case.clocks_paused").get()
     assert "等待工伤认定" in event.summary and "已向人社局申请工伤认定" in event.summary
-    page = mediator.get(f"/cases/{case.pk}/").content.decode()
+    page = login(people["mediator"]).get(f"/cases/{case.pk}/").content.decode()
     assert "恢复计时" in page
     cal.to(D(2026, 3, 15))
-    assert mediator.post(reverse("case_clocks_resume", args=[case.pk]), {"on": "2026-03-15"}).status_code == 302
+    response = login(people["mediator"]).post(reverse("case_clocks_resume", args=[case.pk]), {"on": "2026-03-15"})
+    assert response.status_code == 302 and response["Location"] == f"/cases/{case.pk}/"
     d3.refresh_from_db()
     d5.refresh_from_db()
     # Paused (3-05, 3-15]: 10 days. D3 3-17 → Fri 3-27; D5 4-02 → Sun 4-12 → Mon 4-13.
     assert d3.due_on == D(2026, 3, 27) and d5.due_on == D(2026, 4, 13)
     assert d3.status == ClockStatus.RUNNING
-    page = mediator.get(f"/cases/{case.pk}/").content.decode()
+    page = login(people["mediator"]).get(f"/cases/{case.pk}/").content.decode()
     assert "2026年3月5日" in page and "2026年3月15日" in page  # the paused span on the clock list
 
 
