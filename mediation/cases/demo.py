@@ -1074,7 +1074,7 @@ class _Driver:
         def work(activation):
             services.mediation_fail(case=self.case, actor=self.mediator, reason=self.story.fail_reason, on=self.day)
             services.referrals_create(case=self.case, actor=self.mediator, kinds=kinds, on=self.day,
-                                      note="已告知申请人仲裁时效，并移送相关材料。")
+                                      note="已告知申请人仲裁时效，并移送相关材料。", **self._violation(kinds))
             self.set_outcome(activation, "failed", kinds)
 
         self.do("mediate", self.mediator, work)
@@ -1173,6 +1173,12 @@ class _Driver:
 
         self.do("follow_up", self.mediator, work)
 
+    def _violation(self, kinds: list[str]) -> dict:
+        """A referral to labour inspection names when the violation ended (D31): the month before receipt."""
+        if ReferralKind.INSPECTION not in kinds:
+            return {}
+        return {"violation_on": self.case.received_on - datetime.timedelta(days=30)}
+
     def step_refer_after_default(self, kinds: list[str]) -> None:
         on = self.advance(3)
 
@@ -1180,7 +1186,7 @@ class _Driver:
             if self.case.status not in (CaseStatus.DEFAULTED, CaseStatus.ENFORCEMENT):
                 services.case_record_default(case=self.case, actor=self.mediator, on=on)
             services.referrals_create(case=self.case, actor=self.mediator, kinds=kinds, on=on,
-                                      note="协议逾期未履行，且不属于可申请支付令的事项，转劳动仲裁。")
+                                      note="协议逾期未履行，且不属于可申请支付令的事项，转劳动仲裁。", **self._violation(kinds))
             self.set_outcome(activation, "refer", kinds)
 
         self.do("follow_up", self.mediator, work)
