@@ -933,16 +933,20 @@ def referral_update(*, referral: Referral, actor, received_on: datetime.date | N
                  summary=_("%(k)s：%(s)s") % {"k": referral.get_kind_display(), "s": referral.get_status_display()},
                  changes=diff(before, snapshot(referral, list(before))), visible_to_partners=True)
     received_event = f"referral.{referral.kind.lower()}.received"
+    # The commission's own periods (D13–D15) remind its liaison and the union; the parties' windows
+    # after an award (D16–D18) stay with the union, which follows the referral.
+    commission = {"agency": referral.target_agency}
     if was_received is None and received_event in Event.values:
-        _emit(received_event, case=case, subject=referral, on=referral.received_on, actor=actor)
+        _emit(received_event, case=case, subject=referral, on=referral.received_on, actor=actor, **commission)
     if referral.status in (ReferralStatus.DECIDED, ReferralStatus.DONE):
         _emit(referral_event(referral.kind, "decided"), case=case, subject=referral,
               on=referral.decided_on or referral.received_on, actor=actor)
     accepted_event = f"referral.{referral.kind.lower()}.accepted"
     if referral.accepted is True and was_accepted is not True and accepted_event in Event.values:
-        _emit(accepted_event, case=case, subject=referral, on=referral.decided_on, actor=actor)
+        _emit(accepted_event, case=case, subject=referral, on=referral.decided_on, actor=actor, **commission)
     for event, day, extra in arbitration:
-        _emit(event, case=case, subject=referral, on=day, actor=actor, **extra)
+        awarded = event in (Event.FINAL_AWARD_RECEIVED, Event.NON_FINAL_AWARD_RECEIVED)
+        _emit(event, case=case, subject=referral, on=day, actor=actor, **extra, **({} if awarded else commission))
     return referral
 
 

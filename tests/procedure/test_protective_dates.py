@@ -247,6 +247,7 @@ def test_arbitration_referral_tracks_acceptance_award_and_the_windows_after_a_fi
     referral_page(arb, task, received_on="2026-03-04")
     d13 = clock_of(referral, "D13")
     assert d13.due_on == D(2026, 3, 9)  # received Wed 3-04; 5 days → Mon 3-09
+    assert d13.agency == ankang["arbitration:610902"]  # reminds the commission's liaison (and the union's head)
     cal.to(D(2026, 3, 6))
     referral_page(arb, task, received_on="2026-03-04", accepted="yes", decided_on="2026-03-06")
     d13.refresh_from_db()
@@ -273,6 +274,7 @@ def test_arbitration_referral_tracks_acceptance_award_and_the_windows_after_a_fi
     # Final award received Thu 4-30: worker sues within 15 days → Fri 5-15 (D16); the employer applies
     # to set aside within 30 days → Sat 5-30 → Mon 6-01 (D17). A final award has no D18.
     assert clock_of(referral, "D16").due_on == D(2026, 5, 15)
+    assert clock_of(referral, "D16").agency == case.agency  # the union follows the parties' windows
     assert clock_of(referral, "D17").due_on == D(2026, 6, 1)
     assert not Clock.objects.filter(rule_code="D18").exists()
     page = login(people["mediator"]).get(f"/cases/{case.pk}/").content.decode()
