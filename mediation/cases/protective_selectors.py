@@ -9,7 +9,7 @@
   violation or, when it continues, from its end.
 
 Both read their period and legal basis from the deadline rule (data), with the same calendar and
-arithmetic as a clock (`clock_due_preview`); the risk threshold is configuration
+arithmetic as a clock (`workdays.add_period`, as `clock_due_preview`); the risk threshold is configuration
 (settings.CONCORD_LIMITATION_RISK_DAYS).
 """
 
@@ -22,6 +22,8 @@ from django.conf import settings
 from django.db.models import Q
 from django.utils import timezone
 
+from mediation.clocks import workdays
+from mediation.clocks.calendar import CalendarCache
 from mediation.clocks.selectors import rule_current
 from mediation.clocks.services import clock_due_preview
 
@@ -50,9 +52,28 @@ def risk_days() -> int:
     return int(getattr(settings, "CONCORD_LIMITATION_RISK_DAYS", 60))
 
 
+class _Periods:
+    """The D12 rule and calendar of each county, loaded once for a page (the same arithmetic as a
+    clock of that rule: `clock_due_preview`)."""
+
+    def __init__(self) -> None:
+        self.rules: dict[str, object] = {}
+        self.calendars = CalendarCache()
+
+    def rule(self, county: str):
+        if county not in self.rules:
+            self.rules[county] = rule_current(LIMITATION_RULE, county)
+        return self.rules[county]
+
+    def due(self, started: datetime.date, county: str) -> datetime.date:
+        rule = self.rule(county)
+        return workdays.add_period(self.calendars[county], started, rule.period, rule.unit).value
+
+
 def claim_limitation(claim: Claim, *, case: Case, today: datetime.date, threshold: int | None = None,
-                     legal_basis: str = "") -> ClaimLimitation:
+                     periods: _Periods | None = None) -> ClaimLimitation:
     threshold = risk_days() if threshold is None else threshold
+    periods = periods or _Periods()
     continuing = claim.is_labor_remuneration and claim.employment_continuing
     if continuing:
         started = None
@@ -60,22 +81,21 @@ def claim_limitation(claim: Claim, *, case: Case, today: datetime.date, threshol
         started = claim.employment_ended_on
     else:
         started = claim.knew_on
-    due = clock_due_preview(rule_code=LIMITATION_RULE, started_on=started, county=case.county) if started else None
+    due = periods.due(started, case.county) if started else None
     days_left = (due - today).days if due else None
     return ClaimLimitation(
         claim=claim, started_on=started, due_on=due, continuing=continuing, days_left=days_left,
         at_risk=days_left is not None and days_left <= threshold, expired=days_left is not None and days_left < 0,
         expired_at_receipt=bool(due and case.received_on and due < case.received_on),
-        interruption_evidence_on=case.received_on, legal_basis=legal_basis,
+        interruption_evidence_on=case.received_on, legal_basis=periods.rule(case.county).legal_basis,
     )
 
 
 def claim_limitations(case: Case, *, today: datetime.date | None = None) -> list[ClaimLimitation]:
     """D12 of every claim of the case, in the order they were registered."""
     today = today or timezone.localdate()
-    basis = rule_current(LIMITATION_RULE, case.county).legal_basis
-    threshold = risk_days()
-    return [claim_limitation(c, case=case, today=today, threshold=threshold, legal_basis=basis)
+    threshold, periods = risk_days(), _Periods()
+    return [claim_limitation(c, case=case, today=today, threshold=threshold, periods=periods)
             for c in case.claims.order_by("id")]
 
 
@@ -89,12 +109,12 @@ def cases_with_limitation_risk(cases, *, today: datetime.date | None = None) -> 
     by_case = {c.pk: c for c in cases}
     if not by_case:
         return set()
-    threshold, out = risk_days(), set()
+    threshold, periods, out = risk_days(), _Periods(), set()
     dated = Q(knew_on__isnull=False) | Q(employment_ended_on__isnull=False)
     for claim in Claim.objects.filter(dated, case_id__in=by_case).order_by("case_id", "id"):
         if claim.case_id in out:
             continue
-        row = claim_limitation(claim, case=by_case[claim.case_id], today=today, threshold=threshold)
+        row = claim_limitation(claim, case=by_case[claim.case_id], today=today, threshold=threshold, periods=periods)
         if row.at_risk:
             out.add(claim.case_id)
     return out

@@ -132,6 +132,17 @@ def test_limitation_passed_and_continuing_employment(people, cal):
     assert severance.due_on == D(2026, 2, 24) and severance.expired and severance.at_risk
     page = login(people["mediator"]).get(f"/cases/{case.pk}/").content.decode()
     assert "劳动关系存续期间" in page and "已超过" in page and "2026年2月24日" in page
+    assert "limitation-risk" in login(people["mediator"]).get("/cases/").content.decode()  # the case list too
+
+
+@override_settings(CONCORD_LIMITATION_RISK_DAYS=30)
+def test_the_case_list_flags_only_cases_at_risk(people, cal):
+    cal.to(D(2026, 3, 2))
+    login(people["intake"]).post("/cases/new/", form_data(
+        received_on="2026-03-02", claim_type="WAGES", claim_subtype="拖欠工资",
+        claim_employment_ended_on="2025-04-10"))  # due 2026-04-10: 39 days, not within 30
+    assert Case.objects.count() == 1
+    assert "limitation-risk" not in login(people["mediator"]).get("/cases/").content.decode()
 
 
 @override_settings(CONCORD_LIMITATION_RISK_DAYS=30)
