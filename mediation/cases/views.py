@@ -174,8 +174,12 @@ def _protective_context(user, case, *, partner: bool) -> dict:
     may_pause = (not partner and case.is_open and case.status != CaseStatus.ARCHIVED
                  and services.may_work_on(user, case))
     today = timezone.localdate()
+    lookbacks = [(r, protective_selectors.inspection_lookback(r.violation_on, referred_on=r.sent_on,
+                                                              county=case.county))
+                 for r in case.referrals.all() if r.violation_on]
     return {
         "limitations": limitations,
+        "inspection_lookbacks": lookbacks,
         "limitation_risks": [row for row in limitations if row.at_risk],
         "limitation_risk_days": protective_selectors.risk_days(),
         "can_pause_clocks": may_pause and bool(protective_services.pausable_clocks(case)),

@@ -209,6 +209,9 @@ def test_inspection_referral_of_an_old_violation_warns_and_saves_nothing_until_a
     task = open_task(case, "labor_inspection")
     page = login(people["inspection"]).get(f"/tasks/{task.pk}/").content.decode()
     assert "第二十条" in page and "2024年1月15日" in page
+    # The case page's clock list shows the look-back with its basis.
+    page = login(people["mediator"]).get(f"/cases/{case.pk}/").content.decode()
+    assert "劳动保障监察追溯期" in page and "2026年1月15日" in page and "已超过二年" in page
 
 
 def test_inspection_referral_within_two_years_needs_no_acknowledgement(people, ankang, cal):
