@@ -184,8 +184,8 @@ def _protective_context(user, case, *, partner: bool) -> dict:
         "limitation_risk_days": protective_selectors.risk_days(),
         "can_pause_clocks": may_pause and bool(protective_services.pausable_clocks(case)),
         "can_resume_clocks": may_pause and bool(protective_services.pausable_clocks(case, paused=True)),
-        "pause_form": ClockPauseForm(initial={"on": today}),
-        "resume_form": ClockResumeForm(initial={"on": today}),
+        "pause_form": ClockPauseForm(initial={"on": today}, auto_id="pause_%s"),
+        "resume_form": ClockResumeForm(initial={"on": today}, auto_id="resume_%s"),
     }
 
 
