@@ -814,6 +814,11 @@ def _inspection_lookback_check(case: Case, kinds: list[str], *, on: datetime.dat
     return lookback
 
 
+# The receiving agency's own steps that start clocks of their own (D13 from the commission's receipt;
+# D14, D15 from its acceptance), beside the `referral.<kind>.decided` every referral emits.
+REFERRAL_RECEIVED_EVENTS = {ReferralKind.ARBITRATION: Event.ARBITRATION_RECEIVED}
+REFERRAL_ACCEPTED_EVENTS = {ReferralKind.ARBITRATION: Event.ARBITRATION_ACCEPTED}
+
 ARBITRATION_STEPS = (
     # (field, label, event) — what the arbitration liaison records after acceptance (D14, D15).
     ("tribunal_notified_on", gettext_lazy("仲裁庭组成通知日期"), Event.ARBITRATION_TRIBUNAL_NOTIFIED),
@@ -932,17 +937,17 @@ def referral_update(*, referral: Referral, actor, received_on: datetime.date | N
     record_event(case, actor=actor, action="referral.updated",
                  summary=_("%(k)s：%(s)s") % {"k": referral.get_kind_display(), "s": referral.get_status_display()},
                  changes=diff(before, snapshot(referral, list(before))), visible_to_partners=True)
-    received_event = f"referral.{referral.kind.lower()}.received"
+    received_event = REFERRAL_RECEIVED_EVENTS.get(referral.kind)
     # The commission's own periods (D13–D15) remind its liaison and the union; the parties' windows
     # after an award (D16–D18) stay with the union, which follows the referral.
     commission = {"agency": referral.target_agency}
-    if was_received is None and received_event in Event.values:
+    if was_received is None and received_event:
         _emit(received_event, case=case, subject=referral, on=referral.received_on, actor=actor, **commission)
     if referral.status in (ReferralStatus.DECIDED, ReferralStatus.DONE):
         _emit(referral_event(referral.kind, "decided"), case=case, subject=referral,
               on=referral.decided_on or referral.received_on, actor=actor)
-    accepted_event = f"referral.{referral.kind.lower()}.accepted"
-    if referral.accepted is True and was_accepted is not True and accepted_event in Event.values:
+    accepted_event = REFERRAL_ACCEPTED_EVENTS.get(referral.kind)
+    if referral.accepted is True and was_accepted is not True and accepted_event:
         _emit(accepted_event, case=case, subject=referral, on=referral.decided_on, actor=actor, **commission)
     for event, day, extra in arbitration:
         awarded = event in (Event.FINAL_AWARD_RECEIVED, Event.NON_FINAL_AWARD_RECEIVED)
