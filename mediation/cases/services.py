@@ -53,7 +53,13 @@ from .models import (
     RequestDecision,
     RequestKind,
 )
-from .protective_selectors import inspection_lookback
+from .protective_steps import (
+    REFERRAL_ACCEPTED_EVENTS,
+    REFERRAL_RECEIVED_EVENTS,
+    arbitration_record,
+    cn_date,
+    inspection_lookback_check,
+)
 
 S = CaseStatus
 
@@ -762,7 +768,7 @@ def referrals_create(*, case: Case, actor, kinds: Iterable[str], on: datetime.da
     if not kinds:
         raise ValidationError(_("请至少选择一个转出去向。"), code="kinds")
     _not_future(on, _("移送日期"))
-    lookback = _inspection_lookback_check(case, kinds, on=on, violation_on=violation_on,
+    lookback = inspection_lookback_check(case, kinds, on=on, violation_on=violation_on,
                                           acknowledged=lookback_acknowledged)
     referrals = []
     for kind in kinds:
@@ -781,106 +787,11 @@ def referrals_create(*, case: Case, actor, kinds: Iterable[str], on: datetime.da
         record_event(case, actor=actor, action="referral.lookback_acknowledged", visible_to_partners=True,
                      summary=_("移送劳动保障监察：违法行为发生（终了）于%(v)s，已超过二年（%(d)s届满），"
                                "经办人已知悉《劳动保障监察条例》第二十条的规定仍予移送")
-                     % {"v": _cn(lookback.violation_on), "d": _cn(lookback.last_day)},
+                     % {"v": cn_date(lookback.violation_on), "d": cn_date(lookback.last_day)},
                      changes={"violation_on": [None, lookback.violation_on]})
     for r in referrals:
         _emit(referral_event(r.kind, "sent"), case=case, subject=r, on=on, actor=actor, agency=r.target_agency)
     return referrals
-
-
-def _cn(day: datetime.date) -> str:
-    return f"{day.year}年{day.month}月{day.day}日"
-
-
-def _inspection_lookback_check(case: Case, kinds: list[str], *, on: datetime.date,
-                               violation_on: datetime.date | None, acknowledged: bool):
-    """D31 (劳动保障监察条例 Art. 20). Returns the look-back of an inspection referral, or None."""
-    if ReferralKind.INSPECTION not in kinds:
-        return None
-    if violation_on is None:
-        raise ValidationError(
-            _("移送劳动保障监察须填写违法行为发生日期（连续或继续状态的，填写行为终了日期），"
-              "以核对二年查处期限（《劳动保障监察条例》第二十条）。"), code="violation_on")
-    if violation_on > on:
-        raise ValidationError(_("违法行为发生日期不能晚于移送日期。"), code="violation_on")
-    lookback = inspection_lookback(violation_on, referred_on=on, county=case.county)
-    if lookback.expired and not acknowledged:
-        raise ValidationError(
-            _("违法行为发生（或终了）于%(v)s，至%(d)s已满二年，移送日%(on)s已超过二年。"
-              "依《劳动保障监察条例》第二十条，违反劳动保障法律、法规或者规章的行为在2年内未被劳动保障行政部门发现，"
-              "也未被举报、投诉的，劳动保障行政部门不再查处。确需移送的，请勾选“已知悉”后再提交；"
-              "劳动者的金钱请求可另行申请仲裁。")
-            % {"v": _cn(violation_on), "d": _cn(lookback.last_day), "on": _cn(on)}, code="lookback")
-    return lookback
-
-
-# The receiving agency's own steps that start clocks of their own (D13 from the commission's receipt;
-# D14, D15 from its acceptance), beside the `referral.<kind>.decided` every referral emits.
-REFERRAL_RECEIVED_EVENTS = {ReferralKind.ARBITRATION: Event.ARBITRATION_RECEIVED}
-REFERRAL_ACCEPTED_EVENTS = {ReferralKind.ARBITRATION: Event.ARBITRATION_ACCEPTED}
-
-ARBITRATION_STEPS = (
-    # (field, label, event) — what the arbitration liaison records after acceptance (D14, D15).
-    ("tribunal_notified_on", gettext_lazy("仲裁庭组成通知日期"), Event.ARBITRATION_TRIBUNAL_NOTIFIED),
-    ("award_on", gettext_lazy("裁决日期"), Event.ARBITRATION_AWARDED),
-)
-
-
-def _arbitration_record(referral: Referral, *, tribunal_notified_on, award_extension_days, award_on, award_kind,
-                        award_received_on) -> list[tuple[str, datetime.date, dict]]:
-    """Validate and set what the commission did after accepting (调解仲裁法 Arts. 32, 43, 47–50);
-    returns the events that newly happened, in order: (event, day, extra)."""
-    from .models import AwardKind
-
-    events: list[tuple[str, datetime.date, dict]] = []
-    given = any(v for v in (tribunal_notified_on, award_extension_days, award_on, award_kind, award_received_on))
-    if not given:
-        return events
-    if referral.kind != ReferralKind.ARBITRATION:
-        raise ValidationError(_("仲裁庭组成、裁决等信息只适用于转劳动仲裁的移送。"), code="kind")
-    if referral.accepted is not True or not referral.decided_on:
-        raise ValidationError(_("请先记录仲裁委员会受理仲裁申请的决定及日期。"), code="order")
-    for field, label, event in ARBITRATION_STEPS:
-        day = {"tribunal_notified_on": tribunal_notified_on, "award_on": award_on}[field]
-        if day is None:
-            continue
-        _not_future(day, label)
-        if day < referral.decided_on:
-            raise ValidationError(_("%(l)s不能早于受理日期。") % {"l": label}, code="date_order")
-        if getattr(referral, field) is None:
-            events.append((event, day, {}))
-        setattr(referral, field, day)
-    if award_extension_days:
-        if referral.award_on:
-            raise ValidationError(_("已作出裁决，不能再延期。"), code="awarded")
-        if not referral.award_extension_days:
-            referral.award_extension_days = int(award_extension_days)
-            events.append((Event.ARBITRATION_EXTENDED, timezone.localdate(),
-                           {"extension": {"days": int(award_extension_days), "applicant_consent": "",
-                                          "respondent_consent": ""}}))
-        elif int(award_extension_days) != referral.award_extension_days:
-            raise ValidationError(_("延期裁决已记录，不能修改。"), code="extended")
-    if award_received_on is not None:
-        if not award_kind or award_kind not in AwardKind.values:
-            raise ValidationError(_("请选择裁决类型（终局裁决或非终局裁决），以确定起诉、申请撤销的期限。"),
-                                  code="award_kind")
-        if not referral.award_on:
-            raise ValidationError(_("请填写裁决日期。"), code="award_on")
-        _not_future(award_received_on, _("收到裁决书日期"))
-        if award_received_on < referral.award_on:
-            raise ValidationError(_("收到裁决书日期不能早于裁决日期。"), code="date_order")
-        if referral.award_received_on is None:
-            final = award_kind == AwardKind.FINAL
-            events.append((Event.FINAL_AWARD_RECEIVED if final else Event.NON_FINAL_AWARD_RECEIVED,
-                           award_received_on, {}))
-        elif award_kind != referral.award_kind or award_received_on != referral.award_received_on:
-            raise ValidationError(_("裁决书的送达已记录，不能修改。"), code="award_received")
-        referral.award_kind, referral.award_received_on = award_kind, award_received_on
-    elif award_kind:
-        if award_kind not in AwardKind.values:
-            raise ValidationError(_("裁决类型无效。"), code="award_kind")
-        referral.award_kind = award_kind
-    return events
 
 
 @transaction.atomic
@@ -930,7 +841,7 @@ def referral_update(*, referral: Referral, actor, received_on: datetime.date | N
     elif referral.accepted is False:
         referral.result_on = referral.decided_on
         referral.status = ReferralStatus.DONE
-    arbitration = _arbitration_record(
+    arbitration = arbitration_record(
         referral, tribunal_notified_on=tribunal_notified_on, award_extension_days=award_extension_days,
         award_on=award_on, award_kind=award_kind, award_received_on=award_received_on)
     referral.save()
