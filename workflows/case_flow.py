@@ -18,7 +18,14 @@ from viewflow import this
 from viewflow.workflow import flow, lock
 
 from mediation.cases.audit import record_event
-from mediation.cases.models import CaseStatus, ConfirmationPath, ReferralKind, RequestKind
+from mediation.cases.models import CaseStatus, ReferralKind, RequestKind
+from mediation.cases.outcomes import (
+    ConfirmationOutcome,
+    FilingOutcome,
+    MediationOutcome,
+    PerformanceOutcome,
+    ReviewOutcome,
+)
 from mediation.clocks.events import Event, referral_event
 from mediation.clocks.selectors import case_clocks_by_event
 from mediation.clocks.services import clock_due_at
@@ -97,25 +104,10 @@ def lead_mediator(activation):
 
 # ------------------------------------------------ gateway conditions
 
-def outcome_is(*values):
+def outcome_is(*outcomes):
+    """The typed outcome the step's entry point returned (mediation.cases.outcomes)."""
     def cond(activation):
-        return activation.process.outcome in values
-
-    return cond
-
-
-def status_is(*values):
-    def cond(activation):
-        activation.process.case.refresh_from_db(fields=["status"])
-        return activation.process.case.status in values
-
-    return cond
-
-
-def agreement_path(*paths):
-    def cond(activation):
-        agreement = getattr(activation.process.case, "agreement", None)
-        return agreement is not None and agreement.confirmation_path in paths
+        return activation.process.outcome in outcomes
 
     return cond
 
@@ -153,7 +145,7 @@ class CaseFlow(flow.Flow):
         .onCreate(route_to(Role.COMMITTEE_HEAD, handling_union, clock=case_clock(Event.CASE_ACCEPTED)))
         .Next(this.review_outcome)
     )
-    review_outcome = flow.If(status_is(CaseStatus.ACCEPTED)).Then(this.assign).Else(this.close)
+    review_outcome = flow.If(outcome_is(ReviewOutcome.ACCEPTED)).Then(this.assign).Else(this.close)
 
     assign = (
         flow.View(views.assign)
@@ -175,19 +167,14 @@ class CaseFlow(flow.Flow):
     escalate_overdue_mediation = flow.Function(this.notify_mediation_overdue).Next(this.escalation_end)
     escalation_end = flow.End()
 
+    # T9–T13 — paid on the spot, judicial confirmation (court) or arbitral review (arbitration),
+    # or performance followed up directly.
     mediation_outcome = (
         flow.Switch()
-        .Case(this.choose_confirmation, outcome_is("agreement"))
-        .Case(this.referrals, outcome_is("failed"))
+        .Case(this.file_confirmation, outcome_is(MediationOutcome.AGREEMENT_TO_CONFIRM))
+        .Case(this.follow_up, outcome_is(MediationOutcome.AGREEMENT))
+        .Case(this.referrals, outcome_is(MediationOutcome.FAILED))
         .Default(this.close)
-    )
-
-    # T9–T13 — judicial confirmation (court) or arbitral review (arbitration).
-    choose_confirmation = (
-        flow.Switch()
-        .Case(this.close, status_is(CaseStatus.PERFORMED))
-        .Case(this.file_confirmation, agreement_path(ConfirmationPath.JUDICIAL, ConfirmationPath.ARBITRAL))
-        .Default(this.follow_up)
     )
     # T11 — the parties apply jointly, within 30 days (D20) or 15 days (D21).
     file_confirmation = (
@@ -199,9 +186,9 @@ class CaseFlow(flow.Flow):
     )
     confirmation_route = (
         flow.Switch()
-        .Case(this.follow_up, outcome_is("skip"))
-        .Case(this.judicial_confirmation, agreement_path(ConfirmationPath.JUDICIAL))
-        .Default(this.arbitral_review)
+        .Case(this.judicial_confirmation, outcome_is(FilingOutcome.JUDICIAL))
+        .Case(this.arbitral_review, outcome_is(FilingOutcome.ARBITRAL))
+        .Default(this.follow_up)
     )
     judicial_confirmation = (
         flow.View(views.confirmation)
@@ -217,7 +204,9 @@ class CaseFlow(flow.Flow):
                            clock=request_clock(RequestKind.ARBITRAL_REVIEW, Event.ARBITRAL_REVIEW_DECIDED)))
         .Next(this.confirmation_outcome)
     )
-    confirmation_outcome = flow.If(status_is(CaseStatus.CONFIRMED)).Then(this.follow_up).Else(this.mediate)
+    confirmation_outcome = (
+        flow.If(outcome_is(ConfirmationOutcome.CONFIRMED)).Then(this.follow_up).Else(this.mediate)
+    )
 
     # §2.4 — performance follow-up: instalments paid, or default (T14).
     follow_up = (
@@ -229,8 +218,8 @@ class CaseFlow(flow.Flow):
     )
     performance_outcome = (
         flow.Switch()
-        .Case(this.close, status_is(CaseStatus.PERFORMED))
-        .Case(this.payment_order, outcome_is("payment_order"))
+        .Case(this.close, outcome_is(PerformanceOutcome.PERFORMED))
+        .Case(this.payment_order, outcome_is(PerformanceOutcome.PAYMENT_ORDER))
         .Default(this.referrals)
     )
     # T15 — payment order (调解仲裁法 Art. 16), decided by the court.

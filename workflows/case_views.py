@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from mediation.cases import services
+from mediation.cases import services, steps
 from mediation.cases.document_selectors import documents_panel
 from mediation.cases.forms import (
     AssignForm,
@@ -27,11 +27,11 @@ from mediation.cases.forms import (
     SessionRecordForm,
     VisitForm,
 )
-from mediation.cases.models import CaseStatus, ConfirmationPath, Instalment, RequestKind
+from mediation.cases.models import ConfirmationPath, Instalment, RequestKind
 from parties.models import Role
 
 from .engine import TaskConflict
-from .task_pages import complete_from_form
+from .task_pages import complete_step
 
 
 def case_of(task):
@@ -75,9 +75,10 @@ def _page(request, task, template, **context):
     return render(request, f"workflows/case/{template}", context)
 
 
-def _complete(request, task, form, work, done_message):
-    return complete_from_form(request, task, form, work, done_message,
-                              reverse("case_detail", args=[case_of(task).pk]))
+def _complete(request, task, form, entry, done_message, **kwargs):
+    """Complete the step with its one entry point (mediation.cases.steps)."""
+    return complete_step(request, task, form, entry, done_message,
+                         reverse("case_detail", args=[case_of(task).pk]), **kwargs)
 
 
 def _side_action(request, form, call):
@@ -127,18 +128,10 @@ def review(request, task):
             return redirect("case_detail", case.pk)
     elif request.method == "POST" and form.is_valid():
         d = form.cleaned_data
-
-        def work(activation):
-            if d["decision"] == "accept":
-                services.case_accept(case=case, actor=request.user, accepted_on=d["decided_on"],
-                                     respondent_consents=d["respondent_consents"])
-            elif d["decision"] == "not_accept":
-                services.case_not_accept(case=case, actor=request.user, reason=d["reason"], on=d["decided_on"])
-            else:
-                services.case_redirect(case=case, actor=request.user, to=d["redirected_to"], reason=d["reason"],
-                                       on=d["decided_on"])
-
-        response = _complete(request, task, form, work, _("审查决定已保存。"))
+        response = _complete(request, task, form, steps.review_decide, _("审查决定已保存。"), case=case,
+                             decision=d["decision"], decided_on=d["decided_on"],
+                             respondent_consents=d["respondent_consents"], reason=d["reason"],
+                             redirected_to=d["redirected_to"])
         if response:
             return response
     return _page(request, task, "review.html", form=form, **_parties_context(request.user, case))
@@ -152,12 +145,8 @@ def assign(request, task):
     form = AssignForm(request.POST or None, mediators=mediators)
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
-        response = _complete(
-            request, task, form,
-            lambda activation: services.case_assign_mediator(case=case, actor=request.user, mediator=d["mediator"],
-                                                             assistants=d["assistants"]),
-            _("已指派调解员。"),
-        )
+        response = _complete(request, task, form, steps.mediator_assign, _("已指派调解员。"), case=case,
+                             mediator=d["mediator"], assistants=d["assistants"])
         if response:
             return response
     return _page(request, task, "assign.html", form=form)
@@ -184,30 +173,15 @@ def mediate(request, task):
             return redirect(reverse("task_detail", args=[task.pk]))
     if action == "outcome" and outcome_form.is_valid():
         d = outcome_form.cleaned_data
-
-        def work(activation):
-            process = activation.process
-            if d["outcome"] == "agreement":
-                services.agreement_sign(
-                    case=case, actor=request.user, terms=d["terms"], amount_total=d["amount_total"] or 0,
-                    signed_on=d["on"], applicant_signed=d["applicant_signed"],
-                    respondent_signed=d["respondent_signed"], mediator_signed=d["mediator_signed"],
-                    sealed=d["sealed"], paid_on_spot=d["paid_on_spot"], instalments=d["instalments"],
-                    confirmation_path=d["confirmation_path"] or ConfirmationPath.NONE,
-                )
-            elif d["outcome"] == "failed":
-                if not d["referral_kinds"]:
-                    raise ValidationError(_("调解不成时请至少选择一个转出去向（如劳动仲裁）。"))
-                services.mediation_fail(case=case, actor=request.user, reason=d["reason"], on=d["on"])
-                services.referrals_create(case=case, actor=request.user, kinds=d["referral_kinds"], on=d["on"],
-                                          **_lookback(d))
-                process.referral_kinds = list(d["referral_kinds"])
-            else:
-                services.case_withdraw(case=case, actor=request.user, reason=d["reason"], on=d["on"])
-            process.outcome = d["outcome"]
-            process.save(update_fields=["outcome", "referral_kinds"])
-
-        response = _complete(request, task, outcome_form, work, _("调解结果已保存。"))
+        response = _complete(
+            request, task, outcome_form, steps.mediation_conclude, _("调解结果已保存。"), case=case,
+            outcome=d["outcome"], on=d["on"], reason=d["reason"],
+            referral_kinds=d["referral_kinds"] if d["outcome"] == "failed" else [],
+            terms=d["terms"], amount_total=d["amount_total"] or 0, applicant_signed=d["applicant_signed"],
+            respondent_signed=d["respondent_signed"], mediator_signed=d["mediator_signed"], sealed=d["sealed"],
+            paid_on_spot=d["paid_on_spot"], instalments=d["instalments"],
+            confirmation_path=d["confirmation_path"] or ConfirmationPath.NONE, **_lookback(d),
+        )
         if response:
             return response
     extension_form = ExtensionForm(initial={"consented_on": timezone.localdate()})
@@ -228,16 +202,8 @@ def file_confirmation(request, task):
     form = ConfirmationFilingForm(request.POST or None, initial={"filed_on": timezone.localdate()})
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
-
-        def work(activation):
-            if d["decision"] == "apply":
-                services.confirmation_request_file(case=case, actor=request.user, kind=kind, filed_on=d["filed_on"])
-            else:
-                services.confirmation_skip(case=case, actor=request.user, on=d["filed_on"])
-            activation.process.outcome = d["decision"]
-            activation.process.save(update_fields=["outcome"])
-
-        response = _complete(request, task, form, work, _("已保存。"))
+        response = _complete(request, task, form, steps.confirmation_filing_decide, _("已保存。"), case=case,
+                             apply=d["decision"] == "apply", filed_on=d["filed_on"], kind=kind)
         if response:
             return response
     return _page(request, task, "file_confirmation.html", form=form, kind_label=RequestKind(kind).label)
@@ -257,11 +223,9 @@ def confirmation(request, task):
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         response = _complete(
-            request, task, form,
-            lambda activation: services.confirmation_decide(
-                request=request_obj, actor=request.user, decision=d["decision"], decided_on=d["decided_on"],
-                ruling_no=d["ruling_no"], reason=d["reason"], accepted_on=d["accepted_on"]),
-            _("审查结果已反馈调解组织。"),
+            request, task, form, steps.confirmation_rule, _("审查结果已反馈调解组织。"), request=request_obj,
+            decision=d["decision"], decided_on=d["decided_on"], ruling_no=d["ruling_no"], reason=d["reason"],
+            accepted_on=d["accepted_on"],
         )
         if response:
             return response
@@ -297,27 +261,11 @@ def follow_up(request, task):
             return redirect(reverse("task_detail", args=[task.pk]))
     if action == "outcome" and outcome_form.is_valid():
         d = outcome_form.cleaned_data
-
-        def work(activation):
-            process = activation.process
-            if d["outcome"] == "performed":
-                services.performance_complete(case=case, actor=request.user, on=d["on"])
-            else:
-                if case.status not in (CaseStatus.DEFAULTED, CaseStatus.ENFORCEMENT):
-                    services.case_record_default(case=case, actor=request.user, on=d["on"], note=d["note"])
-                if d["outcome"] == "payment_order":
-                    services.confirmation_request_file(case=case, actor=request.user,
-                                                       kind=RequestKind.PAYMENT_ORDER, filed_on=d["on"])
-                else:
-                    if not d["referral_kinds"]:
-                        raise ValidationError(_("请至少选择一个转出去向。"))
-                    services.referrals_create(case=case, actor=request.user, kinds=d["referral_kinds"], on=d["on"],
-                                              **_lookback(d))
-                    process.referral_kinds = list(d["referral_kinds"])
-            process.outcome = d["outcome"]
-            process.save(update_fields=["outcome", "referral_kinds"])
-
-        response = _complete(request, task, outcome_form, work, _("履行情况已保存。"))
+        response = _complete(
+            request, task, outcome_form, steps.performance_conclude, _("履行情况已保存。"), case=case,
+            outcome=d["outcome"], on=d["on"], note=d["note"],
+            referral_kinds=d["referral_kinds"] if d["outcome"] == "refer" else [], **_lookback(d),
+        )
         if response:
             return response
     instalments = list(Instalment.objects.filter(agreement__case=case)) if hasattr(case, "agreement") else []
@@ -340,29 +288,23 @@ def referral(request, task):
     if arbitration:
         initial.update(tribunal_notified_on=referral_obj.tribunal_notified_on, award_on=referral_obj.award_on,
                        award_kind=referral_obj.award_kind, award_received_on=referral_obj.award_received_on,
-                       award_extension_days=referral_obj.award_extension_days or None)
+                       award_extension_days=referral_obj.award_extension_days or None,
+                       award_challenged_on=referral_obj.award_challenged_on)
     form = ReferralUpdateForm(request.POST or None, initial=initial, arbitration=arbitration)
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
-
-        def update():
-            return services.referral_update(
-                referral=referral_obj, actor=request.user, received_on=d["received_on"], accepted=d["accepted"],
-                decided_on=d["decided_on"], decision_note=d["decision_note"], result=d["result"],
-                document_no=d["document_no"], result_on=d["result_on"],
-                **{k: d[k] for k in ("tribunal_notified_on", "award_extension_days", "award_on",
-                                     "award_kind", "award_received_on") if k in d})
-
+        fields = dict(received_on=d["received_on"], accepted=d["accepted"], decided_on=d["decided_on"],
+                      decision_note=d["decision_note"], result=d["result"], document_no=d["document_no"],
+                      result_on=d["result_on"],
+                      **{k: d[k] for k in ("tribunal_notified_on", "award_extension_days", "award_on",
+                                           "award_kind", "award_received_on", "award_challenged_on") if k in d})
         if d["finish"]:
-            def work(activation):
-                updated = update()
-                if updated.status != "DONE":
-                    raise ValidationError(_("反馈结果前请填写处理结果（或不予受理的决定及理由）。"))
-
-            response = _complete(request, task, form, work, _("处理结果已反馈调解组织。"))
+            response = _complete(request, task, form, steps.referral_answer, _("处理结果已反馈调解组织。"),
+                                 referral=referral_obj, **fields)
             if response:
                 return response
-        elif _side_action(request, form, update):
+        elif _side_action(request, form, lambda: services.referral_update(referral=referral_obj,
+                                                                           actor=request.user, **fields)):
             messages.success(request, _("办理进度已保存。"))
             return redirect(reverse("task_detail", args=[task.pk]))
     return _page(request, task, "referral.html", form=form, referral=referral_obj, lookback=_referral_lookback(referral_obj),
@@ -385,13 +327,9 @@ def close(request, task):
                                                     "closing_code": services.suggested_closing_code(case)})
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
-        response = _complete(
-            request, task, form,
-            lambda activation: services.case_close(case=case, actor=request.user, closing_code=d["closing_code"],
-                                                   on=d["closed_on"], note=d["note"],
-                                                   follow_up_done=d["follow_up_done"]),
-            _("案件已结案。"),
-        )
+        response = _complete(request, task, form, steps.case_close_decide, _("案件已结案。"), case=case,
+                             closing_code=d["closing_code"], on=d["closed_on"], note=d["note"],
+                             follow_up_done=d["follow_up_done"])
         if response:
             return response
     return _page(request, task, "close.html", form=form)
@@ -403,9 +341,7 @@ def archive(request, task):
 
     form = django_forms.Form(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        response = _complete(request, task, form,
-                             lambda activation: services.case_archive(case=case, actor=request.user),
-                             _("卷宗已归档，此后只读。"))
+        response = _complete(request, task, form, steps.case_file_archive, _("卷宗已归档，此后只读。"), case=case)
         if response:
             return response
     return _page(request, task, "archive.html", form=form)

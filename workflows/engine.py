@@ -134,6 +134,26 @@ def task_execute(*, task: Task, user, work: Callable[[Any], Any]) -> Any:
         raise TaskConflict(_("其他人员正在办理此案件，请稍后刷新后重试。")) from None
 
 
+def step_complete(*, task: Task, user, entry: Callable[..., Any], **kwargs) -> Any:
+    """Complete `task` with its step's entry point (e.g. mediation.cases.steps.mediation_conclude):
+    the entry point writes and returns the step's typed outcome, which is stored on the process
+    for the flow's gateways (with the referral destinations the step chose, for the Split)."""
+
+    def work(activation):
+        outcome = entry(actor=user, **kwargs)
+        process = activation.process
+        if hasattr(process, "outcome"):
+            process.outcome = outcome.value
+            fields = ["outcome"]
+            if hasattr(process, "referral_kinds"):
+                process.referral_kinds = list(kwargs.get("referral_kinds") or [])
+                fields.append("referral_kinds")
+            process.save(update_fields=fields)
+        return outcome
+
+    return task_execute(task=task, user=user, work=work)
+
+
 def task_claim(*, task: Task, user) -> Task:
     """Take an unassigned task so colleagues see who works on it."""
     flow_class = task.flow_task.flow_class

@@ -9,9 +9,10 @@ from django.utils import timezone
 from viewflow.workflow.models import Task
 from viewflow.workflow.status import STATUS
 
-from mediation.cases import protective_services
+from mediation.cases import protective_services, steps
 from mediation.cases import services as case_services
 from mediation.cases.models import Case, Extension
+from mediation.cases.outcomes import ReviewOutcome
 from mediation.cases.services import case_register
 from mediation.clocks.events import Event
 from mediation.clocks.models import ClockStatus
@@ -71,15 +72,15 @@ def case_accept_and_assign(*, review_task: Task, actor, accepted_on, respondent_
     task is completed with the acceptance, then the assignment task the flow opens next is
     completed with the mediator — both through the flow, in one transaction, so a refused
     assignment leaves the case unaccepted."""
-    from .engine import OPEN_TASK_STATUSES, task_execute
+    from .engine import OPEN_TASK_STATUSES, step_complete
 
     case = review_task.process.coerced.case
     with transaction.atomic():
-        task_execute(task=review_task, user=actor, work=lambda activation: case_services.case_accept(
-            case=case, actor=actor, accepted_on=accepted_on, respondent_consents=respondent_consents))
+        step_complete(task=review_task, user=actor, entry=steps.review_decide, case=case,
+                      decision=ReviewOutcome.ACCEPTED, decided_on=accepted_on, respondent_consents=respondent_consents)
         assign_task = Task.objects.get(process_id=review_task.process_id, flow_task=CaseFlow.assign,
                                        status__in=OPEN_TASK_STATUSES)
-        task_execute(task=assign_task, user=actor, work=lambda activation: case_services.case_assign_mediator(
-            case=case, actor=actor, mediator=mediator, assistants=assistants))
+        step_complete(task=assign_task, user=actor, entry=steps.mediator_assign, case=case, mediator=mediator,
+                      assistants=assistants)
     case.refresh_from_db()
     return case

@@ -33,7 +33,7 @@ from django.db import transaction
 from django.utils import timezone
 from viewflow.workflow.models import Task
 
-from mediation.cases import services
+from mediation.cases import services, steps
 from mediation.cases.models import (
     Case,
     CaseStatus,
@@ -60,7 +60,7 @@ from parties.models import (
 )
 from parties.services import COUNTY_SHORT, agencies_ensure_ankang, staff_create
 from parties.validators import CREDIT_CODE_ALPHABET, credit_code_check_char, resident_id_check_char
-from workflows.engine import OPEN_TASK_STATUSES, task_execute
+from workflows.engine import OPEN_TASK_STATUSES, step_complete
 from workflows.services import case_open
 
 # The one password of every demo login. Demonstrations only: never on a real deployment.
@@ -854,17 +854,10 @@ class _Driver:
                 return task
         raise DemoError(f"{self.plan.path} / {self.case.case_no}: no open task {step!r}")
 
-    def do(self, step: str, user, work: Callable) -> None:
-        task_execute(task=self.task(step), user=user, work=work)
+    def do(self, step: str, user, entry: Callable, **kwargs) -> None:
+        """Complete the open task `step` with the step's entry point, as its page does."""
+        step_complete(task=self.task(step), user=user, entry=entry, **kwargs)
         self.case.refresh_from_db()
-
-    @staticmethod
-    def set_outcome(activation, outcome: str, referral_kinds: list[str] | None = None) -> None:
-        process = activation.process
-        process.outcome = outcome
-        if referral_kinds is not None:
-            process.referral_kinds = list(referral_kinds)
-        process.save(update_fields=["outcome", "referral_kinds"])
 
     # ------------------------------------------------ the application (T1/T2)
 
@@ -974,23 +967,23 @@ class _Driver:
 
     def step_accept(self) -> None:
         self.advance_workdays(1)
-        self.do("review", self.head, lambda a: services.case_accept(
-            case=self.case, actor=self.head, accepted_on=self.day, respondent_consents=True))
+        self.do("review", self.head, steps.review_decide, case=self.case, decision="accept", decided_on=self.day,
+                respondent_consents=True)
 
     def step_not_accept(self, reason: str) -> None:
         self.advance_workdays(1)
-        self.do("review", self.head, lambda a: services.case_not_accept(
-            case=self.case, actor=self.head, reason=reason, on=self.day))
+        self.do("review", self.head, steps.review_decide, case=self.case, decision="not_accept",
+                decided_on=self.day, reason=reason)
 
     def step_redirect(self, to: str, reason: str) -> None:
         self.advance_workdays(1)
-        self.do("review", self.head, lambda a: services.case_redirect(
-            case=self.case, actor=self.head, to=to, reason=reason, on=self.day))
+        self.do("review", self.head, steps.review_decide, case=self.case, decision="redirect",
+                decided_on=self.day, reason=reason, redirected_to=to)
 
     def step_assign(self) -> None:
         assistants = self.assistants if self.case.is_collective else []
-        self.do("assign", self.head, lambda a: services.case_assign_mediator(
-            case=self.case, actor=self.head, mediator=self.mediator, assistants=assistants))
+        self.do("assign", self.head, steps.mediator_assign, case=self.case, mediator=self.mediator,
+                assistants=assistants)
 
     # ------------------------------------------------ T6–T8 sessions, extension, agreement
 
@@ -1057,36 +1050,23 @@ class _Driver:
         terms = (f"一、被申请人{employer}同意支付{who}{self.story.cause}相关款项共计{_yuan(total)}，{how}。"
                  f"二、申请人放弃其他请求。三、双方就本劳动争议再无其他纠纷。")
 
-        def work(activation):
-            services.agreement_sign(
-                case=self.case, actor=self.mediator, terms=terms, amount_total=total, signed_on=signed,
-                applicant_signed=True, respondent_signed=True, mediator_signed=True, sealed=True,
-                paid_on_spot=spot, instalments=instalments, confirmation_path=path,
-                default_clause="被申请人任何一期逾期未付的，申请人可就剩余全部款项申请支付令或申请仲裁。",
-            )
-            self.set_outcome(activation, "agreement")
-
-        self.do("mediate", self.mediator, work)
+        self.do("mediate", self.mediator, steps.mediation_conclude, case=self.case, outcome="agreement", on=signed,
+                terms=terms, amount_total=total, applicant_signed=True, respondent_signed=True,
+                mediator_signed=True, sealed=True, paid_on_spot=spot, instalments=instalments,
+                confirmation_path=path,
+                default_clause="被申请人任何一期逾期未付的，申请人可就剩余全部款项申请支付令或申请仲裁。")
 
     def step_fail(self, kinds: list[str]) -> None:
         self.advance(1 + self.rng.randrange(3))
 
-        def work(activation):
-            services.mediation_fail(case=self.case, actor=self.mediator, reason=self.story.fail_reason, on=self.day)
-            services.referrals_create(case=self.case, actor=self.mediator, kinds=kinds, on=self.day,
-                                      note="已告知申请人仲裁时效，并移送相关材料。", **self._violation(kinds))
-            self.set_outcome(activation, "failed", kinds)
-
-        self.do("mediate", self.mediator, work)
+        self.do("mediate", self.mediator, steps.mediation_conclude, case=self.case, outcome="failed", on=self.day,
+                reason=self.story.fail_reason, referral_kinds=kinds, **self._violation(kinds))
 
     def step_withdraw(self) -> None:
         self.advance(2)
 
-        def work(activation):
-            services.case_withdraw(case=self.case, actor=self.mediator, reason=self.story.withdraw_reason, on=self.day)
-            self.set_outcome(activation, "withdrawn")
-
-        self.do("mediate", self.mediator, work)
+        self.do("mediate", self.mediator, steps.mediation_conclude, case=self.case, outcome="withdrawn",
+                on=self.day, reason=self.story.withdraw_reason)
 
     # ------------------------------------------------ T11–T13 confirmation
 
@@ -1095,11 +1075,8 @@ class _Driver:
         kind = (RequestKind.JUDICIAL_CONFIRMATION if self.case.agreement.confirmation_path == ConfirmationPath.JUDICIAL
                 else RequestKind.ARBITRAL_REVIEW)
 
-        def work(activation):
-            services.confirmation_request_file(case=self.case, actor=self.mediator, kind=kind, filed_on=self.day)
-            self.set_outcome(activation, "apply")
-
-        self.do("file_confirmation", self.mediator, work)
+        self.do("file_confirmation", self.mediator, steps.confirmation_filing_decide, case=self.case, apply=True,
+                filed_on=self.day, kind=kind)
 
     def _decide(self, step: str, kind: str, *, confirm: bool, reason: str = "") -> None:
         request = self.case.confirmation_requests.filter(kind=kind, decision="").latest("id")
@@ -1114,10 +1091,10 @@ class _Driver:
             series = "民督" if kind == RequestKind.PAYMENT_ORDER else "民特"
             ruling = f"（{year}）{court}{series}{self.run.number(series + county)}号"
         decided = self.day
-        self.do(step, liaison, lambda a: services.confirmation_decide(
-            request=request, actor=liaison, decision=RequestDecision.CONFIRMED if confirm else RequestDecision.REFUSED,
-            decided_on=decided, ruling_no=ruling if confirm else "", reason=reason,
-            accepted_on=min(request.filed_on + datetime.timedelta(days=1), decided)))
+        self.do(step, liaison, steps.confirmation_rule, request=request,
+                decision=RequestDecision.CONFIRMED if confirm else RequestDecision.REFUSED,
+                decided_on=decided, ruling_no=ruling if confirm else "", reason=reason,
+                accepted_on=min(request.filed_on + datetime.timedelta(days=1), decided))
 
     def step_confirm(self) -> None:
         if self.case.agreement.confirmation_path == ConfirmationPath.JUDICIAL:
@@ -1144,11 +1121,8 @@ class _Driver:
         self.pay()
         self.visit()
 
-        def work(activation):
-            services.performance_complete(case=self.case, actor=self.mediator, on=self.day)
-            self.set_outcome(activation, "performed")
-
-        self.do("follow_up", self.mediator, work)
+        self.do("follow_up", self.mediator, steps.performance_conclude, case=self.case, outcome="performed",
+                on=self.day)
 
     def step_default(self) -> None:
         """T14: an instalment date passed unpaid. The flow has no timer for it yet, so it is
@@ -1164,14 +1138,8 @@ class _Driver:
     def step_payment_order(self) -> None:
         on = self.advance(2 + self.rng.randrange(3))
 
-        def work(activation):
-            if self.case.status not in (CaseStatus.DEFAULTED, CaseStatus.ENFORCEMENT):
-                services.case_record_default(case=self.case, actor=self.mediator, on=on)
-            services.confirmation_request_file(case=self.case, actor=self.mediator, kind=RequestKind.PAYMENT_ORDER,
-                                               filed_on=on)
-            self.set_outcome(activation, "payment_order")
-
-        self.do("follow_up", self.mediator, work)
+        self.do("follow_up", self.mediator, steps.performance_conclude, case=self.case, outcome="payment_order",
+                on=on)
 
     def _violation(self, kinds: list[str]) -> dict:
         """A referral to labour inspection names when the violation ended (D31): the month before receipt."""
@@ -1182,14 +1150,9 @@ class _Driver:
     def step_refer_after_default(self, kinds: list[str]) -> None:
         on = self.advance(3)
 
-        def work(activation):
-            if self.case.status not in (CaseStatus.DEFAULTED, CaseStatus.ENFORCEMENT):
-                services.case_record_default(case=self.case, actor=self.mediator, on=on)
-            services.referrals_create(case=self.case, actor=self.mediator, kinds=kinds, on=on,
-                                      note="协议逾期未履行，且不属于可申请支付令的事项，转劳动仲裁。", **self._violation(kinds))
-            self.set_outcome(activation, "refer", kinds)
-
-        self.do("follow_up", self.mediator, work)
+        self.do("follow_up", self.mediator, steps.performance_conclude, case=self.case, outcome="refer", on=on,
+                note="协议逾期未履行，且不属于可申请支付令的事项，转劳动仲裁。", referral_kinds=kinds,
+                **self._violation(kinds))
 
     # ------------------------------------------------ T19–T20 referrals
 
@@ -1217,9 +1180,9 @@ class _Driver:
         received = min(received, self.run.today)
         self.day = min(received + datetime.timedelta(days=3 + self.rng.randrange(5)), self.run.today)
         done = self.day
-        self.do(self._REFERRAL_STEP[kind], liaison, lambda a: services.referral_update(
-            referral=referral, actor=liaison, received_on=received, accepted=True, decided_on=received,
-            decision_note=decision, result=result, document_no=doc, result_on=done))
+        self.do(self._REFERRAL_STEP[kind], liaison, steps.referral_answer, referral=referral, received_on=received,
+                accepted=True, decided_on=received, decision_note=decision, result=result, document_no=doc,
+                result_on=done)
 
     # ------------------------------------------------ T22–T23
 
@@ -1227,15 +1190,14 @@ class _Driver:
         self.advance(2)
         code = services.suggested_closing_code(self.case)
         performed = self.case.status == CaseStatus.PERFORMED
-        self.do("close", self.head, lambda a: services.case_close(
-            case=self.case, actor=self.head, closing_code=code, on=self.day, follow_up_done=performed,
-            note="卷宗材料齐全，准予结案。"))
+        self.do("close", self.head, steps.case_close_decide, case=self.case, closing_code=code, on=self.day,
+                follow_up_done=performed, note="卷宗材料齐全，准予结案。")
 
     def step_archive(self) -> None:
         from mediation.cases.document_services import case_file_generate
 
         case_file_generate(case=self.case, actor=self.head)  # archiving needs the bound case file
-        self.do("archive", self.head, lambda a: services.case_archive(case=self.case, actor=self.head))
+        self.do("archive", self.head, steps.case_file_archive, case=self.case)
 
     # ------------------------------------------------ the paths of PLANS
 

@@ -416,8 +416,10 @@ class ReferralUpdateForm(forms.Form):
                 label=_("裁决类型"), choices=[("", "—"), *AwardKind.choices], required=False)
             self.fields["award_received_on"] = forms.DateField(
                 label=_("当事人收到裁决书日期"), widget=DATE_INPUT, required=False)
+            self.fields["award_challenged_on"] = forms.DateField(
+                label=_("当事人起诉或申请撤销裁决的日期（如有）"), widget=DATE_INPUT, required=False)
             self.order_fields([*self.fields][:4] + ["tribunal_notified_on", "award_extension_days", "award_on",
-                                                    "award_kind", "award_received_on"])
+                                                    "award_kind", "award_received_on", "award_challenged_on"])
 
 
 class CloseForm(forms.Form):

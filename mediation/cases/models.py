@@ -606,6 +606,7 @@ class Referral(models.Model):
     award_on = models.DateField(_("裁决日期"), null=True, blank=True)
     award_kind = models.CharField(_("裁决类型"), max_length=20, choices=AwardKind.choices, blank=True)
     award_received_on = models.DateField(_("收到裁决书日期"), null=True, blank=True)
+    award_challenged_on = models.DateField(_("当事人起诉或申请撤销裁决的日期"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("转出移送")

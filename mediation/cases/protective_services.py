@@ -1,7 +1,7 @@
 """Pausing and resuming a case's clocks (DOMAIN §3.2 D34, issue 8 item B9).
 
 Mediation of the amounts often waits for a work-injury determination (工伤认定) or an assessment
-of working capacity (劳动能力鉴定). The case page offers "暂停计时" with a reason; the step emits
+of working capacity (劳动能力鉴定). The case page offers "暂停计时" with a reason; `services.case_pause` / `case_resume` emit
 `Event.MEDIATION_PAUSED` / `MEDIATION_RESUMED` and the clock service pauses or resumes the clocks
 whose rules name those events (`pauses_on` / `resumes_on`, data: D3, D5 …) — never a rule code here.
 """
@@ -20,9 +20,8 @@ from mediation.clocks.events import Event
 from mediation.clocks.models import ClockStatus
 from mediation.clocks.selectors import clocks_for_case
 
-from .audit import record_event
 from .models import Case
-from .services import _emit, _lock, _not_future, may_work_on
+from .services import case_pause, case_resume, may_work_on
 
 
 class PauseReason(TextChoices):
@@ -49,35 +48,24 @@ def _require_worker(actor, case: Case) -> None:
 
 @transaction.atomic
 def case_clocks_pause(*, case: Case, actor, reason: str, note: str = "", on: datetime.date) -> Case:
-    """Pause the case's clocks that its rules let pause, with the reason (e.g. 等待工伤认定)."""
-    case = _lock(case)
+    """The case page's 暂停计时: who may, why (a reason from the list, or "其他" with words), and
+    only if a clock would stand still; the pause itself is `services.case_pause`."""
     _require_worker(actor, case)
-    if not case.is_open:
-        raise ValidationError(_("案件已结案，不能暂停计时。"), code="closed")
     note = (note or "").strip()
     if reason not in PauseReason.values:
         raise ValidationError(_("请选择暂停原因。"), code="reason")
     if reason == PauseReason.OTHER and not note:
         raise ValidationError(_("暂停原因为“其他”的，请写明具体原因。"), code="note")
-    _not_future(on, _("暂停日期"))
-    clocks = pausable_clocks(case)
-    if not clocks:
+    if not pausable_clocks(case):
         raise ValidationError(_("本案没有可以暂停的计时中的时限。"), code="nothing")
     words = note if reason == PauseReason.OTHER else (f"{reason}（{note}）" if note else reason)
-    record_event(case, actor=actor, action="case.clocks_paused",
-                 summary=_("暂停计时：%(r)s") % {"r": words},
-                 changes={"paused_on": [None, on], "reason": ["", words],
-                          "clocks": [None, [c.rule_code for c in clocks]]})
-    _emit(Event.MEDIATION_PAUSED, case=case, on=on, actor=actor, reason=words)
-    return case
+    return case_pause(case=case, actor=actor, reason=words[:200], on=on)
 
 
 @transaction.atomic
 def case_clocks_resume(*, case: Case, actor, on: datetime.date) -> Case:
-    """Resume the paused clocks: their due dates move by the paused span."""
-    case = _lock(case)
+    """恢复计时: the paused clocks run again, their due dates moved by the paused span."""
     _require_worker(actor, case)
-    _not_future(on, _("恢复日期"))
     clocks = pausable_clocks(case, paused=True)
     if not clocks:
         raise ValidationError(_("本案没有暂停中的时限。"), code="nothing")
@@ -85,7 +73,4 @@ def case_clocks_resume(*, case: Case, actor, on: datetime.date) -> Case:
         opened = [p for p in clock.pauses.all() if p.resumed_on is None]
         if opened and on < opened[-1].paused_on:
             raise ValidationError(_("恢复日期不能早于暂停日期。"), code="date_order")
-    record_event(case, actor=actor, action="case.clocks_resumed", summary=_("恢复计时"),
-                 changes={"resumed_on": [None, on], "clocks": [None, [c.rule_code for c in clocks]]})
-    _emit(Event.MEDIATION_RESUMED, case=case, on=on, actor=actor)
-    return case
+    return case_resume(case=case, actor=actor, on=on)

@@ -4,7 +4,8 @@
   older than two years, it is refused until the warning of 劳动保障监察条例 Art. 20 is acknowledged (D31).
 * A referral to arbitration records the commission's receipt (D13), its acceptance (D14, D15), the
   tribunal notice, an extension approved by the chair, the award and its receipt by the parties with
-  the kind of award (D16/D17 after a final award, D18 after a non-final one; 调解仲裁法 Arts. 29–50).
+  the kind of award (D16/D17 after a final award, D18 after a non-final one; 调解仲裁法 Arts. 29–50),
+  and a party's suit or application to set the award aside, which ends those windows.
 
 Used by `services.referrals_create` and `services.referral_update`, which write, audit and emit.
 """
@@ -17,8 +18,6 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-
-from mediation.clocks.events import Event
 
 from .models import AwardKind, Case, Referral, ReferralKind
 from .protective_selectors import Lookback, inspection_lookback
@@ -55,31 +54,30 @@ def inspection_lookback_check(case: Case, kinds: list[str], *, on: datetime.date
     return lookback
 
 
-# The receiving agency's own steps that start clocks of their own (D13 from the commission's receipt;
-# D14, D15 from its acceptance), beside the `referral.<kind>.decided` every referral emits.
-REFERRAL_RECEIVED_EVENTS = {ReferralKind.ARBITRATION: Event.ARBITRATION_RECEIVED}
-REFERRAL_ACCEPTED_EVENTS = {ReferralKind.ARBITRATION: Event.ARBITRATION_ACCEPTED}
-
-ARBITRATION_STEPS = (
-    # (field, label, event) — what the arbitration liaison records after acceptance (D14, D15).
-    ("tribunal_notified_on", gettext_lazy("仲裁庭组成通知日期"), Event.ARBITRATION_TRIBUNAL_NOTIFIED),
-    ("award_on", gettext_lazy("裁决日期"), Event.ARBITRATION_AWARDED),
+ARBITRATION_DATES = (
+    # (field, label, step) — what the arbitration liaison records after acceptance (D14, D15, D16–D18).
+    ("tribunal_notified_on", gettext_lazy("仲裁庭组成通知日期"), "tribunal_notified"),
+    ("award_on", gettext_lazy("裁决日期"), "awarded"),
 )
 
 
-def arbitration_record(referral: Referral, *, tribunal_notified_on, award_extension_days, award_on, award_kind,
-                        award_received_on) -> list[tuple[str, datetime.date, dict]]:
+def arbitration_record(referral: Referral, *, tribunal_notified_on=None, award_extension_days=None, award_on=None,
+                       award_kind="", award_received_on=None,
+                       award_challenged_on=None) -> list[tuple[str, datetime.date, dict]]:
     """Validate and set what the commission did after accepting (调解仲裁法 Arts. 32, 43, 47–50);
-    returns the events that newly happened, in order: (event, day, extra)."""
-    events: list[tuple[str, datetime.date, dict]] = []
-    given = any(v for v in (tribunal_notified_on, award_extension_days, award_on, award_kind, award_received_on))
+    returns the steps that newly happened, in order: (step, day, extra). The step names are
+    "tribunal_notified", "extended", "awarded", "final_award_received", "award_received" and
+    "award_challenged"; the referral service emits the procedure event of each."""
+    steps: list[tuple[str, datetime.date, dict]] = []
+    given = any(v for v in (tribunal_notified_on, award_extension_days, award_on, award_kind, award_received_on,
+                            award_challenged_on))
     if not given:
-        return events
+        return steps
     if referral.kind != ReferralKind.ARBITRATION:
         raise ValidationError(_("仲裁庭组成、裁决等信息只适用于转劳动仲裁的移送。"), code="kind")
     if referral.accepted is not True or not referral.decided_on:
         raise ValidationError(_("请先记录仲裁委员会受理仲裁申请的决定及日期。"), code="order")
-    for field, label, event in ARBITRATION_STEPS:
+    for field, label, step in ARBITRATION_DATES:
         day = {"tribunal_notified_on": tribunal_notified_on, "award_on": award_on}[field]
         if day is None:
             continue
@@ -87,16 +85,18 @@ def arbitration_record(referral: Referral, *, tribunal_notified_on, award_extens
         if day < referral.decided_on:
             raise ValidationError(_("%(l)s不能早于受理日期。") % {"l": label}, code="date_order")
         if getattr(referral, field) is None:
-            events.append((event, day, {}))
+            steps.append((step, day, {}))
+        elif getattr(referral, field) != day:
+            raise ValidationError(_("%(l)s已记录，不能修改。") % {"l": label}, code="recorded")
         setattr(referral, field, day)
     if award_extension_days:
         if referral.award_on:
             raise ValidationError(_("已作出裁决，不能再延期。"), code="awarded")
         if not referral.award_extension_days:
             referral.award_extension_days = int(award_extension_days)
-            events.append((Event.ARBITRATION_EXTENDED, timezone.localdate(),
-                           {"extension": {"days": int(award_extension_days), "applicant_consent": "",
-                                          "respondent_consent": ""}}))
+            steps.append(("extended", timezone.localdate(),
+                          {"extension": {"days": int(award_extension_days), "applicant_consent": "",
+                                         "respondent_consent": ""}}))
         elif int(award_extension_days) != referral.award_extension_days:
             raise ValidationError(_("延期裁决已记录，不能修改。"), code="extended")
     if award_received_on is not None:
@@ -110,8 +110,7 @@ def arbitration_record(referral: Referral, *, tribunal_notified_on, award_extens
             raise ValidationError(_("收到裁决书日期不能早于裁决日期。"), code="date_order")
         if referral.award_received_on is None:
             final = award_kind == AwardKind.FINAL
-            events.append((Event.FINAL_AWARD_RECEIVED if final else Event.NON_FINAL_AWARD_RECEIVED,
-                           award_received_on, {}))
+            steps.append(("final_award_received" if final else "award_received", award_received_on, {}))
         elif award_kind != referral.award_kind or award_received_on != referral.award_received_on:
             raise ValidationError(_("裁决书的送达已记录，不能修改。"), code="award_received")
         referral.award_kind, referral.award_received_on = award_kind, award_received_on
@@ -119,4 +118,13 @@ def arbitration_record(referral: Referral, *, tribunal_notified_on, award_extens
         if award_kind not in AwardKind.values:
             raise ValidationError(_("裁决类型无效。"), code="award_kind")
         referral.award_kind = award_kind
-    return events
+    if award_challenged_on is not None:
+        if not referral.award_received_on:
+            raise ValidationError(_("请先记录当事人收到裁决书的日期。"), code="order")
+        _not_future(award_challenged_on, _("起诉或申请撤销裁决的日期"))
+        if award_challenged_on < referral.award_received_on:
+            raise ValidationError(_("起诉或申请撤销裁决的日期不能早于收到裁决书日期。"), code="date_order")
+        if referral.award_challenged_on is None:
+            steps.append(("award_challenged", award_challenged_on, {}))
+        referral.award_challenged_on = award_challenged_on
+    return steps

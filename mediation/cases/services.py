@@ -53,13 +53,7 @@ from .models import (
     RequestDecision,
     RequestKind,
 )
-from .protective_steps import (
-    REFERRAL_ACCEPTED_EVENTS,
-    REFERRAL_RECEIVED_EVENTS,
-    arbitration_record,
-    cn_date,
-    inspection_lookback_check,
-)
+from .protective_steps import arbitration_record, cn_date, inspection_lookback_check
 
 S = CaseStatus
 
@@ -552,6 +546,38 @@ def case_extend(*, case: Case, actor, days: int, applicant_consent: str, respond
     return ext
 
 
+# ---------------------------------------------------------------- pauses (e.g. 等待工伤认定, D34)
+
+PAUSABLE_STATES = {S.ACCEPTED, S.IN_MEDIATION, S.EXTENDED}
+
+
+@transaction.atomic
+def case_pause(*, case: Case, actor, reason: str, on: datetime.date) -> Case:
+    """Mediation waits (等待工伤认定 / 劳动能力鉴定…): the clocks whose rules pause on it stand still."""
+    case = _lock(case)
+    if case.status not in PAUSABLE_STATES:
+        raise ValidationError(_("案件当前状态为“%(status)s”，不能暂停计时。") % {"status": case.get_status_display()},
+                              code="illegal_transition")
+    reason = _require_text(reason, _("暂停原因"))
+    _not_future(on, _("暂停日期"))
+    record_event(case, actor=actor, action="case.paused", summary=_("暂停计时：%(r)s") % {"r": reason},
+                 visible_to_partners=True)
+    _emit(Event.MEDIATION_PAUSED, case=case, on=on, actor=actor, reason=reason)
+    return case
+
+
+@transaction.atomic
+def case_resume(*, case: Case, actor, on: datetime.date) -> Case:
+    """The wait is over: the paused clocks run again, their due dates moved by the pause."""
+    case = _lock(case)
+    if case.status == S.ARCHIVED:
+        raise ValidationError(_("案件已归档，只能查阅，不能再修改。"), code="archived")
+    _not_future(on, _("恢复日期"))
+    record_event(case, actor=actor, action="case.resumed", summary=_("恢复计时"), visible_to_partners=True)
+    _emit(Event.MEDIATION_RESUMED, case=case, on=on, actor=actor)
+    return case
+
+
 # ---------------------------------------------------------------- T8–T17: agreement and after
 
 @transaction.atomic
@@ -794,6 +820,20 @@ def referrals_create(*, case: Case, actor, kinds: Iterable[str], on: datetime.da
     return referrals
 
 
+# The receiving agency's own steps that start clocks of their own (D13 from the commission's receipt;
+# D14, D15 from its acceptance; D16–D18 from the award's receipt), beside `referral.<kind>.decided`.
+REFERRAL_RECEIVED_EVENTS = {ReferralKind.ARBITRATION: Event.ARBITRATION_RECEIVED}
+REFERRAL_ACCEPTED_EVENTS = {ReferralKind.ARBITRATION: Event.ARBITRATION_ACCEPTED}
+ARBITRATION_EVENTS = {
+    "tribunal_notified": Event.ARBITRATION_TRIBUNAL_NOTIFIED, "extended": Event.ARBITRATION_EXTENDED,
+    "awarded": Event.ARBITRATION_AWARDED, "final_award_received": Event.FINAL_AWARD_RECEIVED,
+    "award_received": Event.NON_FINAL_AWARD_RECEIVED, "award_challenged": Event.ARBITRATION_AWARD_CHALLENGED,
+}
+# The commission's own periods (D13–D15) remind its liaison and the union; the parties' windows
+# after an award (D16–D18) stay with the union, which follows the referral.
+PARTIES_WINDOW_STEPS = {"final_award_received", "award_received", "award_challenged"}
+
+
 @transaction.atomic
 def referral_update(*, referral: Referral, actor, received_on: datetime.date | None = None,
                     accepted: bool | None = None, decided_on: datetime.date | None = None,
@@ -801,7 +841,8 @@ def referral_update(*, referral: Referral, actor, received_on: datetime.date | N
                     result_on: datetime.date | None = None,
                     tribunal_notified_on: datetime.date | None = None, award_extension_days: int | None = None,
                     award_on: datetime.date | None = None, award_kind: str = "",
-                    award_received_on: datetime.date | None = None) -> Referral:
+                    award_received_on: datetime.date | None = None,
+                    award_challenged_on: datetime.date | None = None) -> Referral:
     """The receiving agency records receipt, its decision and its result (T20). An arbitration
     referral also records the tribunal notice, an approved extension and the award (D13–D18):
     each emits its event once, the first time it is recorded."""
@@ -814,7 +855,7 @@ def referral_update(*, referral: Referral, actor, received_on: datetime.date | N
         raise ValidationError(_("该移送已反馈结果。"), code="done")
     before = snapshot(referral, ["status", "received_on", "accepted", "decided_on", "result", "document_no",
                                  "tribunal_notified_on", "award_extension_days", "award_on", "award_kind",
-                                 "award_received_on"])
+                                 "award_received_on", "award_challenged_on"])
     for label, day in ((_("接收日期"), received_on), (_("决定日期"), decided_on), (_("结果日期"), result_on)):
         if day is not None:
             _not_future(day, label)
@@ -843,14 +884,13 @@ def referral_update(*, referral: Referral, actor, received_on: datetime.date | N
         referral.status = ReferralStatus.DONE
     arbitration = arbitration_record(
         referral, tribunal_notified_on=tribunal_notified_on, award_extension_days=award_extension_days,
-        award_on=award_on, award_kind=award_kind, award_received_on=award_received_on)
+        award_on=award_on, award_kind=award_kind, award_received_on=award_received_on,
+        award_challenged_on=award_challenged_on)
     referral.save()
     record_event(case, actor=actor, action="referral.updated",
                  summary=_("%(k)s：%(s)s") % {"k": referral.get_kind_display(), "s": referral.get_status_display()},
                  changes=diff(before, snapshot(referral, list(before))), visible_to_partners=True)
     received_event = REFERRAL_RECEIVED_EVENTS.get(referral.kind)
-    # The commission's own periods (D13–D15) remind its liaison and the union; the parties' windows
-    # after an award (D16–D18) stay with the union, which follows the referral.
     commission = {"agency": referral.target_agency}
     if was_received is None and received_event:
         _emit(received_event, case=case, subject=referral, on=referral.received_on, actor=actor, **commission)
@@ -860,9 +900,9 @@ def referral_update(*, referral: Referral, actor, received_on: datetime.date | N
     accepted_event = REFERRAL_ACCEPTED_EVENTS.get(referral.kind)
     if referral.accepted is True and was_accepted is not True and accepted_event:
         _emit(accepted_event, case=case, subject=referral, on=referral.decided_on, actor=actor, **commission)
-    for event, day, extra in arbitration:
-        awarded = event in (Event.FINAL_AWARD_RECEIVED, Event.NON_FINAL_AWARD_RECEIVED)
-        _emit(event, case=case, subject=referral, on=day, actor=actor, **extra, **({} if awarded else commission))
+    for step, day, extra in arbitration:
+        _emit(ARBITRATION_EVENTS[step], case=case, subject=referral, on=day, actor=actor, **extra,
+              **({} if step in PARTIES_WINDOW_STEPS else commission))
     return referral
 
 

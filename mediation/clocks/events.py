@@ -55,6 +55,7 @@ class Event(models.TextChoices):
     ARBITRATION_AWARDED = "referral.arbitration.awarded", _("仲裁庭作出裁决")
     FINAL_AWARD_RECEIVED = "referral.arbitration.final_award_received", _("当事人收到终局裁决书")
     NON_FINAL_AWARD_RECEIVED = "referral.arbitration.award_received", _("当事人收到非终局裁决书")
+    ARBITRATION_AWARD_CHALLENGED = "referral.arbitration.award_challenged", _("当事人就裁决起诉或申请撤销裁决")
     INSPECTION_REFERRED = "referral.inspection.sent", _("移送劳动保障监察")
     INSPECTION_REFERRAL_DECIDED = "referral.inspection.decided", _("劳动保障监察决定是否受理")
     LEGAL_AID_REFERRED = "referral.legal_aid.sent", _("转法律援助")

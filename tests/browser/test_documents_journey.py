@@ -7,7 +7,7 @@ import io
 import pytest
 from playwright.sync_api import expect
 
-from mediation.cases import services
+from mediation.cases import services, steps
 from mediation.cases.models import CaseDocument, CaseEvent, DocumentKind
 from tests.factories.cases import do, open_case
 from tests.workflows.step_pages import agreement_data, complete_step
@@ -22,17 +22,13 @@ def agreed_case(people, ankang):
         case,
         "review",
         people["head"],
-        lambda a: services.case_accept(
-            case=case, actor=people["head"], accepted_on=today, respondent_consents=True
-        ),
+        steps.review_decide, case=case, decided_on=today, respondent_consents=True, decision="accept",
     )
     do(
         case,
         "assign",
         people["head"],
-        lambda a: services.case_assign_mediator(
-            case=case, actor=people["head"], mediator=people["mediator"]
-        ),
+        steps.mediator_assign, case=case, mediator=people["mediator"],
     )
     services.session_record(
         case=case,

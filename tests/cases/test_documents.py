@@ -15,7 +15,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from docx import Document
 from pypdf import PdfReader
 
-from mediation.cases import document_services, paperwork, services
+from mediation.cases import document_services, paperwork, services, steps
 from mediation.cases.models import (
     CaseDocument,
     CaseDocumentTemplate,
@@ -90,17 +90,13 @@ def accepted(people, ankang, **extra):
         case,
         "review",
         people["head"],
-        lambda a: services.case_accept(
-            case=case, actor=people["head"], accepted_on=TODAY, respondent_consents=True
-        ),
+        steps.review_decide, case=case, decided_on=TODAY, respondent_consents=True, decision="accept",
     )
     do(
         case,
         "assign",
         people["head"],
-        lambda a: services.case_assign_mediator(
-            case=case, actor=people["head"], mediator=people["mediator"]
-        ),
+        steps.mediator_assign, case=case, mediator=people["mediator"],
     )
     case.refresh_from_db()
     return case
@@ -334,9 +330,7 @@ def test_non_acceptance_notice_and_closing_report(people, ankang):
         case,
         "review",
         people["head"],
-        lambda a: services.case_not_accept(
-            case=case, actor=people["head"], reason="申请事项不属于劳动争议", on=TODAY
-        ),
+        steps.review_decide, case=case, reason="申请事项不属于劳动争议", decided_on=TODAY, decision="not_accept",
     )
     case.refresh_from_db()
     notice = document_services.document_generate(
@@ -357,9 +351,7 @@ def test_non_acceptance_notice_and_closing_report(people, ankang):
         case,
         "close",
         people["head"],
-        lambda a: services.case_close(
-            case=case, actor=people["head"], closing_code=ClosingCode.NOT_ACCEPTED, on=TODAY
-        ),
+        steps.case_close_decide, case=case, closing_code=ClosingCode.NOT_ACCEPTED, on=TODAY,
     )
     case.refresh_from_db()
     report = document_services.document_generate(
@@ -506,13 +498,7 @@ def closed_case(people, ankang):
         case,
         "close",
         people["head"],
-        lambda a: services.case_close(
-            case=case,
-            actor=people["head"],
-            closing_code=ClosingCode.SUCCESS_INSTALMENTS_DONE,
-            on=TODAY,
-            follow_up_done=True,
-        ),
+        steps.case_close_decide, case=case, closing_code=ClosingCode.SUCCESS_INSTALMENTS_DONE, on=TODAY, follow_up_done=True,
     )
     case.refresh_from_db()
     return case
@@ -586,7 +572,7 @@ def test_archive_requires_the_case_file(people, ankang):
         case,
         "archive",
         people["head"],
-        lambda a: services.case_archive(case=case, actor=people["head"]),
+        steps.case_file_archive, case=case,
     )
     case.refresh_from_db()
     assert case.status == CaseStatus.ARCHIVED

@@ -14,7 +14,7 @@ from django.test import Client
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from mediation.cases import services
+from mediation.cases import steps
 from mediation.cases.forms import RegistrationForm
 from mediation.cases.models import Case, CaseEvent, CaseWorker, MediationSession
 from parties.models import Employer, Worker
@@ -235,17 +235,13 @@ def mediating(people, ankang):
         case,
         "review",
         people["head"],
-        lambda a: services.case_accept(
-            case=case, actor=people["head"], accepted_on=TODAY, respondent_consents=True
-        ),
+        steps.review_decide, case=case, decided_on=TODAY, respondent_consents=True, decision="accept",
     )
     do(
         case,
         "assign",
         people["head"],
-        lambda a: services.case_assign_mediator(
-            case=case, actor=people["head"], mediator=people["mediator"]
-        ),
+        steps.mediator_assign, case=case, mediator=people["mediator"],
     )
     return case
 

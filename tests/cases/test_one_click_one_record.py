@@ -11,7 +11,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from mediation.cases import services
+from mediation.cases import services, steps
 from mediation.cases.models import Case, CaseEvent, Instalment, MediationSession
 from mediation.lib.idempotency import SubmissionToken
 from tests.factories.cases import do, open_case, open_task
@@ -117,17 +117,13 @@ def mediating(people, ankang):
         case,
         "review",
         people["head"],
-        lambda a: services.case_accept(
-            case=case, actor=people["head"], accepted_on=TODAY, respondent_consents=True
-        ),
+        steps.review_decide, case=case, decided_on=TODAY, respondent_consents=True, decision="accept",
     )
     do(
         case,
         "assign",
         people["head"],
-        lambda a: services.case_assign_mediator(
-            case=case, actor=people["head"], mediator=people["mediator"]
-        ),
+        steps.mediator_assign, case=case, mediator=people["mediator"],
     )
     return case
 

@@ -11,7 +11,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.test import Client
 
-from mediation.cases import services
+from mediation.cases import services, steps
 from mediation.cases.document_services import case_file_generate
 from mediation.cases.models import Case, CaseEvent, CaseStatus, CaseWorker, ClosingCode
 from parties.models import Employer, Worker
@@ -101,24 +101,20 @@ def archived_hanbin_case(people, ankang):
         case,
         "review",
         people["head"],
-        lambda a: services.case_not_accept(
-            case=case, actor=people["head"], reason="已过仲裁时效", on=TODAY
-        ),
+        steps.review_decide, case=case, reason="已过仲裁时效", decided_on=TODAY, decision="not_accept",
     )
     do(
         case,
         "close",
         people["head"],
-        lambda a: services.case_close(
-            case=case, actor=people["head"], closing_code=ClosingCode.NOT_ACCEPTED, on=TODAY
-        ),
+        steps.case_close_decide, case=case, closing_code=ClosingCode.NOT_ACCEPTED, on=TODAY,
     )
     case_file_generate(case=case, actor=people["head"])  # archiving needs the case file (卷宗)
     do(
         case,
         "archive",
         people["head"],
-        lambda a: services.case_archive(case=case, actor=people["head"]),
+        steps.case_file_archive, case=case,
     )
     case.refresh_from_db()
     assert case.status == CaseStatus.ARCHIVED
@@ -330,17 +326,13 @@ def test_worker_under_16_is_flagged_and_offered_a_referral_to_labour_inspection(
         case,
         "review",
         people["head"],
-        lambda a: services.case_accept(
-            case=case, actor=people["head"], accepted_on=TODAY, respondent_consents=True
-        ),
+        steps.review_decide, case=case, decided_on=TODAY, respondent_consents=True, decision="accept",
     )
     do(
         case,
         "assign",
         people["head"],
-        lambda a: services.case_assign_mediator(
-            case=case, actor=people["head"], mediator=people["mediator"]
-        ),
+        steps.mediator_assign, case=case, mediator=people["mediator"],
     )
     mediator = login(people["mediator"])
     task = open_task(case, "mediate")

@@ -12,7 +12,7 @@ from django.test import Client
 from django.urls import NoReverseMatch, URLResolver, get_resolver, reverse
 from viewflow.workflow.flow.viewset import FlowViewset
 
-from mediation.cases import services
+from mediation.cases import services, steps
 from mediation.cases.models import RequestKind
 from tests.factories.cases import do, open_case, open_task
 from tests.workflows.step_pages import agreement_data, complete_step
@@ -29,10 +29,8 @@ TODAY = datetime.date.today()
 def court_case(people, ankang):
     """A Hanbin case waiting for the Hanbin court's judicial confirmation."""
     case = open_case(people["intake"], ankang["union:610902"], workers=3)
-    do(case, "review", people["head"], lambda a: services.case_accept(
-        case=case, actor=people["head"], accepted_on=TODAY, respondent_consents=True))
-    do(case, "assign", people["head"], lambda a: services.case_assign_mediator(
-        case=case, actor=people["head"], mediator=people["mediator"]))
+    do(case, "review", people["head"], steps.review_decide, case=case, decided_on=TODAY, respondent_consents=True, decision="accept")
+    do(case, "assign", people["head"], steps.mediator_assign, case=case, mediator=people["mediator"])
     services.session_record(case=case, actor=people["mediator"], held_at=datetime.datetime.now(datetime.UTC),
                             form="VIDEO", place="线上", participants="双方", points_in_dispute="金额")
 

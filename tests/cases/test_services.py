@@ -10,7 +10,7 @@ import time_machine
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from mediation.cases import services
+from mediation.cases import services, steps
 from mediation.cases.document_services import case_file_generate
 from mediation.cases.models import Case, CaseEvent, CaseStatus, ClosingCode, RequestKind, Worker
 from tests.factories.cases import do, open_case, worker_rows
@@ -34,10 +34,8 @@ def case(people, ankang):
 
 
 def accepted(case, people):
-    do(case, "review", people["head"], lambda a: services.case_accept(
-        case=case, actor=people["head"], accepted_on=TODAY, respondent_consents=True))
-    do(case, "assign", people["head"], lambda a: services.case_assign_mediator(
-        case=case, actor=people["head"], mediator=people["mediator"]))
+    do(case, "review", people["head"], steps.review_decide, case=case, decided_on=TODAY, respondent_consents=True, decision="accept")
+    do(case, "assign", people["head"], steps.mediator_assign, case=case, mediator=people["mediator"])
     case.refresh_from_db()
     return case
 
@@ -184,8 +182,7 @@ def test_payment_order_only_for_eligible_claims(people, ankang):
 
 def test_close_requires_matching_code_and_head(people, ankang):
     case = open_case(people["intake"], ankang["union:610902"])
-    do(case, "review", people["head"], lambda a: services.case_not_accept(
-        case=case, actor=people["head"], reason="不属于劳动争议", on=TODAY))
+    do(case, "review", people["head"], steps.review_decide, case=case, reason="不属于劳动争议", decided_on=TODAY, decision="not_accept")
     case.refresh_from_db()
     with pytest.raises(ValidationError, match="主任"):
         services.case_close(case=case, actor=people["mediator"], closing_code=ClosingCode.NOT_ACCEPTED, on=TODAY)

@@ -7,7 +7,7 @@ from viewflow.workflow.models import Task
 
 from parties.models import County
 from tests.factories.parties import make_credit_code, make_resident_id
-from workflows.engine import OPEN_TASK_STATUSES, task_execute
+from workflows.engine import OPEN_TASK_STATUSES, step_complete, task_execute
 from workflows.services import case_open
 
 
@@ -43,6 +43,10 @@ def open_task(case, step):
     raise AssertionError(f"no open task {step!r}; open: {[t.flow_task.name for t in Task.objects.filter(process__caseprocess__case=case, status__in=OPEN_TASK_STATUSES)]}")
 
 
-def do(case, step, user, work):
-    """Complete the open `step` of `case` as `user`, running `work(activation)`."""
-    return task_execute(task=open_task(case, step), user=user, work=work)
+def do(case, step, user, entry, /, **kwargs):
+    """Complete the open `step` of `case` as `user` with the step's entry point
+    (mediation.cases.steps), as its page does; returns the step's outcome. A plain
+    `work(activation)` callable (no kwargs) is run as is — for supervision steps."""
+    if kwargs:
+        return step_complete(task=open_task(case, step), user=user, entry=entry, **kwargs)
+    return task_execute(task=open_task(case, step), user=user, work=entry)

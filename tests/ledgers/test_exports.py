@@ -10,7 +10,7 @@ import pytest
 from django.test import Client
 from openpyxl import load_workbook
 
-from mediation.cases import services
+from mediation.cases import steps
 from mediation.ledgers.models import ExportStatus, LedgerExport
 from tests.factories.cases import do, open_case
 
@@ -27,17 +27,13 @@ def cases(people, ankang):
         accepted,
         "review",
         people["head"],
-        lambda a: services.case_accept(
-            case=accepted, actor=people["head"], accepted_on=TODAY, respondent_consents=True
-        ),
+        steps.review_decide, case=accepted, decided_on=TODAY, respondent_consents=True, decision="accept",
     )
     do(
         accepted,
         "assign",
         people["head"],
-        lambda a: services.case_assign_mediator(
-            case=accepted, actor=people["head"], mediator=people["mediator"]
-        ),
+        steps.mediator_assign, case=accepted, mediator=people["mediator"],
     )
     other_county = open_case(people["intake"], ankang["union:610921"], county="610921", seed=50)
     return {"hanbin": made, "hanyin": other_county}

@@ -30,10 +30,9 @@ import pytest
 from django.test import Client, override_settings
 from django.urls import reverse
 
-from mediation.cases import services
+from mediation.cases import services, steps
 from mediation.cases.models import Case, CaseEvent, CaseStatus, Referral
 from mediation.clocks.models import Clock, ClockStatus
-from mediation.supervision import services as supervision_services
 from mediation.supervision.models import ProcuratorateAction, ReferralGround
 from tests.cases.test_registration_http import form_data
 from tests.factories.cases import do, open_case, open_task
@@ -61,10 +60,9 @@ def clock_of(subject, code) -> Clock:
 def accepted_case(people, ankang, cal, *, on=MARCH_2, **extra):
     cal.to(on)
     case = open_case(people["intake"], ankang["union:610902"], received_on=on, **extra)
-    do(case, "review", people["head"], lambda a: services.case_accept(
-        case=case, actor=people["head"], accepted_on=on, respondent_consents=True))
-    do(case, "assign", people["head"], lambda a: services.case_assign_mediator(
-        case=case, actor=people["head"], mediator=people["mediator"]))
+    do(case, "review", people["head"], steps.review_decide, case=case, decision="accept", decided_on=on,
+       respondent_consents=True)
+    do(case, "assign", people["head"], steps.mediator_assign, case=case, mediator=people["mediator"])
     case.refresh_from_db()
     return case
 
@@ -234,9 +232,9 @@ def test_supporting_prosecution_runs_d27_until_the_decision(people, ankang, cal)
     assert d27.started_on == D(2026, 3, 2) and d27.due_on == D(2026, 3, 17)
     assert d27.rule.status == "inferred" and d27.task == open_task(case, "supporting_prosecution")
     cal.to(D(2026, 3, 10))
-    do(case, "supporting_prosecution", people["procuratorate"], lambda a: services.referral_update(
-        referral=referral, actor=people["procuratorate"], received_on=D(2026, 3, 3), accepted=True,
-        decided_on=D(2026, 3, 10), result="决定支持起诉", result_on=D(2026, 3, 10)))
+    do(case, "supporting_prosecution", people["procuratorate"], steps.referral_answer, referral=referral,
+       received_on=D(2026, 3, 3), accepted=True, decided_on=D(2026, 3, 10), result="决定支持起诉",
+       result_on=D(2026, 3, 10))
     d27.refresh_from_db()
     assert d27.status == ClockStatus.MET and d27.stopped_on == D(2026, 3, 10)
 
@@ -294,6 +292,12 @@ def test_arbitration_referral_tracks_acceptance_award_and_the_windows_after_a_fi
     page = login(people["mediator"]).get(f"/cases/{case.pk}/").content.decode()
     for text in ("第四十三条", "第四十七条", "第四十九条", "2026年6月1日", "终局裁决"):
         assert text in page
+    # The employer applies to set the award aside on 5-08: the windows have served (met).
+    cal.to(D(2026, 5, 8))
+    referral_page(arb, task, received_on="2026-03-04", accepted="yes", decided_on="2026-03-06",
+                  award_on="2026-04-28", award_kind="FINAL", award_received_on="2026-04-30",
+                  award_challenged_on="2026-05-08")
+    assert {clock_of(referral, code).status for code in ("D16", "D17")} == {ClockStatus.MET}
 
 
 def test_a_non_final_award_runs_d18(people, ankang, cal):
@@ -301,10 +305,9 @@ def test_a_non_final_award_runs_d18(people, ankang, cal):
     fail_and_refer(case, people["mediator"], D(2026, 3, 2), ["ARBITRATION"])
     referral = case.referrals.get()
     cal.to(D(2026, 4, 30))
-    do(case, "arbitration", people["arbitration"], lambda a: services.referral_update(
-        referral=referral, actor=people["arbitration"], received_on=D(2026, 3, 4), accepted=True,
-        decided_on=D(2026, 3, 6), award_on=D(2026, 4, 28), award_kind="NON_FINAL",
-        award_received_on=D(2026, 4, 30), result="裁决支持部分请求", result_on=D(2026, 4, 28)))
+    do(case, "arbitration", people["arbitration"], steps.referral_answer, referral=referral,
+       received_on=D(2026, 3, 4), accepted=True, decided_on=D(2026, 3, 6), award_on=D(2026, 4, 28),
+       award_kind="NON_FINAL", award_received_on=D(2026, 4, 30), result="裁决支持部分请求", result_on=D(2026, 4, 28))
     # Received Thu 4-30; 15 days → Fri 5-15 (Art. 50).
     assert clock_of(referral, "D18").due_on == D(2026, 5, 15)
     assert not Clock.objects.filter(rule_code__in=["D16", "D17"]).exists()
@@ -345,7 +348,7 @@ def test_joint_people_mediation_runs_d5_and_a_pause_moves_d3_and_d5_but_not_d1(p
     for c in (d1, d3, d5):
         c.refresh_from_db()
     assert d3.status == d5.status == ClockStatus.PAUSED and d1.status == ClockStatus.RUNNING
-    event = CaseEvent.objects.filter(case=case, action="case.clocks_paused").get()
+    event = CaseEvent.objects.filter(case=case, action="case.paused").get()
     assert "等待工伤认定" in event.summary and "已向人社局申请工伤认定" in event.summary
     page = login(people["mediator"]).get(f"/cases/{case.pk}/").content.decode()
     assert "恢复计时" in page
@@ -394,11 +397,10 @@ def test_d28_runs_from_the_clue_closed_until_the_feedback(people, ankang, sup, c
     assert d28.status == ClockStatus.RUNNING and d28.due_on == D(2026, 3, 23) and d28.next_reminder_on
     open_matter_task(matter, "procuratorate_feedback")  # the step stays open
     cal.to(D(2026, 3, 20))
-    do_feedback = supervision_services.procuratorate_feedback_record
-    from tests.factories.supervision import do as do_matter
-
-    do_matter(matter, "procuratorate_feedback", procur, lambda a: do_feedback(
-        actor=procur, referral=referral, action=ProcuratorateAction.SUPPORT_PROSECUTION, closed_on=D(2026, 3, 16),
-        feedback="已支持23名职工起诉，法院已立案。", feedback_on=D(2026, 3, 20)))
+    response = login(procur).post(f"/tasks/{task.pk}/", {
+        "action": ProcuratorateAction.SUPPORT_PROSECUTION, "closed_on": "2026-03-16",
+        "feedback": "已支持23名职工起诉，法院已立案。", "feedback_on": "2026-03-20"})
+    assert response.status_code == 302
+    assert response["Location"] == reverse("supervision:matter_detail", args=[matter.pk])
     d28.refresh_from_db()
     assert d28.status == ClockStatus.MET and d28.stopped_on == D(2026, 3, 20)

@@ -10,7 +10,7 @@ import time_machine
 from django.core import mail
 from django.test import Client
 
-from mediation.cases import services
+from mediation.cases import services, steps
 from mediation.cases.models import Case
 from mediation.notifications.models import Notification
 from mediation.notifications.tasks import deliver_outbox
@@ -104,10 +104,8 @@ def test_assigning_a_mediator_announces_the_mediation_to_that_mediator_only(crow
 
 def test_a_confirmation_request_reaches_the_county_court_only(crowd, ankang, django_capture_on_commit_callbacks):
     case = open_case(crowd["intake"], ankang["union:610902"])
-    do(case, "review", crowd["head"], lambda a: services.case_accept(
-        case=case, actor=crowd["head"], accepted_on=TODAY, respondent_consents=True))
-    do(case, "assign", crowd["head"], lambda a: services.case_assign_mediator(
-        case=case, actor=crowd["head"], mediator=crowd["mediator"]))
+    do(case, "review", crowd["head"], steps.review_decide, case=case, decided_on=TODAY, respondent_consents=True, decision="accept")
+    do(case, "assign", crowd["head"], steps.mediator_assign, case=case, mediator=crowd["mediator"])
 
     services.session_record(case=case, actor=crowd["mediator"],
                             held_at=datetime.datetime(2026, 3, 2, 9, 0, tzinfo=datetime.UTC),

@@ -7,7 +7,7 @@ import pytest
 import time_machine
 from django.core.exceptions import ValidationError
 
-from mediation.cases import services
+from mediation.cases import services, steps
 from mediation.cases.document_services import case_file_generate
 from mediation.cases.models import (
     CaseStatus,
@@ -31,10 +31,8 @@ def frozen():
 
 
 def accept_and_assign(case, people):
-    do(case, "review", people["head"], lambda a: services.case_accept(
-        case=case, actor=people["head"], accepted_on=TODAY, respondent_consents=True))
-    do(case, "assign", people["head"], lambda a: services.case_assign_mediator(
-        case=case, actor=people["head"], mediator=people["mediator"]))
+    do(case, "review", people["head"], steps.review_decide, case=case, decided_on=TODAY, respondent_consents=True, decision="accept")
+    do(case, "assign", people["head"], steps.mediator_assign, case=case, mediator=people["mediator"])
 
 
 def mediate_to_agreement(case, people, path="JUDICIAL", paid_on_spot=False):
@@ -64,9 +62,7 @@ def test_agreement_confirmed_by_court_then_paid_and_closed(people, ankang):
     task = open_task(case, "judicial_confirmation")
     assert task.address.agency == ankang["court:610902"]
     request = case.confirmation_requests.get()
-    do(case, "judicial_confirmation", people["court"], lambda a: services.confirmation_decide(
-        request=request, actor=people["court"], decision=RequestDecision.CONFIRMED, decided_on=TODAY,
-        ruling_no="(2026)陕0902民特12号"))
+    do(case, "judicial_confirmation", people["court"], steps.confirmation_rule, request=request, decision=RequestDecision.CONFIRMED, decided_on=TODAY, ruling_no="(2026)陕0902民特12号")
     case.refresh_from_db()
     assert case.status == CaseStatus.CONFIRMED
     for inst in case.agreement.instalments.all():
@@ -77,11 +73,9 @@ def test_agreement_confirmed_by_court_then_paid_and_closed(people, ankang):
                   {"action": "outcome", "outcome": "performed", "on": TODAY.isoformat()})
     case.refresh_from_db()
     assert services.suggested_closing_code(case) == ClosingCode.SUCCESS_JUDICIAL_CONFIRMED
-    do(case, "close", people["head"], lambda a: services.case_close(
-        case=case, actor=people["head"], closing_code=ClosingCode.SUCCESS_JUDICIAL_CONFIRMED, on=TODAY,
-        follow_up_done=True))
+    do(case, "close", people["head"], steps.case_close_decide, case=case, closing_code=ClosingCode.SUCCESS_JUDICIAL_CONFIRMED, on=TODAY, follow_up_done=True)
     case_file_generate(case=case, actor=people["head"])
-    do(case, "archive", people["head"], lambda a: services.case_archive(case=case, actor=people["head"]))
+    do(case, "archive", people["head"], steps.case_file_archive, case=case)
     case.refresh_from_db()
     assert case.status == CaseStatus.ARCHIVED
     assert case.process.status == "DONE"
@@ -99,25 +93,18 @@ def test_failed_mediation_referred_to_arbitration_and_legal_aid(people, ankang):
     arb = case.referrals.get(kind=ReferralKind.ARBITRATION)
     aid = case.referrals.get(kind=ReferralKind.LEGAL_AID)
     assert open_task(case, "arbitration").address.agency == ankang["arbitration:610902"]
-    do(case, "legal_aid", people["legal_aid"], lambda a: services.referral_update(
-        referral=aid, actor=people["legal_aid"], received_on=TODAY, accepted=True, decided_on=TODAY,
-        result="指派律师代理诉讼", result_on=TODAY))
+    do(case, "legal_aid", people["legal_aid"], steps.referral_answer, referral=aid, received_on=TODAY, accepted=True, decided_on=TODAY, result="指派律师代理诉讼", result_on=TODAY)
     with pytest.raises(AssertionError):
         open_task(case, "close")  # still waiting for arbitration
-    do(case, "arbitration", people["arbitration"], lambda a: services.referral_update(
-        referral=arb, actor=people["arbitration"], received_on=TODAY, accepted=True, decided_on=TODAY,
-        result="已立案受理", document_no="汉劳人仲案字〔2026〕15号", result_on=TODAY))
-    do(case, "close", people["head"], lambda a: services.case_close(
-        case=case, actor=people["head"], closing_code=ClosingCode.FAILED_TO_ARBITRATION, on=TODAY))
+    do(case, "arbitration", people["arbitration"], steps.referral_answer, referral=arb, received_on=TODAY, accepted=True, decided_on=TODAY, result="已立案受理", document_no="汉劳人仲案字〔2026〕15号", result_on=TODAY)
+    do(case, "close", people["head"], steps.case_close_decide, case=case, closing_code=ClosingCode.FAILED_TO_ARBITRATION, on=TODAY)
     case.refresh_from_db()
     assert case.status == CaseStatus.CLOSED
 
 
 def test_not_accepted_goes_to_closing(people, ankang):
     case = open_case(people["intake"], ankang["union:610902"])
-    do(case, "review", people["head"], lambda a: services.case_not_accept(
-        case=case, actor=people["head"], reason="已有生效仲裁裁决", on=TODAY))
-    do(case, "close", people["head"], lambda a: services.case_close(
-        case=case, actor=people["head"], closing_code=ClosingCode.NOT_ACCEPTED, on=TODAY))
+    do(case, "review", people["head"], steps.review_decide, case=case, reason="已有生效仲裁裁决", decided_on=TODAY, decision="not_accept")
+    do(case, "close", people["head"], steps.case_close_decide, case=case, closing_code=ClosingCode.NOT_ACCEPTED, on=TODAY)
     case.refresh_from_db()
     assert case.closing_code == ClosingCode.NOT_ACCEPTED

@@ -6,7 +6,7 @@ import pytest
 import time_machine
 from django.test import Client
 
-from mediation.cases import services
+from mediation.cases import services, steps
 from tests.factories.cases import do, open_case
 from workflows.tasks import fire_due_timers
 
@@ -19,8 +19,7 @@ def test_d1_arbitration_window_opens_after_fifteen_days(people, ankang):
     # Received Monday 2026-03-02: D1 is 15 calendar days, the day of receipt not counted → 2026-03-17.
     with time_machine.travel(datetime.datetime(2026, 3, 2, 9, 0, tzinfo=CST), tick=False):
         case = open_case(people["intake"], ankang["union:610902"], received_on=datetime.date(2026, 3, 2))
-        do(case, "review", people["head"], lambda a: services.case_accept(
-            case=case, actor=people["head"], accepted_on=datetime.date(2026, 3, 2), respondent_consents=True))
+        do(case, "review", people["head"], steps.review_decide, case=case, decided_on=datetime.date(2026, 3, 2), respondent_consents=True, decision="accept")
         assert fire_due_timers() == 0
     with time_machine.travel(datetime.datetime(2026, 3, 17, 12, 0, tzinfo=CST), tick=False):
         fire_due_timers()
@@ -37,10 +36,8 @@ def test_d1_arbitration_window_opens_after_fifteen_days(people, ankang):
 def test_overdue_mediation_escalates_to_the_committee_head(people, ankang):
     with time_machine.travel(datetime.datetime(2026, 3, 2, 9, 0, tzinfo=CST), tick=False):
         case = open_case(people["intake"], ankang["union:610902"], received_on=datetime.date(2026, 3, 2))
-        do(case, "review", people["head"], lambda a: services.case_accept(
-            case=case, actor=people["head"], accepted_on=datetime.date(2026, 3, 2), respondent_consents=True))
-        do(case, "assign", people["head"], lambda a: services.case_assign_mediator(
-            case=case, actor=people["head"], mediator=people["mediator"]))
+        do(case, "review", people["head"], steps.review_decide, case=case, decided_on=datetime.date(2026, 3, 2), respondent_consents=True, decision="accept")
+        do(case, "assign", people["head"], steps.mediator_assign, case=case, mediator=people["mediator"])
     # D3: 15 days from acceptance → 2026-03-17; escalation the day after.
     with time_machine.travel(datetime.datetime(2026, 3, 18, 9, 0, tzinfo=CST), tick=False):
         fire_due_timers()
@@ -59,10 +56,8 @@ def test_extension_moves_the_escalation_timer(people, ankang):
 
     with time_machine.travel(datetime.datetime(2026, 3, 2, 9, 0, tzinfo=CST), tick=False):
         case = open_case(people["intake"], ankang["union:610902"], received_on=datetime.date(2026, 3, 2))
-        do(case, "review", people["head"], lambda a: services.case_accept(
-            case=case, actor=people["head"], accepted_on=datetime.date(2026, 3, 2), respondent_consents=True))
-        do(case, "assign", people["head"], lambda a: services.case_assign_mediator(
-            case=case, actor=people["head"], mediator=people["mediator"]))
+        do(case, "review", people["head"], steps.review_decide, case=case, decided_on=datetime.date(2026, 3, 2), respondent_consents=True, decision="accept")
+        do(case, "assign", people["head"], steps.mediator_assign, case=case, mediator=people["mediator"])
     with time_machine.travel(datetime.datetime(2026, 3, 10, 9, 0, tzinfo=CST), tick=False):
         services.session_record(case=case, actor=people["mediator"], held_at=datetime.datetime.now(CST),
                                 form="CAUCUS", place="调解室", participants="双方", points_in_dispute="数额")
@@ -86,10 +81,8 @@ def test_missed_instalment_marks_default(people, ankang):
 
     with time_machine.travel(datetime.datetime(2026, 3, 2, 9, 0, tzinfo=CST), tick=False):
         case = open_case(people["intake"], ankang["union:610902"], received_on=datetime.date(2026, 3, 2))
-        do(case, "review", people["head"], lambda a: services.case_accept(
-            case=case, actor=people["head"], accepted_on=datetime.date(2026, 3, 2), respondent_consents=True))
-        do(case, "assign", people["head"], lambda a: services.case_assign_mediator(
-            case=case, actor=people["head"], mediator=people["mediator"]))
+        do(case, "review", people["head"], steps.review_decide, case=case, decided_on=datetime.date(2026, 3, 2), respondent_consents=True, decision="accept")
+        do(case, "assign", people["head"], steps.mediator_assign, case=case, mediator=people["mediator"])
         services.session_record(case=case, actor=people["mediator"], held_at=datetime.datetime.now(CST),
                                 form="FACE_TO_FACE", place="调解室", participants="双方", points_in_dispute="数额")
 

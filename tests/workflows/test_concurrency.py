@@ -7,10 +7,10 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext  # noqa: F401
 
-from mediation.cases import services
+from mediation.cases import steps
 from mediation.cases.models import Case
 from tests.factories.cases import open_case, open_task
-from workflows.engine import TaskConflict, task_claim, task_execute
+from workflows.engine import TaskConflict, step_complete, task_claim
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
@@ -55,8 +55,8 @@ def test_two_users_completing_the_same_task_one_wins(people, ankang):
     users = [head2, other_head]
 
     def complete(i):
-        return task_execute(task=task, user=users[i], work=lambda a: services.case_accept(
-            case=case, actor=users[i], accepted_on=datetime.date.today(), respondent_consents=True))
+        return step_complete(task=task, user=users[i], entry=steps.review_decide, case=case, decision="accept",
+                             decided_on=datetime.date.today(), respondent_consents=True)
 
     results, errors = run_parallel(2, complete)
     assert sum(e is None for e in errors) == 1

@@ -11,7 +11,7 @@ import time_machine
 from django.test import Client
 from viewflow.workflow.fields import get_task_ref
 
-from mediation.cases import services
+from mediation.cases import steps
 from tests.factories.cases import do, open_case, open_task
 from workflows.case_flow import CaseFlow
 
@@ -42,12 +42,7 @@ def desk(people, ankang):
             c,
             "review",
             people["head"],
-            lambda act: services.case_accept(
-                case=c,
-                actor=people["head"],
-                accepted_on=datetime.date(2026, 11, 10),
-                respondent_consents=True,
-            ),
+            steps.review_decide, case=c, decided_on=datetime.date(2026, 11, 10), respondent_consents=True, decision="accept",
         )
     with at(10, 11):
         d = open_case(

@@ -8,7 +8,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
-from mediation.cases import services
+from mediation.cases import services, steps
 from mediation.cases.models import RequestKind
 from tests.factories.cases import do, open_case, open_task
 from tests.workflows.step_pages import agreement_data, complete_step
@@ -25,17 +25,13 @@ def court_case(people, ankang):
         case,
         "review",
         people["head"],
-        lambda a: services.case_accept(
-            case=case, actor=people["head"], accepted_on=TODAY, respondent_consents=True
-        ),
+        steps.review_decide, case=case, decided_on=TODAY, respondent_consents=True, decision="accept",
     )
     do(
         case,
         "assign",
         people["head"],
-        lambda a: services.case_assign_mediator(
-            case=case, actor=people["head"], mediator=people["mediator"]
-        ),
+        steps.mediator_assign, case=case, mediator=people["mediator"],
     )
     session = services.session_record(
         case=case,

@@ -5,7 +5,7 @@ import datetime
 import pytest
 from django.test import Client
 
-from mediation.cases import services
+from mediation.cases import steps
 from mediation.cases.models import RequestDecision
 from tests.cases.test_permissions import court_case  # noqa: F401  (the fixture)
 from tests.factories.cases import do, open_task
@@ -16,9 +16,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def follow_up(people, court_case):  # noqa: F811
     request = court_case.confirmation_requests.get()
-    do(court_case, "judicial_confirmation", people["court"], lambda a: services.confirmation_decide(
-        request=request, actor=people["court"], decision=RequestDecision.CONFIRMED,
-        decided_on=datetime.date.today(), ruling_no="(2026)陕0902民特12号"))
+    do(court_case, "judicial_confirmation", people["court"], steps.confirmation_rule, request=request, decision=RequestDecision.CONFIRMED, decided_on=datetime.date.today(), ruling_no="(2026)陕0902民特12号")
     client = Client()
     client.force_login(people["mediator"])
     return court_case, open_task(court_case, "follow_up"), client

@@ -6,7 +6,7 @@ import pytest
 import time_machine
 from django.urls import reverse
 
-from mediation.cases import services
+from mediation.cases import steps
 from parties.models import Role
 from tests.factories.cases import do, open_case, open_task
 from tests.factories.parties import staff_user
@@ -26,8 +26,7 @@ def case_and_heads(people, ankang):
 
 def accept(case, user):
     with time_machine.travel(datetime.datetime(2026, 3, 2, 10, 5, tzinfo=CST), tick=False):
-        do(case, "review", user, lambda a: services.case_accept(
-            case=case, actor=user, accepted_on=datetime.date(2026, 3, 2), respondent_consents=True))
+        do(case, "review", user, steps.review_decide, case=case, decided_on=datetime.date(2026, 3, 2), respondent_consents=True, decision="accept")
 
 
 def test_task_finished_by_a_colleague_says_who_and_when_with_a_link(client, case_and_heads):

@@ -4,13 +4,16 @@ arbitration that follows a referral (D13–D18) wired to the events its liaison 
 D13 now runs from the commission's receipt (Art. 29), not from the union's sending; D14 and D15
 from acceptance (Arts. 32, 43; D15 extended by the chair within its 15-day cap); D16/D17 from the
 receipt of a final award, D18 from the receipt of a non-final one (Arts. 47–50; a mixed award is
-treated as non-final). Which clocks a pause (等待工伤认定 …) stops is each rule's `pauses_on`.
+treated as non-final), until a party sues or applies to set the award aside, or the union closes the case. Which clocks a pause (等待工伤认定 …) stops is each rule's `pauses_on`.
 """
 
 from django.db import migrations
 
 C, M = "calendar", "month"
 END = ["case.withdrawn", "case.closed"]
+# A party sues (Arts. 48, 50) or applies to set a final award aside (Art. 49): the windows have served.
+# Closing the case ends the union's following of them.
+CHALLENGED = ["referral.arbitration.award_challenged"]
 
 NEW_RULES = {
     "D5": dict(
@@ -37,11 +40,11 @@ EVENTS = {
                 waived_on=["referral.arbitration.awarded"]),
     "D15": dict(starts_on="referral.arbitration.accepted", stops_on=["referral.arbitration.awarded"],
                 extended_on=["referral.arbitration.extended"]),
-    "D16": dict(starts_on="referral.arbitration.final_award_received",
+    "D16": dict(starts_on="referral.arbitration.final_award_received", stops_on=CHALLENGED, waived_on=["case.closed"],
                 due_notice="劳动者收到终局裁决书已满十五日：劳动者未向人民法院起诉的，不能再就该裁决起诉（《劳动争议调解仲裁法》第四十八条）。"),
-    "D17": dict(starts_on="referral.arbitration.final_award_received",
+    "D17": dict(starts_on="referral.arbitration.final_award_received", stops_on=CHALLENGED, waived_on=["case.closed"],
                 due_notice="用人单位收到终局裁决书已满三十日：不能再申请撤销该裁决（《劳动争议调解仲裁法》第四十九条）。"),
-    "D18": dict(starts_on="referral.arbitration.award_received",
+    "D18": dict(starts_on="referral.arbitration.award_received", stops_on=CHALLENGED, waived_on=["case.closed"],
                 due_notice="当事人收到非终局裁决书已满十五日：期满不起诉的，裁决书发生法律效力（《劳动争议调解仲裁法》第五十条）。"),
     # D28 runs from the procuratorate's closing of the clue (its own step) until its feedback.
     "D28": dict(starts_on="procuratorate_clue.closed", stops_on=["procuratorate_clue.fed_back"]),
@@ -51,9 +54,9 @@ BEFORE = {
     "D13": dict(starts_on="referral.arbitration.sent", stops_on=["referral.arbitration.decided"]),
     "D14": dict(starts_on="", stops_on=[], waived_on=[]),
     "D15": dict(starts_on="", stops_on=[], extended_on=[]),
-    "D16": dict(starts_on="", due_notice=""),
-    "D17": dict(starts_on="", due_notice=""),
-    "D18": dict(starts_on="", due_notice=""),
+    "D16": dict(starts_on="", stops_on=[], waived_on=[], due_notice=""),
+    "D17": dict(starts_on="", stops_on=[], waived_on=[], due_notice=""),
+    "D18": dict(starts_on="", stops_on=[], waived_on=[], due_notice=""),
     "D28": dict(starts_on="procuratorate_clue.closed", stops_on=["procuratorate_clue.fed_back"]),
 }
 
