@@ -919,6 +919,8 @@ class _Driver:
                 "amount_claimed": _round(total * amount / base, 1) if amount else Decimal("0"),
                 "worker_index": 0 if single else None, "period_from": start, "period_to": self.received,
                 "basis": self.story.points,
+                # D12: the first unpaid month ended a month into the period (no extra draw: same stories).
+                "knew_on": start + datetime.timedelta(days=30),
             })
         return claims
 
