@@ -131,6 +131,7 @@ def test_limitation_passed_and_continuing_employment(people, cal):
     page = login(people["mediator"]).get(f"/cases/{case.pk}/").content.decode()
     assert "劳动关系存续期间" in page and "已超过" in page and "2026年2月24日" in page
     assert "limitation-risk" in login(people["mediator"]).get("/cases/").content.decode()  # the case list too
+    assert "limitation-risk" in login(people["head"]).get(reverse("inbox")).content.decode()  # and the inbox
 
 
 @override_settings(CONCORD_LIMITATION_RISK_DAYS=30)
@@ -141,6 +142,7 @@ def test_the_case_list_flags_only_cases_at_risk(people, cal):
         claim_employment_ended_on="2025-04-10"))  # due 2026-04-10: 39 days, not within 30
     assert Case.objects.count() == 1
     assert "limitation-risk" not in login(people["mediator"]).get("/cases/").content.decode()
+    assert "limitation-risk" not in login(people["head"]).get(reverse("inbox")).content.decode()
 
 
 @override_settings(CONCORD_LIMITATION_RISK_DAYS=30)
