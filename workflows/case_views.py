@@ -28,6 +28,7 @@ from mediation.cases.forms import (
     VisitForm,
 )
 from mediation.cases.models import ConfirmationPath, Instalment, RequestKind
+from mediation.cases.permissions import may_assign_mediator
 from parties.models import Role
 
 from .engine import TaskConflict
@@ -43,10 +44,10 @@ def _parties_context(user, case) -> dict:
     workers (ID numbers and phones masked unless the role may see them; a partner's view of
     them is logged, DOMAIN §5.1), respondents, claims, and the documents of the file (partners get
     the step's documents, not the confidential session records)."""
-    from mediation.cases.selectors import can_see_personal_data, is_partner_view
+    from mediation.cases.permissions import is_partner_view, may_see_personal_data
     from mediation.lib.masking import mask_id_number, mask_phone
 
-    full = can_see_personal_data(user, case)
+    full = may_see_personal_data(user, case)
     partner = is_partner_view(user)
     workers = [{"name": cw.name, "is_representative": cw.is_representative,
                 "id_number": cw.worker.id_number if full else mask_id_number(cw.worker.id_number),
@@ -75,7 +76,7 @@ def _page(request, task, template, **context):
     return render(request, f"workflows/case/{template}", context)
 
 
-def _complete(request, task, form, entry, done_message, **kwargs):
+def _complete(request, task, form, entry, done_message, /, **kwargs):
     """Complete the step with its one entry point (mediation.cases.steps)."""
     return complete_step(request, task, form, entry, done_message,
                          reverse("case_detail", args=[case_of(task).pk]), **kwargs)
@@ -98,15 +99,9 @@ def _mediators(case):
     ).select_related("staff").distinct()
 
 
-def _may_also_assign(user, case) -> bool:
-    """The assignment that follows acceptance is addressed to the committee head of the case's union."""
-    staff = getattr(user, "staff", None)
-    return bool(staff and staff.agency_id == case.agency_id and staff.has_role(Role.COMMITTEE_HEAD))
-
-
 def review(request, task):
     case = case_of(task)
-    may_assign = _may_also_assign(request.user, case)
+    may_assign = may_assign_mediator(request.user, case)
     form = ReviewForm(request.POST or None, initial={"decided_on": timezone.localdate()},
                       mediators=_mediators(case) if may_assign else None)
     if request.method == "POST" and form.is_valid() and may_assign and form.cleaned_data.get("mediator"):

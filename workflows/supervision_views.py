@@ -43,7 +43,7 @@ def _page(request, task, template, **context):
     return render(request, f"supervision/tasks/{template}", context)
 
 
-def _complete(request, task, form, entry, done_message, **kwargs):
+def _complete(request, task, form, entry, done_message, /, **kwargs):
     """Complete the step with its one entry point (mediation.supervision.steps)."""
     return complete_step(request, task, form, entry, done_message,
                          reverse("supervision:matter_detail", args=[matter_of(task).pk]), **kwargs)

@@ -21,7 +21,8 @@ from mediation.clocks.models import ClockStatus
 from mediation.clocks.selectors import clocks_for_case
 
 from .models import Case
-from .services import case_pause, case_resume, may_work_on
+from .permissions import may_pause_clocks
+from .services import case_pause, case_resume
 
 
 class PauseReason(TextChoices):
@@ -42,7 +43,7 @@ def pausable_clocks(case: Case, *, paused: bool = False) -> list:
 
 
 def _require_worker(actor, case: Case) -> None:
-    if not may_work_on(actor, case):
+    if not may_pause_clocks(actor, case):
         raise ValidationError(_("只有承办本案的工会调解组织工作人员可以暂停或恢复计时。"), code="actor")
 
 

@@ -22,9 +22,10 @@ from mediation.clocks import services as clocks
 from mediation.clocks.events import Event, referral_event
 from mediation.lib.numbering import next_number
 from mediation.lib.uploads import discard_on_rollback, inspect_upload
-from parties.models import WORKER_FLAGS, Agency, AgencyKind, AgencyUnit, Employer, Role, Worker
+from parties.models import WORKER_FLAGS, Agency, AgencyKind, AgencyUnit, Employer, Worker
 from parties.validators import normalize_code, normalize_phone, validate_mobile
 
+from . import permissions
 from .audit import diff, record_event, snapshot
 from .models import (
     MAX_AMOUNT,
@@ -476,7 +477,7 @@ def case_assign_mediator(*, case: Case, actor, mediator, assistants: Iterable = 
     case = _lock(case)
     _check(case, "assign")
     staff = getattr(mediator, "staff", None)
-    if staff is None or staff.agency_id != case.agency_id or not staff.has_role(Role.MEDIATOR, Role.COMMITTEE_HEAD):
+    if not permissions.may_lead_mediation(mediator, case):
         raise ValidationError(_("只能指派本调解组织的调解员。"), code="mediator")
     before = case.lead_mediator
     case.lead_mediator = mediator
@@ -484,8 +485,7 @@ def case_assign_mediator(*, case: Case, actor, mediator, assistants: Iterable = 
           changes={"lead_mediator": [str(before) if before else None, str(mediator)]})
     assistants = [a for a in assistants if a.pk != mediator.pk]
     for a in assistants:
-        a_staff = getattr(a, "staff", None)
-        if a_staff is None or a_staff.agency_id != case.agency_id:
+        if not permissions.may_assist_mediation(a, case):
             raise ValidationError(_("协办调解员必须是本调解组织的工作人员。"), code="assistant")
     case.assistant_mediators.set(assistants)
     return case
@@ -527,7 +527,7 @@ def case_extend(*, case: Case, actor, days: int, applicant_consent: str, respond
     """T7 / D3a: both parties' consent recorded; the total extension is capped."""
     case = _lock(case)
     _check(case, "extend")
-    if not actor.staff.has_role(Role.COMMITTEE_HEAD):
+    if not permissions.may_approve(actor):
         raise ValidationError(_("延期须经调解委员会主任批准。"), code="approver")
     applicant_consent = _require_text(applicant_consent, _("申请人同意延期的方式"))
     respondent_consent = _require_text(respondent_consent, _("被申请人同意延期的方式"))
@@ -926,7 +926,7 @@ def case_close(*, case: Case, actor, closing_code: str, on: datetime.date, note:
                follow_up_done: bool = False) -> Case:
     case = _lock(case)
     _check(case, "close")
-    if not actor.staff.has_role(Role.COMMITTEE_HEAD):
+    if not permissions.may_approve(actor):
         raise ValidationError(_("结案须由调解委员会主任决定。"), code="approver")
     allowed = CLOSING_CODES_BY_STATE.get(case.status, set())
     if closing_code not in allowed:
@@ -1052,13 +1052,6 @@ def union_for_county(county: str) -> Agency:
     if agency is None:
         raise ValidationError(_("该县区没有可以受理的工会调解组织。"), code="no_union")
     return agency
-
-
-def may_work_on(user, case: Case) -> bool:
-    """Union staff of the handling organisation who work cases (not partners, not read-only roles)."""
-    staff = getattr(user, "staff", None)
-    return bool(staff and staff.agency_id == case.agency_id
-                and staff.has_role(Role.INTAKE, Role.MEDIATOR, Role.COMMITTEE_HEAD))
 
 
 def personal_data_viewed(*, case: Case, actor) -> None:

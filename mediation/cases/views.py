@@ -15,11 +15,12 @@ from django.views.decorators.http import require_POST
 from mediation.lib.idempotency import idempotent_post
 from mediation.lib.masking import mask_id_number, mask_phone
 from mediation.lib.security import no_store
-from parties.models import County, Role
+from parties.models import County
 
 from . import (
     document_selectors,
     hooks,
+    permissions,
     protective_selectors,
     protective_services,
     selectors,
@@ -49,7 +50,7 @@ def case_list(request):
     counts = selectors.status_counts_for_user(request.user)
     params = request.GET.copy()
     params.pop("page", None)
-    full = selectors.personal_data_in_lists(request.user)
+    full = permissions.may_see_personal_data_in_lists(request.user)
     # Lists never show a full ID number (the case page does, per role); the phone per role.
     # D12: a page's open cases with a claim whose arbitration limitation is near or passed (one query).
     at_risk = protective_selectors.cases_with_limitation_risk([c for c in page if c.is_open])
@@ -138,24 +139,24 @@ def _people(case, full: bool):
 @no_store
 def case_detail(request, case_id):
     case = selectors.case_detail_for_user(request.user, case_id)
-    full = selectors.can_see_personal_data(request.user, case)
-    partner = selectors.is_partner_view(request.user)
-    if partner and full:
+    full = permissions.may_see_personal_data(request.user, case)
+    if full and permissions.personal_data_view_is_logged(request.user):
         # DOMAIN §5.1: every view of personal data by a partner agency is logged.
         services.personal_data_viewed(case=case, actor=request.user)
-    staff = request.user.staff
+    internal = permissions.may_see_internal_records(request.user)
     workers = _people(case, full)
     open_tasks = hooks.open_tasks_for_case(case)
     child_labour = [w for w in workers if w["child_labour"]]
     context = {
-        "case": case, "workers": workers, "full_personal_data": full, "partner": partner,
+        "case": case, "workers": workers, "full_personal_data": full,
+        "may_see_internal_records": internal,
+        "may_nominate": permissions.may_nominate_typical_case(request.user, case),
         # The 办理 button only where the user may do the step (the same rule as the task page).
         "open_tasks": [{"task": t, "may_act": hooks.user_may_act(request.user, t)} for t in open_tasks],
-        "child_labour": child_labour,
+        "child_labour": child_labour if internal else [],
         "inspection_referral_task": _inspection_referral_task(request.user, open_tasks) if child_labour else None,
-        "can_edit": not partner and case.status != CaseStatus.ARCHIVED and services.may_work_on(request.user, case),
-        "can_extend": (not partner and staff.has_role(Role.COMMITTEE_HEAD) and staff.agency_id == case.agency_id
-                       and case.status in (CaseStatus.IN_MEDIATION, CaseStatus.EXTENDED)),
+        "may_edit": permissions.may_edit(request.user, case),
+        "may_extend": permissions.may_extend(request.user, case),
         "extension_form": ExtensionForm(initial={"consented_on": timezone.localdate()}),
         "attachment_form": AttachmentForm(), "agent_form": AgentForm(),
         "arbitration_window_open": any(e.action == "case.arbitration_window_open" for e in case.events.all())
@@ -163,16 +164,15 @@ def case_detail(request, case_id):
         "amount_claimed": sum((c.amount_claimed for c in case.claims.all()), 0),
         "progress": selectors.case_progress(case),
         "documents_panel": document_selectors.documents_panel(request.user, case),
-        **_protective_context(request.user, case, partner=partner),
+        **_protective_context(request.user, case),
     }
     return render(request, "cases/case_detail.html", context)
 
 
-def _protective_context(user, case, *, partner: bool) -> dict:
+def _protective_context(user, case) -> dict:
     """D12 per claim and the pause/resume of the clocks (issue 8 item B9)."""
     limitations = protective_selectors.claim_limitations(case)
-    may_pause = (not partner and case.is_open and case.status != CaseStatus.ARCHIVED
-                 and services.may_work_on(user, case))
+    may_pause = permissions.may_pause_clocks(user, case)
     today = timezone.localdate()
     lookbacks = [(r, protective_selectors.inspection_lookback(r.violation_on, referred_on=r.sent_on,
                                                               county=case.county))
@@ -210,7 +210,7 @@ def attachment_download(request, case_id, attachment_id):
 
 def _case_for_work(request, case_id):
     case = selectors.case_get_for_user(request.user, case_id)
-    if selectors.is_partner_view(request.user) or not services.may_work_on(request.user, case):
+    if permissions.is_partner_view(request.user) or not permissions.may_work_on(request.user, case):
         raise Http404
     return case
 

@@ -84,6 +84,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "mediation.lib.context_processors.concord",
+                "mediation.cases.context_processors.case_nav",
                 "mediation.statistics.context_processors.cockpit",
             ],
             "builtins": ["mediation.lib.templatetags.concord"],
