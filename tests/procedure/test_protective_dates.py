@@ -19,7 +19,8 @@ last day is a day off ends on the next working day. The 2026 schedule (国办发
 * D13–D18 — 调解仲裁法 Arts. 29, 32, 43, 47–50: the commission decides within 5 days of receipt; the
   tribunal composition notice within 5 days of acceptance; the award within 45 days of acceptance
   (+≤15 with the chair's approval); final award: the worker sues within 15 days, the employer applies
-  to set aside within 30 days of receipt; non-final award: 15 days to sue.
+  to set aside within 30 days of receipt; non-final award: 15 days to sue. The windows end when a
+  party sues or applies to set the award aside (recorded by the liaison), or when the case is closed.
 * D28 — the procuratorate feeds back within 5 days of closing a clue (local agreement).
 * D34 — a pause "等待工伤认定" stops the clocks whose rules pause on it (D3, D5), not D1.
 """
