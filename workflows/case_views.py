@@ -29,6 +29,7 @@ from mediation.cases.forms import (
 )
 from mediation.cases.models import ConfirmationPath, Instalment, RequestKind
 from mediation.cases.permissions import may_assign_mediator
+from mediation.clocks.services import clocks_follow_task
 from parties.models import Role
 
 from .engine import TaskConflict
@@ -300,6 +301,9 @@ def referral(request, task):
                 return response
         elif _side_action(request, form, lambda: services.referral_update(referral=referral_obj,
                                                                            actor=request.user, **fields)):
+            # Clocks the agency's own steps started (D13 on receipt, D14/D15 on acceptance) follow this task.
+            clocks_follow_task(subject=referral_obj, task=task, agency=referral_obj.target_agency,
+                               owner=task.owner if task.owner_id else None)
             messages.success(request, _("办理进度已保存。"))
             return redirect(reverse("task_detail", args=[task.pk]))
     return _page(request, task, "referral.html", form=form, referral=referral_obj, lookback=_referral_lookback(referral_obj),

@@ -263,6 +263,7 @@ def test_arbitration_referral_tracks_acceptance_award_and_the_windows_after_a_fi
     d13 = clock_of(referral, "D13")
     assert d13.due_on == D(2026, 3, 9)  # received Wed 3-04; 5 days → Mon 3-09
     assert d13.agency == ankang["arbitration:610902"]  # reminds the commission's liaison (and the union's head)
+    assert d13.task == task  # on the liaison's task: the inbox row shows it
     cal.to(D(2026, 3, 6))
     referral_page(arb, task, received_on="2026-03-04", accepted="yes", decided_on="2026-03-06")
     d13.refresh_from_db()
@@ -270,6 +271,7 @@ def test_arbitration_referral_tracks_acceptance_award_and_the_windows_after_a_fi
     d14, d15 = clock_of(referral, "D14"), clock_of(referral, "D15")
     assert d14.due_on == D(2026, 3, 11)  # accepted Fri 3-06; 5 days → Wed 3-11
     assert d15.due_on == D(2026, 4, 20)  # 3-06 + 45 days: 25 in March → 3-31, 20 more → Mon 4-20
+    assert d14.task == d15.task == task
     cal.to(D(2026, 3, 10))
     referral_page(arb, task, received_on="2026-03-04", accepted="yes", decided_on="2026-03-06",
                   tribunal_notified_on="2026-03-10")
