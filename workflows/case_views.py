@@ -31,6 +31,7 @@ from mediation.cases.forms import (
 )
 from mediation.cases.models import ConfirmationPath, CourtResult, Instalment, RequestKind
 from mediation.cases.permissions import may_assign_mediator
+from mediation.clocks.services import clocks_follow_task
 from parties.models import Role
 
 from .engine import TaskConflict
@@ -177,13 +178,18 @@ def mediate(request, task):
             terms=d["terms"], amount_total=d["amount_total"] or 0, applicant_signed=d["applicant_signed"],
             respondent_signed=d["respondent_signed"], mediator_signed=d["mediator_signed"], sealed=d["sealed"],
             paid_on_spot=d["paid_on_spot"], instalments=d["instalments"],
-            confirmation_path=d["confirmation_path"] or ConfirmationPath.NONE,
+            confirmation_path=d["confirmation_path"] or ConfirmationPath.NONE, **_lookback(d),
         )
         if response:
             return response
     extension_form = ExtensionForm(initial={"consented_on": timezone.localdate()})
     return _page(request, task, "mediate.html", session_form=session_form, outcome_form=outcome_form,
                  extension_form=extension_form)
+
+
+def _lookback(d: dict) -> dict:
+    """D31: what the mediator gave for a referral to labour inspection."""
+    return {"violation_on": d.get("violation_on"), "lookback_acknowledged": bool(d.get("lookback_acknowledged"))}
 
 
 def file_confirmation(request, task):
@@ -256,7 +262,7 @@ def follow_up(request, task):
         response = _complete(
             request, task, outcome_form, steps.performance_conclude, _("履行情况已保存。"), case=case,
             outcome=d["outcome"], on=d["on"], note=d["note"],
-            referral_kinds=d["referral_kinds"] if d["outcome"] == "refer" else [],
+            referral_kinds=d["referral_kinds"] if d["outcome"] == "refer" else [], **_lookback(d),
         )
         if response:
             return response
@@ -276,12 +282,20 @@ def referral(request, task):
                "result": referral_obj.result, "document_no": referral_obj.document_no,
                "result_on": referral_obj.result_on,
                "accepted": {True: "yes", False: "no"}.get(referral_obj.accepted, "")}
-    form = ReferralUpdateForm(request.POST or None, initial=initial)
+    arbitration = kind == "ARBITRATION"
+    if arbitration:
+        initial.update(tribunal_notified_on=referral_obj.tribunal_notified_on, award_on=referral_obj.award_on,
+                       award_kind=referral_obj.award_kind, award_received_on=referral_obj.award_received_on,
+                       award_extension_days=referral_obj.award_extension_days or None,
+                       award_challenged_on=referral_obj.award_challenged_on)
+    form = ReferralUpdateForm(request.POST or None, initial=initial, arbitration=arbitration)
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         fields = dict(received_on=d["received_on"], accepted=d["accepted"], decided_on=d["decided_on"],
                       decision_note=d["decision_note"], result=d["result"], document_no=d["document_no"],
-                      result_on=d["result_on"])
+                      result_on=d["result_on"],
+                      **{k: d[k] for k in ("tribunal_notified_on", "award_extension_days", "award_on",
+                                           "award_kind", "award_received_on", "award_challenged_on") if k in d})
         if d["finish"]:
             response = _complete(request, task, form, steps.referral_answer, _("处理结果已反馈调解组织。"),
                                  referral=referral_obj, **fields)
@@ -289,9 +303,12 @@ def referral(request, task):
                 return response
         elif _side_action(request, form, lambda: services.referral_update(referral=referral_obj,
                                                                            actor=request.user, **fields)):
+            # Clocks the agency's own steps started (D13 on receipt, D14/D15 on acceptance) follow this task.
+            clocks_follow_task(subject=referral_obj, task=task, agency=referral_obj.target_agency,
+                               owner=task.owner if task.owner_id else None)
             messages.success(request, _("办理进度已保存。"))
             return redirect(reverse("task_detail", args=[task.pk]))
-    return _page(request, task, "referral.html", form=form, referral=referral_obj,
+    return _page(request, task, "referral.html", form=form, referral=referral_obj, lookback=_referral_lookback(referral_obj),
                  **_parties_context(request.user, case))
 
 
@@ -326,6 +343,16 @@ def court_acknowledge(request, task):
             return response
     return _page(request, task, "court_acknowledge.html", form=form, report=report,
                  **_parties_context(request.user, case))
+
+
+def _referral_lookback(referral_obj):
+    """D31 on the inspection liaison's page: the violation's day and whether two years have run."""
+    if not referral_obj.violation_on:
+        return None
+    from mediation.cases.protective_selectors import inspection_lookback
+
+    return inspection_lookback(referral_obj.violation_on, referred_on=referral_obj.sent_on,
+                               county=referral_obj.case.county)
 
 
 def close(request, task):

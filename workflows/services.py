@@ -2,15 +2,21 @@
 
 from __future__ import annotations
 
+import datetime
+
 from django.db import transaction
+from django.utils import timezone
 from viewflow.workflow.models import Task
 from viewflow.workflow.status import STATUS
 
+from mediation.cases import protective_services, steps
 from mediation.cases import services as case_services
-from mediation.cases import steps
 from mediation.cases.models import Case, Extension
 from mediation.cases.outcomes import ReviewOutcome
 from mediation.cases.services import case_register
+from mediation.clocks.events import Event
+from mediation.clocks.models import ClockStatus
+from mediation.clocks.selectors import case_clocks_by_event
 
 from .case_flow import CaseFlow, mediation_due_at
 
@@ -28,13 +34,36 @@ def case_extend(*, case: Case, **kwargs) -> Extension:
     overdue mediation to the committee head moves with it."""
     with transaction.atomic():
         extension = case_services.case_extend(case=case, **kwargs)
-        timers = Task.objects.filter(process__caseprocess__case=case, flow_task_type="TIMER",
-                                     status=STATUS.SCHEDULED)
-        for timer in timers:
-            if timer.flow_task.name == "mediate__timeout":
-                timer.scheduled = mediation_due_at(case)
-                timer.save(update_fields=["scheduled"])
+        _move_mediation_timer(case)
         return extension
+
+
+def _move_mediation_timer(case: Case) -> None:
+    """The escalation timer follows the mediation period: while a period is paused its due date is
+    unknown, so the timer waits (a year on) and is set again on resumption."""
+    paused = any(c.status == ClockStatus.PAUSED
+                 for c in case_clocks_by_event(case, stopped_by=Event.AGREEMENT_EFFECTIVE))
+    timers = Task.objects.filter(process__caseprocess__case=case, flow_task_type="TIMER",
+                                 status=STATUS.SCHEDULED)
+    for timer in timers:
+        if timer.flow_task.name == "mediate__timeout":
+            timer.scheduled = (timezone.now() + datetime.timedelta(days=366)) if paused else mediation_due_at(case)
+            timer.save(update_fields=["scheduled"])
+
+
+def case_clocks_pause(*, case: Case, **kwargs) -> Case:
+    """D34: the pause with the flow in step — the escalation of an overdue mediation follows D3."""
+    with transaction.atomic():
+        case = protective_services.case_clocks_pause(case=case, **kwargs)
+        _move_mediation_timer(case)
+        return case
+
+
+def case_clocks_resume(*, case: Case, **kwargs) -> Case:
+    with transaction.atomic():
+        case = protective_services.case_clocks_resume(case=case, **kwargs)
+        _move_mediation_timer(case)
+        return case
 
 
 def case_accept_and_assign(*, review_task: Task, actor, accepted_on, respondent_consents: bool, mediator,

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from mediation.supervision import documents, services, steps
 from mediation.supervision.forms import (
     CloseDeclinedForm,
+    ClueClosedForm,
     DeliveryForm,
     FeedbackForm,
     FilingForm,
@@ -280,8 +281,23 @@ def close_declined(request, task):
 def procuratorate_feedback(request, task):
     matter = matter_of(task)
     referral = task.process.coerced.referral
-    form = FeedbackForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
+    closing = request.method == "POST" and request.POST.get("step_action") == "close"
+    close_form = ClueClosedForm(request.POST if closing else None)
+    if closing and close_form.is_valid():
+        # A side action: the clue is closed, the D28 clock runs until the feedback completes the step.
+        d = close_form.cleaned_data
+        try:
+            services.procuratorate_clue_close(actor=request.user, referral=referral, action=d["action"],
+                                              closed_on=d["closed_on"])
+        except ValidationError as exc:
+            for message in exc.messages:
+                close_form.add_error(None, message)
+        else:
+            messages.success(request, _("已登记办结，请于办结后5日内反馈办理情况。"))
+            return redirect(reverse("task_detail", args=[task.pk]))
+    initial = {"action": referral.action, "closed_on": referral.closed_on} if referral.closed_on else None
+    form = FeedbackForm(request.POST if request.method == "POST" and not closing else None, initial=initial)
+    if request.method == "POST" and not closing and form.is_valid():
         d = form.cleaned_data
         response = _complete(
             request, task, form, steps.clue_feedback, _("办理情况已反馈工会。"),
@@ -289,4 +305,5 @@ def procuratorate_feedback(request, task):
         )
         if response:
             return response
-    return _page(request, task, "feedback.html", referral=referral, form=form, matter_ref=matter)
+    return _page(request, task, "feedback.html", referral=referral, form=form, matter_ref=matter,
+                 close_form=close_form if not referral.closed_on else None)

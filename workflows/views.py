@@ -44,6 +44,17 @@ def inbox_filters(request) -> dict:
             "clock": clock if clock in CLOCK_STATES else None, "who": who if who in ("mine", "queue") else None}
 
 
+def _flag_limitation_risk(rows: list[dict]) -> None:
+    """D12: mark the rows whose open case has a claim near or past its limitation date (one query a page)."""
+    from mediation.cases.models import Case
+    from mediation.cases.protective_selectors import cases_with_limitation_risk
+
+    cases = [r["subject"] for r in rows if isinstance(r["subject"], Case) and r["subject"].is_open]
+    at_risk = cases_with_limitation_risk(cases)
+    for row in rows:
+        row["limitation_risk"] = getattr(row["subject"], "pk", None) in at_risk and isinstance(row["subject"], Case)
+
+
 @login_required
 def inbox(request):
     today = timezone.localdate()
@@ -63,6 +74,7 @@ def inbox(request):
         subject = getattr(process, "case", None) or getattr(process, "matter", None)
         rows.append({"task": task, "subject": subject, "clocks": clocks.get(task.pk, []),
                      "overdue": task.urgent_due is not None and task.urgent_due < today})
+    _flag_limitation_risk(rows)
     county_labels = {k: str(v) for k, v in County.choices}
     kinds = sorted(((get_task_ref(node), str(node.task_title or node.name), n) for node, n in counts["kinds"]),
                    key=lambda k: k[1])
@@ -124,6 +136,19 @@ def task_take(request, task_id):
     return redirect("task_detail", task.pk)
 
 
+def _limitation_warning(request, case) -> None:
+    """The intake's result names each claim whose arbitration limitation date (D12) is near or passed."""
+    from mediation.cases.protective_selectors import limitation_at_risk
+
+    for row in limitation_at_risk(case):
+        day = f"{row.due_on.year}年{row.due_on.month}月{row.due_on.day}日"
+        text = (_("时效风险：%(claim)s 的仲裁时效已于%(day)s届满（《劳动争议调解仲裁法》第二十七条）。")
+                if row.expired else
+                _("时效风险：%(claim)s 的仲裁时效将于%(day)s届满（剩余%(n)s天），请提示申请人及时申请劳动仲裁（《劳动争议调解仲裁法》第二十七条）。"))
+        messages.warning(request, text % {"claim": f"{row.claim.get_dispute_type_display()}·{row.claim.subtype}",
+                                          "day": day, "n": row.days_left})
+
+
 @login_required
 @no_store  # the form comes back with the ID numbers typed and the open cases of those workers
 @idempotent_post
@@ -164,5 +189,6 @@ def register(request):
                 form.add_error(None, message)
         else:
             messages.success(request, _("案件已登记：%(no)s") % {"no": case.case_no})
+            _limitation_warning(request, case)
             return redirect("case_detail", case.pk)
     return render(request, "workflows/case/register.html", {"form": form, "family": family, "duplicates": duplicates})

@@ -920,6 +920,8 @@ class _Driver:
                 "amount_claimed": _round(total * amount / base, 1) if amount else Decimal("0"),
                 "worker_index": 0 if single else None, "period_from": start, "period_to": self.received,
                 "basis": self.story.points,
+                # D12: the first unpaid month ended a month into the period (no extra draw: same stories).
+                "knew_on": start + datetime.timedelta(days=30),
             })
         return claims
 
@@ -1062,7 +1064,7 @@ class _Driver:
         self.advance(1 + self.rng.randrange(3))
 
         self.do("mediate", self.mediator, steps.mediation_conclude, case=self.case, outcome="failed", on=self.day,
-                reason=self.story.fail_reason, referral_kinds=kinds)
+                reason=self.story.fail_reason, referral_kinds=kinds, **self._violation(kinds))
         self.step_report_to_court()
 
     def step_withdraw(self) -> None:
@@ -1166,11 +1168,18 @@ class _Driver:
         self.do("follow_up", self.mediator, steps.performance_conclude, case=self.case, outcome="payment_order",
                 on=on)
 
+    def _violation(self, kinds: list[str]) -> dict:
+        """A referral to labour inspection names when the violation ended (D31): the month before receipt."""
+        if ReferralKind.INSPECTION not in kinds:
+            return {}
+        return {"violation_on": self.case.received_on - datetime.timedelta(days=30)}
+
     def step_refer_after_default(self, kinds: list[str]) -> None:
         on = self.advance(3)
 
         self.do("follow_up", self.mediator, steps.performance_conclude, case=self.case, outcome="refer", on=on,
-                note="协议逾期未履行，且不属于可申请支付令的事项，转劳动仲裁。", referral_kinds=kinds)
+                note="协议逾期未履行，且不属于可申请支付令的事项，转劳动仲裁。", referral_kinds=kinds,
+                **self._violation(kinds))
 
     # ------------------------------------------------ T19–T20 referrals
 

@@ -24,6 +24,7 @@ from parties.validators import (
 from .models import (
     MAX_AMOUNT,
     AgentKind,
+    AwardKind,
     Channel,
     ClosingCode,
     ConfirmationPath,
@@ -144,10 +145,25 @@ class RegistrationForm(forms.Form):
     claim_type = forms.ChoiceField(label=_("争议类型"), choices=DisputeType.choices)
     claim_subtype = forms.CharField(label=_("具体诉求"), max_length=40)
     claim_basis = forms.CharField(label=_("诉求依据"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    claim_knew_on = forms.DateField(
+        label=_("知道或者应当知道权利被侵害之日"), widget=DATE_INPUT, required=False,
+        help_text=_("仲裁时效自该日起算一年（《劳动争议调解仲裁法》第二十七条）"))
+    claim_employment_continuing = forms.BooleanField(label=_("劳动关系仍存续"), required=False)
+    claim_employment_ended_on = forms.DateField(
+        label=_("劳动关系终止日期"), widget=DATE_INPUT, required=False,
+        help_text=_("拖欠劳动报酬的，劳动关系存续期间不受一年时效限制，终止的自终止之日起一年内申请仲裁"))
     extra_claim_type = forms.ChoiceField(label=_("另一项争议类型（可选）"), choices=[("", "—")] + DisputeType.choices,
                                          required=False)
     extra_claim_subtype = forms.CharField(label=_("另一项具体诉求"), max_length=40, required=False)
     extra_claim_amount = money_field(_("另一项请求金额（元）"), required=False)
+    extra_claim_knew_on = forms.DateField(label=_("另一项：知道或者应当知道权利被侵害之日"), widget=DATE_INPUT,
+                                          required=False)
+    extra_claim_employment_continuing = forms.BooleanField(label=_("另一项：劳动关系仍存续"), required=False)
+    extra_claim_employment_ended_on = forms.DateField(label=_("另一项：劳动关系终止日期"), widget=DATE_INPUT,
+                                                      required=False)
+    joint_peoples_mediation = forms.BooleanField(
+        label=_("与人民调解委员会联合调解"), required=False,
+        help_text=_("另计人民调解期限：一般一个月（《人民调解工作若干规定》第三十三条）"))
     source_agency = forms.ModelChoiceField(label=_("委派/转交机构"), queryset=Agency.objects.none(), required=False)
     source_ref = forms.CharField(label=_("来源文号（法院诉前调号、仲裁案号等）"), max_length=80, required=False)
     hotline_ticket = forms.CharField(label=_("12351热线工单号"), max_length=60, required=False)
@@ -189,7 +205,22 @@ class RegistrationForm(forms.Form):
             self.add_error("other_credit_code", _("请填写其他责任主体的统一社会信用代码。"))
         if data.get("extra_claim_type") and not data.get("extra_claim_subtype"):
             self.add_error("extra_claim_subtype", _("请填写另一项具体诉求。"))
+        today = timezone.localdate()
+        for prefix in ("claim_", "extra_claim_"):
+            knew, ended = data.get(f"{prefix}knew_on"), data.get(f"{prefix}employment_ended_on")
+            if knew and knew > today:
+                self.add_error(f"{prefix}knew_on", _("知道或者应当知道权利被侵害之日不能晚于今天。"))
+            if ended and ended > today:
+                self.add_error(f"{prefix}employment_ended_on", _("劳动关系终止日期不能晚于今天。"))
+            elif ended and data.get(f"{prefix}employment_continuing"):
+                self.add_error(f"{prefix}employment_ended_on", _("劳动关系仍存续的，不应填写劳动关系终止日期。"))
         return data
+
+    def _claim_dates(self, prefix: str) -> dict:
+        d = self.cleaned_data
+        return {"knew_on": d.get(f"{prefix}knew_on"),
+                "employment_continuing": bool(d.get(f"{prefix}employment_continuing")),
+                "employment_ended_on": d.get(f"{prefix}employment_ended_on")}
 
     def service_kwargs(self) -> dict:
         d = self.cleaned_data
@@ -207,16 +238,17 @@ class RegistrationForm(forms.Form):
             })
         total = sum((w["amount_claimed"] for w in workers), Decimal("0"))
         claims = [{"dispute_type": d["claim_type"], "subtype": d["claim_subtype"], "amount_claimed": total,
-                   "basis": d.get("claim_basis", "")}]
+                   "basis": d.get("claim_basis", ""), **self._claim_dates("claim_")}]
         if d.get("extra_claim_type"):
             claims.append({"dispute_type": d["extra_claim_type"], "subtype": d["extra_claim_subtype"],
-                           "amount_claimed": d.get("extra_claim_amount") or 0})
+                           "amount_claimed": d.get("extra_claim_amount") or 0, **self._claim_dates("extra_claim_")})
         return dict(
             channel=d["channel"], title=d["title"], facts=d["facts"], county=d["county"], town=d.get("town", ""),
             received_on=d["received_on"], industry=d["industry"], employment_form=d["employment_form"],
             workers=workers, respondents=respondents, claims=claims, source_agency=d.get("source_agency"),
             source_ref=d.get("source_ref", ""), hotline_ticket=d.get("hotline_ticket", ""),
             court_due_date=d.get("court_due_date"), court_procedure=d.get("court_procedure", ""),
+            joint_peoples_mediation=bool(d.get("joint_peoples_mediation")),
         )
 
 
@@ -300,6 +332,12 @@ class MediationOutcomeForm(forms.Form):
     reason = forms.CharField(label=_("终止或撤回理由"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
     referral_kinds = forms.MultipleChoiceField(label=_("转出去向（调解不成时）"), choices=ReferralKind.choices,
                                                required=False, widget=forms.CheckboxSelectMultiple)
+    violation_on = forms.DateField(
+        label=_("违法行为发生日（连续或继续状态的，为行为终了日；移送劳动保障监察时必填）"), widget=DATE_INPUT,
+        required=False)
+    lookback_acknowledged = forms.BooleanField(
+        label=_("已知悉：违法行为已超过二年的，劳动保障监察不再查处（《劳动保障监察条例》第二十条），仍要移送"),
+        required=False)
 
     def clean_instalments(self):
         rows = []
@@ -336,6 +374,8 @@ class FollowUpForm(forms.Form):
     note = forms.CharField(label=_("说明"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
     referral_kinds = forms.MultipleChoiceField(label=_("转出去向"), choices=ReferralKind.choices, required=False,
                                                widget=forms.CheckboxSelectMultiple)
+    violation_on = MediationOutcomeForm.base_fields["violation_on"]
+    lookback_acknowledged = MediationOutcomeForm.base_fields["lookback_acknowledged"]
 
 
 class PaymentForm(forms.Form):
@@ -367,6 +407,25 @@ class ReferralUpdateForm(forms.Form):
     document_no = forms.CharField(label=_("文书编号"), max_length=80, required=False)
     result_on = forms.DateField(label=_("结果日期"), widget=DATE_INPUT, required=False)
     finish = forms.BooleanField(label=_("本机构办理完毕，反馈结果"), required=False)
+
+    def __init__(self, *args, arbitration: bool = False, **kwargs):
+        """A referral to arbitration also records the tribunal notice, an approved extension and the
+        award (D14–D18, 调解仲裁法 Arts. 32, 43, 47–50)."""
+        super().__init__(*args, **kwargs)
+        if arbitration:
+            self.fields["tribunal_notified_on"] = forms.DateField(
+                label=_("仲裁庭组成书面通知日期"), widget=DATE_INPUT, required=False)
+            self.fields["award_extension_days"] = forms.IntegerField(
+                label=_("经仲裁委员会主任批准延期裁决（日，最多15日）"), min_value=1, max_value=15, required=False)
+            self.fields["award_on"] = forms.DateField(label=_("裁决日期"), widget=DATE_INPUT, required=False)
+            self.fields["award_kind"] = forms.ChoiceField(
+                label=_("裁决类型"), choices=[("", "—"), *AwardKind.choices], required=False)
+            self.fields["award_received_on"] = forms.DateField(
+                label=_("当事人收到裁决书日期"), widget=DATE_INPUT, required=False)
+            self.fields["award_challenged_on"] = forms.DateField(
+                label=_("当事人起诉或申请撤销裁决的日期（如有）"), widget=DATE_INPUT, required=False)
+            self.order_fields([*self.fields][:4] + ["tribunal_notified_on", "award_extension_days", "award_on",
+                                                    "award_kind", "award_received_on", "award_challenged_on"])
 
 
 class CourtReportForm(forms.Form):
@@ -419,3 +478,21 @@ class PartyCorrectionForm(forms.Form):
     is_over_age = forms.BooleanField(label=_("超龄劳动者"), required=False)
     is_hardship = forms.BooleanField(label=_("困难职工"), required=False)
     is_union_member = forms.BooleanField(label=_("工会会员"), required=False)
+
+
+class ClockPauseForm(forms.Form):
+    """暂停计时 (D34): the reason from the list, or "其他" with words."""
+
+    reason = forms.ChoiceField(label=_("暂停原因"), choices=[])
+    note = forms.CharField(label=_("具体说明（原因为“其他”的必填）"), max_length=150, required=False)
+    on = forms.DateField(label=_("暂停日期"), widget=DATE_INPUT)
+
+    def __init__(self, *args, **kwargs):
+        from .protective_services import PauseReason
+
+        super().__init__(*args, **kwargs)
+        self.fields["reason"].choices = PauseReason.choices
+
+
+class ClockResumeForm(forms.Form):
+    on = forms.DateField(label=_("恢复日期"), widget=DATE_INPUT)

@@ -14,3 +14,7 @@ inbox_for = Hook("cases.inbox_for", "workflows")
 case_extend = Hook("cases.case_extend", "workflows")
 # user_may_act(user, task) -> bool: whether the user may do this step (the 办理 button)
 user_may_act = Hook("cases.user_may_act", "workflows")
+# case_clocks_pause(*, case, actor, reason, note, on) / case_clocks_resume(*, case, actor, on):
+# D34 pauses with the flow's escalation timer moved along
+case_clocks_pause = Hook("cases.case_clocks_pause", "workflows")
+case_clocks_resume = Hook("cases.case_clocks_resume", "workflows")

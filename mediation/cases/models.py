@@ -9,6 +9,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -112,6 +113,10 @@ CLAIM_SUBTYPES = {
 # 调解仲裁法 Art. 16: a payment order may be sought for these agreements.
 PAYMENT_ORDER_TYPES = {DisputeType.WAGES, DisputeType.SEVERANCE, DisputeType.WORK_INJURY}
 
+# 劳动报酬 (wages and overtime pay, DOMAIN §3.4): in arrears during the employment, the one-year
+# limitation does not run until the employment ends (调解仲裁法 Art. 27 para 4).
+LABOR_REMUNERATION_TYPES = {DisputeType.WAGES, DisputeType.OVERTIME}
+
 
 class EmploymentForm(models.TextChoices):
     STANDARD = "STANDARD", _("标准劳动关系")
@@ -186,6 +191,10 @@ class Case(models.Model):
     closing_note = models.TextField(_("结案说明"), blank=True)
     follow_up_done = models.BooleanField(_("已回访"), default=False)
     is_restricted = models.BooleanField(_("涉未成年人等敏感信息，限制查阅"), default=False)
+    joint_peoples_mediation = models.BooleanField(
+        _("与人民调解委员会联合调解"), default=False,
+        help_text=_("与人民调解委员会共同受理调解的案件，另计人民调解期限（一般一个月，《人民调解工作若干规定》第三十三条）"),
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("登记人"), on_delete=models.PROTECT, related_name="+"
     )
@@ -393,6 +402,10 @@ class Claim(models.Model):
         _("协议金额（元）"), max_digits=12, decimal_places=2, null=True, blank=True, validators=money_validators
     )
     basis = models.TextField(_("事实与依据"), blank=True)
+    # D12 (调解仲裁法 Art. 27): what the limitation period of this claim runs from.
+    knew_on = models.DateField(_("知道或者应当知道权利被侵害之日"), null=True, blank=True)
+    employment_continuing = models.BooleanField(_("劳动关系仍存续"), default=False)
+    employment_ended_on = models.DateField(_("劳动关系终止日期"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("诉求")
@@ -405,6 +418,17 @@ class Claim(models.Model):
     @property
     def payment_order_eligible(self) -> bool:
         return self.dispute_type in PAYMENT_ORDER_TYPES
+
+    @property
+    def is_labor_remuneration(self) -> bool:
+        return self.dispute_type in LABOR_REMUNERATION_TYPES
+
+    def clean(self) -> None:
+        errors = {}
+        if self.employment_continuing and self.employment_ended_on:
+            errors["employment_ended_on"] = _("劳动关系仍存续的，不应填写劳动关系终止日期。")
+        if errors:
+            raise ValidationError(errors)
 
 
 class SessionForm(models.TextChoices):
@@ -560,6 +584,14 @@ class ReferralKind(models.TextChoices):
     INSPECTION = "INSPECTION", _("劳动保障监察")
 
 
+class AwardKind(models.TextChoices):
+    """调解仲裁法 Arts. 47–50: which windows a received award opens (a mixed award counts as non-final)."""
+
+    FINAL = "FINAL", _("终局裁决")
+    NON_FINAL = "NON_FINAL", _("非终局裁决")
+    MIXED = "MIXED", _("部分终局（按非终局裁决处理）")
+
+
 class ReferralStatus(models.TextChoices):
     SENT = "SENT", _("已移送")
     RECEIVED = "RECEIVED", _("已接收")
@@ -581,6 +613,16 @@ class Referral(models.Model):
     result = models.TextField(_("处理结果"), blank=True)
     document_no = models.CharField(_("文书编号"), max_length=80, blank=True)
     result_on = models.DateField(_("结果日期"), null=True, blank=True)
+    # Labour inspection (D31, 劳动保障监察条例 Art. 20): the two-year look-back.
+    violation_on = models.DateField(_("违法行为发生日（连续或继续状态的，为行为终了日）"), null=True, blank=True)
+    lookback_acknowledged = models.BooleanField(_("已知悉超过二年查处期限的提示"), default=False)
+    # Arbitration (D14–D18).
+    tribunal_notified_on = models.DateField(_("仲裁庭组成通知日期"), null=True, blank=True)
+    award_extension_days = models.PositiveIntegerField(_("批准延期裁决天数"), default=0)
+    award_on = models.DateField(_("裁决日期"), null=True, blank=True)
+    award_kind = models.CharField(_("裁决类型"), max_length=20, choices=AwardKind.choices, blank=True)
+    award_received_on = models.DateField(_("收到裁决书日期"), null=True, blank=True)
+    award_challenged_on = models.DateField(_("当事人起诉或申请撤销裁决的日期"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("转出移送")

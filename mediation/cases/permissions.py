@@ -151,6 +151,11 @@ def may_work_on(user, case: Case) -> bool:
     return bool(staff and staff.agency_id == case.agency_id and staff.has_role(*WORKING_ROLES))
 
 
+def may_pause_clocks(user, case: Case) -> bool:
+    """暂停计时 / 恢复计时 (D34, e.g. 等待工伤认定): a handler of the case's union, while the case is open."""
+    return case.is_open and may_work_on(user, case)
+
+
 def may_edit(user, case: Case) -> bool:
     """Upload files, record agents, correct a party, print documents and bind the case file:
     a handler, before archiving."""

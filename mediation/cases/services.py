@@ -59,6 +59,7 @@ from .models import (
     RequestDecision,
     RequestKind,
 )
+from .protective_steps import arbitration_record, cn_date, inspection_lookback_check
 
 S = CaseStatus
 
@@ -220,13 +221,15 @@ def case_register(
     court_due_date: datetime.date | None = None,
     court_procedure: str = "",
     is_restricted: bool = False,
+    joint_peoples_mediation: bool = False,
     submit: bool = True,
 ) -> Case:
     """Register a case (T1) and, when the application is complete, fix its receipt (T2).
 
     workers: dicts with name, id_number, phone, flags…, amount_claimed, is_representative.
     respondents: dicts with either employer (Employer) or employer fields, or person_name; role.
-    claims: dicts with dispute_type, subtype, amount_claimed, worker_index (optional), basis.
+    claims: dicts with dispute_type, subtype, amount_claimed, worker_index (optional), basis, and for the
+    limitation period (D12) knew_on, employment_continuing, employment_ended_on (all optional).
     """
     if not agency.is_union or not agency.case_prefix:
         raise ValidationError(_("只有设置了案号前缀的工会调解组织可以登记案件。"), code="agency")
@@ -253,6 +256,7 @@ def case_register(
         industry=industry, employment_form=employment_form, source_agency=source_agency,
         source_ref=source_ref, hotline_ticket=hotline_ticket, court_prefiling_no=court_prefiling_no,
         court_due_date=court_due_date, court_procedure=court_procedure, is_restricted=is_restricted,
+        joint_peoples_mediation=bool(joint_peoples_mediation),
         status=S.RECEIVED if submit else S.DRAFT, received_on=received_on if submit else None,
         created_by=actor, workers_count=len(workers), is_collective=len(workers) >= COLLECTIVE_THRESHOLD,
     )
@@ -297,8 +301,11 @@ def case_register(
             period_from=data.get("period_from"), period_to=data.get("period_to"),
             amount_claimed=_amount(data.get("amount_claimed") or 0, _("第%(n)d项请求金额") % {"n": i}),
             basis=data.get("basis", ""),
+            knew_on=data.get("knew_on"), employment_continuing=bool(data.get("employment_continuing")),
+            employment_ended_on=data.get("employment_ended_on"),
         )
         try:
+            _claim_dates_check(claim)
             _full_clean(claim)
         except ValidationError as exc:
             raise ValidationError(_("第%(n)d项请求：%(err)s") % {"n": i, "err": "；".join(exc.messages)}) from None
@@ -332,6 +339,15 @@ def _court_terms_check(channel: str, received_on: datetime.date, due: datetime.d
         if channel != Channel.COURT_ENTRUSTED:
             raise ValidationError(_("只有法院立案后委托调解的案件需要填写审理程序（普通程序或简易程序）。"),
                                   code="court_procedure")
+
+
+def _claim_dates_check(claim: Claim) -> None:
+    """The dates the limitation period (D12) runs from lie in the past."""
+    today = timezone.localdate()
+    if claim.knew_on and claim.knew_on > today:
+        raise ValidationError(_("知道或者应当知道权利被侵害之日不能晚于今天。"), code="knew_on")
+    if claim.employment_ended_on and claim.employment_ended_on > today:
+        raise ValidationError(_("劳动关系终止日期不能晚于今天。"), code="employment_ended_on")
 
 
 def _worker_tallies_update(case: Case) -> None:
@@ -458,6 +474,8 @@ def case_accept(*, case: Case, actor, accepted_on: datetime.date, respondent_con
     case.accepted_on = accepted_on
     _move(case, "accept", actor=actor, changes={"accepted_on": [None, accepted_on]}, visible_to_partners=True)
     _emit(Event.CASE_ACCEPTED, case=case, on=accepted_on, actor=actor)
+    if case.joint_peoples_mediation:
+        _emit(Event.JOINT_MEDIATION_ACCEPTED, case=case, on=accepted_on, actor=actor)
     return case
 
 
@@ -797,41 +815,81 @@ def mediation_fail(*, case: Case, actor, reason: str, on: datetime.date) -> Case
 
 
 @transaction.atomic
-def referrals_create(*, case: Case, actor, kinds: Iterable[str], on: datetime.date, note: str = "") -> list[Referral]:
-    """T19: one or more referrals at once; each becomes a task in the receiving agency's queue."""
+def referrals_create(*, case: Case, actor, kinds: Iterable[str], on: datetime.date, note: str = "",
+                     violation_on: datetime.date | None = None, lookback_acknowledged: bool = False) -> list[Referral]:
+    """T19: one or more referrals at once; each becomes a task in the receiving agency's queue.
+
+    A referral to labour inspection names the day of the violation (or the end of a continuing one):
+    older than two years, it is refused until the warning of 劳动保障监察条例 Art. 20 is acknowledged (D31).
+    """
     case = _lock(case)
     _check(case, "refer")
     kinds = list(dict.fromkeys(kinds))
     if not kinds:
         raise ValidationError(_("请至少选择一个转出去向。"), code="kinds")
     _not_future(on, _("移送日期"))
+    lookback = inspection_lookback_check(case, kinds, on=on, violation_on=violation_on,
+                                          acknowledged=lookback_acknowledged)
     referrals = []
     for kind in kinds:
         if kind not in ReferralKind.values:
             raise ValidationError(_("转出去向无效。"), code="kind")
         agency = agency_for(case, *REFERRAL_TARGETS[kind])
-        referrals.append(Referral.objects.create(case=case, kind=kind, target_agency=agency, sent_on=on, note=note))
+        inspection = kind == ReferralKind.INSPECTION
+        referrals.append(Referral.objects.create(
+            case=case, kind=kind, target_agency=agency, sent_on=on, note=note,
+            violation_on=violation_on if inspection else None,
+            lookback_acknowledged=bool(inspection and lookback and lookback.expired)))
     _move(case, "refer", actor=actor,
           summary=_("转出：%(k)s") % {"k": "、".join(str(r.get_kind_display()) for r in referrals)},
           visible_to_partners=True)
+    if lookback is not None and lookback.expired:
+        record_event(case, actor=actor, action="referral.lookback_acknowledged", visible_to_partners=True,
+                     summary=_("移送劳动保障监察：违法行为发生（终了）于%(v)s，已超过二年（%(d)s届满），"
+                               "经办人已知悉《劳动保障监察条例》第二十条的规定仍予移送")
+                     % {"v": cn_date(lookback.violation_on), "d": cn_date(lookback.last_day)},
+                     changes={"violation_on": [None, lookback.violation_on]})
     for r in referrals:
         _emit(referral_event(r.kind, "sent"), case=case, subject=r, on=on, actor=actor, agency=r.target_agency)
     return referrals
+
+
+# The receiving agency's own steps that start clocks of their own (D13 from the commission's receipt;
+# D14, D15 from its acceptance; D16–D18 from the award's receipt), beside `referral.<kind>.decided`.
+REFERRAL_RECEIVED_EVENTS = {ReferralKind.ARBITRATION: Event.ARBITRATION_RECEIVED}
+REFERRAL_ACCEPTED_EVENTS = {ReferralKind.ARBITRATION: Event.ARBITRATION_ACCEPTED}
+ARBITRATION_EVENTS = {
+    "tribunal_notified": Event.ARBITRATION_TRIBUNAL_NOTIFIED, "extended": Event.ARBITRATION_EXTENDED,
+    "awarded": Event.ARBITRATION_AWARDED, "final_award_received": Event.FINAL_AWARD_RECEIVED,
+    "award_received": Event.NON_FINAL_AWARD_RECEIVED, "award_challenged": Event.ARBITRATION_AWARD_CHALLENGED,
+}
+# The commission's own periods (D13–D15) remind its liaison and the union; the parties' windows
+# after an award (D16–D18) stay with the union, which follows the referral.
+PARTIES_WINDOW_STEPS = {"final_award_received", "award_received", "award_challenged"}
 
 
 @transaction.atomic
 def referral_update(*, referral: Referral, actor, received_on: datetime.date | None = None,
                     accepted: bool | None = None, decided_on: datetime.date | None = None,
                     decision_note: str = "", result: str = "", document_no: str = "",
-                    result_on: datetime.date | None = None) -> Referral:
-    """The receiving agency records receipt, its decision and its result (T20)."""
+                    result_on: datetime.date | None = None,
+                    tribunal_notified_on: datetime.date | None = None, award_extension_days: int | None = None,
+                    award_on: datetime.date | None = None, award_kind: str = "",
+                    award_received_on: datetime.date | None = None,
+                    award_challenged_on: datetime.date | None = None) -> Referral:
+    """The receiving agency records receipt, its decision and its result (T20). An arbitration
+    referral also records the tribunal notice, an approved extension and the award (D13–D18):
+    each emits its event once, the first time it is recorded."""
     case = _lock(referral.case)
     referral = Referral.objects.select_for_update().get(pk=referral.pk)
+    was_received, was_accepted = referral.received_on, referral.accepted
     if case.status == S.ARCHIVED:
         raise ValidationError(_("案件已归档，只能查阅，不能再修改。"), code="archived")
     if referral.status == ReferralStatus.DONE:
         raise ValidationError(_("该移送已反馈结果。"), code="done")
-    before = snapshot(referral, ["status", "received_on", "accepted", "decided_on", "result", "document_no"])
+    before = snapshot(referral, ["status", "received_on", "accepted", "decided_on", "result", "document_no",
+                                 "tribunal_notified_on", "award_extension_days", "award_on", "award_kind",
+                                 "award_received_on", "award_challenged_on"])
     for label, day in ((_("接收日期"), received_on), (_("决定日期"), decided_on), (_("结果日期"), result_on)):
         if day is not None:
             _not_future(day, label)
@@ -858,13 +916,27 @@ def referral_update(*, referral: Referral, actor, received_on: datetime.date | N
     elif referral.accepted is False:
         referral.result_on = referral.decided_on
         referral.status = ReferralStatus.DONE
+    arbitration = arbitration_record(
+        referral, tribunal_notified_on=tribunal_notified_on, award_extension_days=award_extension_days,
+        award_on=award_on, award_kind=award_kind, award_received_on=award_received_on,
+        award_challenged_on=award_challenged_on)
     referral.save()
     record_event(case, actor=actor, action="referral.updated",
                  summary=_("%(k)s：%(s)s") % {"k": referral.get_kind_display(), "s": referral.get_status_display()},
                  changes=diff(before, snapshot(referral, list(before))), visible_to_partners=True)
+    received_event = REFERRAL_RECEIVED_EVENTS.get(referral.kind)
+    commission = {"agency": referral.target_agency}
+    if was_received is None and received_event:
+        _emit(received_event, case=case, subject=referral, on=referral.received_on, actor=actor, **commission)
     if referral.status in (ReferralStatus.DECIDED, ReferralStatus.DONE):
         _emit(referral_event(referral.kind, "decided"), case=case, subject=referral,
               on=referral.decided_on or referral.received_on, actor=actor)
+    accepted_event = REFERRAL_ACCEPTED_EVENTS.get(referral.kind)
+    if referral.accepted is True and was_accepted is not True and accepted_event:
+        _emit(accepted_event, case=case, subject=referral, on=referral.decided_on, actor=actor, **commission)
+    for step, day, extra in arbitration:
+        _emit(ARBITRATION_EVENTS[step], case=case, subject=referral, on=day, actor=actor, **extra,
+              **({} if step in PARTIES_WINDOW_STEPS else commission))
     return referral
 
 

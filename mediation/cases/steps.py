@@ -79,6 +79,7 @@ def mediation_conclude(
     respondent_signed: bool = False, mediator_signed: bool = False, sealed: bool = False,
     paid_on_spot: bool = False, instalments: Iterable[tuple[datetime.date, Decimal]] = (),
     confirmation_path: str = ConfirmationPath.NONE, default_clause: str = "",
+    violation_on: datetime.date | None = None, lookback_acknowledged: bool = False,
 ) -> MediationOutcome:
     """T8 / T18–T19 / T21: mediation ends with an agreement, a failure and its referrals, or a withdrawal."""
     outcome = _choice(MediationOutcome, outcome, _("请选择调解结果。"))
@@ -100,7 +101,8 @@ def mediation_conclude(
         if not kinds:
             raise ValidationError(_("调解不成时请至少选择一个转出去向（如劳动仲裁）。"), code="kinds")
         services.mediation_fail(case=case, actor=actor, reason=reason, on=on)
-        services.referrals_create(case=case, actor=actor, kinds=kinds, on=on)
+        services.referrals_create(case=case, actor=actor, kinds=kinds, on=on, violation_on=violation_on,
+                                  lookback_acknowledged=lookback_acknowledged)
         return MediationOutcome.FAILED
     services.case_withdraw(case=case, actor=actor, reason=reason, on=on)
     return MediationOutcome.WITHDRAWN
@@ -132,7 +134,8 @@ def confirmation_rule(*, request: ConfirmationRequest, actor, decision: str, dec
 
 @transaction.atomic
 def performance_conclude(*, case: Case, actor, outcome: str, on: datetime.date, note: str = "",
-                         referral_kinds: Iterable[str] = ()) -> PerformanceOutcome:
+                         referral_kinds: Iterable[str] = (), violation_on: datetime.date | None = None,
+                         lookback_acknowledged: bool = False) -> PerformanceOutcome:
     """§2.4 / T14–T17: performance is complete, or after a default the worker seeks a payment
     order or the case is referred out."""
     outcome = _choice(PerformanceOutcome, outcome, _("请选择履行情况。"))
@@ -148,7 +151,8 @@ def performance_conclude(*, case: Case, actor, outcome: str, on: datetime.date, 
     kinds = list(referral_kinds)
     if not kinds:
         raise ValidationError(_("请至少选择一个转出去向。"), code="kinds")
-    services.referrals_create(case=case, actor=actor, kinds=kinds, on=on)
+    services.referrals_create(case=case, actor=actor, kinds=kinds, on=on, violation_on=violation_on,
+                              lookback_acknowledged=lookback_acknowledged)
     return outcome
 
 

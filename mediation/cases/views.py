@@ -17,8 +17,23 @@ from mediation.lib.masking import mask_id_number, mask_phone
 from mediation.lib.security import no_store
 from parties.models import County
 
-from . import document_selectors, hooks, permissions, selectors, services
-from .forms import AgentForm, AttachmentForm, ExtensionForm, PartyCorrectionForm
+from . import (
+    document_selectors,
+    hooks,
+    permissions,
+    protective_selectors,
+    protective_services,
+    selectors,
+    services,
+)
+from .forms import (
+    AgentForm,
+    AttachmentForm,
+    ClockPauseForm,
+    ClockResumeForm,
+    ExtensionForm,
+    PartyCorrectionForm,
+)
 from .models import CaseStatus, Channel
 
 
@@ -37,7 +52,9 @@ def case_list(request):
     params.pop("page", None)
     full = permissions.may_see_personal_data_in_lists(request.user)
     # Lists never show a full ID number (the case page does, per role); the phone per role.
-    rows = [{"case": c, "applicant_id": mask_id_number(c.applicant_id_number),
+    # D12: a page's open cases with a claim whose arbitration limitation is near or passed (one query).
+    at_risk = protective_selectors.cases_with_limitation_risk([c for c in page if c.is_open])
+    rows = [{"case": c, "applicant_id": mask_id_number(c.applicant_id_number), "limitation_risk": c.pk in at_risk,
              "applicant_phone": c.applicant_phone if full else mask_phone(c.applicant_phone),
              "respondent": c.respondent_employer or c.respondent_person or ""} for c in page]
     return render(request, "cases/case_list.html", {
@@ -147,8 +164,29 @@ def case_detail(request, case_id):
         "amount_claimed": sum((c.amount_claimed for c in case.claims.all()), 0),
         "progress": selectors.case_progress(case),
         "documents_panel": document_selectors.documents_panel(request.user, case),
+        **_protective_context(request.user, case),
     }
     return render(request, "cases/case_detail.html", context)
+
+
+def _protective_context(user, case) -> dict:
+    """D12 per claim and the pause/resume of the clocks (issue 8 item B9)."""
+    limitations = protective_selectors.claim_limitations(case)
+    may_pause = permissions.may_pause_clocks(user, case)
+    today = timezone.localdate()
+    lookbacks = [(r, protective_selectors.inspection_lookback(r.violation_on, referred_on=r.sent_on,
+                                                              county=case.county))
+                 for r in case.referrals.all() if r.violation_on]
+    return {
+        "limitations": limitations,
+        "inspection_lookbacks": lookbacks,
+        "limitation_risks": [row for row in limitations if row.at_risk],
+        "limitation_risk_days": protective_selectors.risk_days(),
+        "can_pause_clocks": may_pause and bool(protective_services.pausable_clocks(case)),
+        "can_resume_clocks": may_pause and bool(protective_services.pausable_clocks(case, paused=True)),
+        "pause_form": ClockPauseForm(initial={"on": today}, auto_id="pause_%s"),
+        "resume_form": ClockResumeForm(initial={"on": today}, auto_id="resume_%s"),
+    }
 
 
 def _inspection_referral_task(user, open_tasks):
@@ -252,6 +290,44 @@ def case_worker_correct(request, case_id, case_worker_id):
             messages.error(request, "；".join(exc.messages))
         else:
             messages.success(request, _("当事人信息已更正，变更已记入案件日志。"))
+    else:
+        messages.error(request, "；".join(str(e) for errs in form.errors.values() for e in errs))
+    return redirect("case_detail", case.pk)
+
+
+@login_required
+@require_POST
+@idempotent_post
+def case_clocks_pause(request, case_id):
+    """暂停计时 (D34): the clocks whose rules pause on it stand still, with the reason."""
+    case = _case_for_work(request, case_id)
+    form = ClockPauseForm(request.POST)
+    if form.is_valid():
+        d = form.cleaned_data
+        try:
+            hooks.case_clocks_pause(case=case, actor=request.user, reason=d["reason"], note=d["note"], on=d["on"])
+        except ValidationError as exc:
+            messages.error(request, "；".join(exc.messages))
+        else:
+            messages.success(request, _("已暂停计时。"))
+    else:
+        messages.error(request, "；".join(str(e) for errs in form.errors.values() for e in errs))
+    return redirect("case_detail", case.pk)
+
+
+@login_required
+@require_POST
+@idempotent_post
+def case_clocks_resume(request, case_id):
+    case = _case_for_work(request, case_id)
+    form = ClockResumeForm(request.POST)
+    if form.is_valid():
+        try:
+            hooks.case_clocks_resume(case=case, actor=request.user, on=form.cleaned_data["on"])
+        except ValidationError as exc:
+            messages.error(request, "；".join(exc.messages))
+        else:
+            messages.success(request, _("已恢复计时，届满日已顺延。"))
     else:
         messages.error(request, "；".join(str(e) for errs in form.errors.values() for e in errs))
     return redirect("case_detail", case.pk)

@@ -22,6 +22,9 @@ class Event(models.TextChoices):
     COURT_ENTRUSTED = "court.entrusted", _("法院委托调解")
     COURT_ENTRUSTED_SUMMARY = "court.entrusted_summary", _("法院委托调解（简易程序）")
     CASE_ACCEPTED = "case.accepted", _("受理调解申请")
+    # A case handled jointly with a people's mediation committee (DOMAIN §3.2 D5): emitted with
+    # CASE_ACCEPTED when the case is marked so.
+    JOINT_MEDIATION_ACCEPTED = "peoples_mediation.accepted", _("与人民调解委员会联合受理调解申请")
     CASE_NOT_ACCEPTED = "case.not_accepted", _("不予受理")
     CASE_REDIRECTED = "case.redirected", _("分流转办")
     # Mediation (T6–T8, T18, T21)
@@ -45,6 +48,15 @@ class Event(models.TextChoices):
     # Referrals (T19–T20)
     ARBITRATION_REFERRED = "referral.arbitration.sent", _("转劳动仲裁")
     ARBITRATION_REFERRAL_DECIDED = "referral.arbitration.decided", _("仲裁委员会决定是否受理")
+    # The arbitration that follows a referral (调解仲裁法 Arts. 29, 32, 43, 47–50; D13–D18).
+    ARBITRATION_RECEIVED = "referral.arbitration.received", _("仲裁委员会收到仲裁申请")
+    ARBITRATION_ACCEPTED = "referral.arbitration.accepted", _("仲裁委员会受理仲裁申请")
+    ARBITRATION_TRIBUNAL_NOTIFIED = "referral.arbitration.tribunal_notified", _("书面通知当事人仲裁庭组成情况")
+    ARBITRATION_EXTENDED = "referral.arbitration.extended", _("仲裁委员会主任批准延期裁决")
+    ARBITRATION_AWARDED = "referral.arbitration.awarded", _("仲裁庭作出裁决")
+    FINAL_AWARD_RECEIVED = "referral.arbitration.final_award_received", _("当事人收到终局裁决书")
+    NON_FINAL_AWARD_RECEIVED = "referral.arbitration.award_received", _("当事人收到非终局裁决书")
+    ARBITRATION_AWARD_CHALLENGED = "referral.arbitration.award_challenged", _("当事人就裁决起诉或申请撤销裁决")
     INSPECTION_REFERRED = "referral.inspection.sent", _("移送劳动保障监察")
     INSPECTION_REFERRAL_DECIDED = "referral.inspection.decided", _("劳动保障监察决定是否受理")
     LEGAL_AID_REFERRED = "referral.legal_aid.sent", _("转法律援助")

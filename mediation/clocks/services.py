@@ -515,6 +515,19 @@ def clocks_assign_to_task(*, subject, event: str, task, owner=None, agency=None)
     return moved
 
 
+@transaction.atomic
+def clocks_follow_task(*, subject, task, agency=None, owner=None) -> int:
+    """Hang on `task` the subject's active clocks that no task carries yet and that run for `agency`
+    (the task's): a step that records, one save after another, events starting further clocks of its
+    own (the arbitration after a referral: receipt → D13, acceptance → D14, D15) keeps them in its
+    inbox row and its owner's reminders. Returns how many clocks moved."""
+    qs = Clock.objects.filter(content_type=ContentType.objects.get_for_model(subject), object_id=subject.pk,
+                              status__in=ACTIVE_STATUSES, task__isnull=True)
+    if agency is not None:
+        qs = qs.filter(agency=agency)
+    return qs.update(task=task, owner=owner)
+
+
 def event_due_preview(event: str, *, started_on: datetime.date, county: str = "") -> datetime.date:
     """The due date of the clock that `event` would start on `started_on` (a letter prints the reply
     date of the clock its issue starts: one source for both)."""

@@ -147,6 +147,9 @@ MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
 
 # Attachments: the types a mediation file really holds, checked by content.
+# D12 (调解仲裁法 Art. 27): a claim shows "时效风险" when its limitation date is this many days
+# away or fewer, or has passed.
+CONCORD_LIMITATION_RISK_DAYS = int(os.environ.get("CONCORD_LIMITATION_RISK_DAYS", "60"))
 CONCORD_UPLOAD_MAX_BYTES = int(os.environ.get("CONCORD_UPLOAD_MAX_BYTES", 20 * 1024 * 1024))
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024

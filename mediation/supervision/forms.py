@@ -232,6 +232,13 @@ class FeedbackForm(forms.Form):
     feedback_on = forms.DateField(label=_("反馈日期"), widget=DateInput(), initial=_today)
 
 
+class ClueClosedForm(forms.Form):
+    """The procuratorate records that it closed the clue; its feedback is then due within 5 days (D28)."""
+
+    action = forms.ChoiceField(label=_("检察院处理方式"), choices=ProcuratorateAction.choices)
+    closed_on = forms.DateField(label=_("办结日期"), widget=DateInput(), initial=_today)
+
+
 class CampaignForm(forms.Form):
     title = forms.CharField(label=_("事项名称"), max_length=200, initial=_("春节前保障农民工工资支付集中提示"))
     county = forms.ChoiceField(label=_("县区"), choices=County.choices)

@@ -1039,6 +1039,35 @@ def procuratorate_refer(
 
 
 @transaction.atomic
+def procuratorate_clue_close(
+    *,
+    actor,
+    referral: ProcuratorateReferral,
+    action: str,
+    closed_on: datetime.date,
+) -> ProcuratorateReferral:
+    """The procuratorate has closed the clue (办结): from that day its feedback to the union is due
+    (D28), a running clock that reminds until the feedback is recorded."""
+    referral = ProcuratorateReferral.objects.select_for_update().get(pk=referral.pk)
+    matter = _lock(referral.matter)
+    _require_staff_of(actor, referral.agency, _("登记线索办结"))
+    if referral.closed_on:
+        raise ValidationError(_("该线索的办结日期已登记。"), code="closed")
+    if action not in ProcuratorateAction.values:
+        raise ValidationError(_("请选择检察院处理方式。"), code="action")
+    _not_future(closed_on, _("办结日期"))
+    _not_before(closed_on, referral.sent_on, _("办结日期"), _("移送日期"))
+    referral.action, referral.closed_on = action, closed_on
+    referral.save(update_fields=["action", "closed_on"])
+    record_event(matter, actor=actor, action="matter.procuratorate_clue_closed", visible_to_partners=True,
+                 changes={"action": ["", action], "closed_on": [None, closed_on]},
+                 summary=_("%(a)s办结移送线索：%(act)s，应于办结后5日内反馈")
+                 % {"a": referral.agency, "act": referral.get_action_display()})
+    _emit(Event.CLUE_CLOSED, subject=referral, on=closed_on, matter=matter, actor=actor, agency=referral.agency)
+    return referral
+
+
+@transaction.atomic
 def procuratorate_feedback_record(
     *,
     actor,
@@ -1056,6 +1085,9 @@ def procuratorate_feedback_record(
         raise ValidationError(_("该线索的反馈已登记。"), code="done")
     if action not in ProcuratorateAction.values:
         raise ValidationError(_("请选择检察院处理方式。"), code="action")
+    already_closed = referral.closed_on
+    if already_closed and closed_on != already_closed:
+        raise ValidationError(_("办结日期已登记为%(d)s。") % {"d": f"{already_closed:%Y-%m-%d}"}, code="closed_on")
     _not_future(closed_on, _("办结日期"))
     _not_future(feedback_on, _("反馈日期"))
     _not_before(closed_on, referral.sent_on, _("办结日期"), _("移送日期"))
@@ -1063,7 +1095,8 @@ def procuratorate_feedback_record(
     referral.action, referral.closed_on, referral.feedback_on = action, closed_on, feedback_on
     referral.feedback = _require_text(feedback, _("反馈内容"))
     referral.save()
-    _emit(Event.CLUE_CLOSED, subject=referral, on=closed_on, matter=matter, actor=actor, agency=referral.agency)
+    if not already_closed:
+        _emit(Event.CLUE_CLOSED, subject=referral, on=closed_on, matter=matter, actor=actor, agency=referral.agency)
     _emit(Event.CLUE_FED_BACK, subject=referral, on=feedback_on, matter=matter, actor=actor)
     record_event(matter, actor=actor, action="matter.procuratorate_feedback", visible_to_partners=True,
                  changes={"action": ["", action]},

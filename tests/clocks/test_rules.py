@@ -18,8 +18,9 @@ from tests.factories.clocks import bare_case, start
 D = datetime.date
 
 SEEDED = {
-    "D1", "D2", "D3", "D3a", "D10", "D11", "D11s", "D12", "D13", "D14", "D15", "D16", "D17", "D18", "D20", "D21", "D22",
-    "D23", "D24", "D25", "D26", "D28", "D29", "D30", "D31", "D32", "D33", "D34", "D40", "D41", "D42", "D50", "D51",
+    "D1", "D2", "D3", "D3a", "D5", "D10", "D11", "D11s", "D12", "D13", "D14", "D15", "D16", "D17", "D18", "D20",
+    "D21", "D22", "D23", "D24", "D25", "D26", "D27", "D28", "D29", "D30", "D31", "D32", "D33", "D34", "D40", "D41",
+    "D42", "D50", "D51",
     "D52",
 }
 
@@ -30,6 +31,8 @@ EXAMPLES = {
            "3 工作日 from Wed 9-30: 10-1…7 off; Thu 10-8, Fri 10-9, Sat 10-10 (make-up)"),
     "D3": (D(2026, 2, 5), D(2026, 2, 24), 15, "calendar", "accepted 2-5; 15 days → Fri 2-20 (Spring Festival) → Tue 2-24"),
     "D3a": (D(2026, 2, 24), D(2026, 3, 11), 15, "calendar", "from the end of D3 (2-24), 15 days → Wed 3-11"),
+    "D5": (D(2026, 1, 30), D(2026, 2, 28), 1, "month",
+           "人民调解工作若干规定 Art. 33: accepted 1-30; one month → 2-28 (no 2-30), a make-up working Saturday"),
     "D10": (D(2026, 9, 1), D(2026, 10, 8), 30, "calendar", "delegated 9-1; 30 days → 10-1 (National Day) → Thu 10-8"),
     "D11": (D(2026, 4, 20), D(2026, 5, 6), 15, "calendar", "entrusted 4-20; 15 days → Tue 5-5 (Labour Day) → Wed 5-6"),
     "D11s": (D(2026, 4, 28), D(2026, 5, 6), 7, "calendar",
@@ -52,6 +55,8 @@ EXAMPLES = {
     "D24": (D(2026, 4, 28), D(2026, 5, 6), 5, "calendar", "applied Tue 4-28; 5 days → Sun 5-3 (Labour Day) → Wed 5-6"),
     "D25": (D(2026, 5, 8), D(2026, 5, 25), 15, "calendar", "CPL Art. 227: accepted Fri 5-8; 15 days → Sat 5-23 → Mon 5-25"),
     "D26": (D(2026, 5, 24), D(2026, 6, 8), 15, "calendar", "CPL Art. 227: order served Sun 5-24; 15 days → Mon 6-8"),
+    "D27": (D(2026, 9, 18), D(2026, 10, 8), 15, "calendar",
+            "local SLA (inferred): sent Fri 9-18; 15 days → Sat 10-3 (National Day) → Thu 10-8"),
     "D28": (D(2026, 10, 5), D(2026, 10, 10), 5, "calendar",
             "closed 10-5 (a holiday: the event day still starts the count); 5 days → Sat 10-10 (make-up)"),
     "D29": (D(2026, 9, 18), D(2026, 9, 28), 7, "calendar",
