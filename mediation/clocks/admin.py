@@ -126,15 +126,6 @@ class CalendarYearAdmin(admin.ModelAdmin):
     list_display = ("year", "source", "loaded_at", "loaded_by")
     readonly_fields = ("loaded_at", "loaded_by")
 
-    @admin.display(description=gettext_lazy("开始计时"))
-    def started_by(self, obj):
-        return "、".join(_event_labels(obj.events()["starts_on"])) or "—"
-
-    @admin.display(description=gettext_lazy("停止 / 免除计时"))
-    def stopped_by(self, obj):
-        names = _event_labels(obj.stops_on) + [f"{label}（{_('免除')}）" for label in _event_labels(obj.waived_on)]
-        return format_html_join("", "{}<br>", ((n,) for n in names)) if names else "—"
-
     def get_readonly_fields(self, request, obj=None):
         return (*self.readonly_fields, "year") if obj else self.readonly_fields
 
