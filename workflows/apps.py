@@ -16,6 +16,7 @@ class WorkflowsConfig(AppConfig):
         case_hooks.open_tasks_for_case.register(selectors.open_tasks_for_case)
         case_hooks.inbox_for.register(selectors.inbox_for)
         case_hooks.case_extend.register(services.case_extend)
+        case_hooks.case_withdraw.register(services.case_withdraw)
         case_hooks.user_may_act.register(engine.user_may_act)
         supervision_hooks.matter_open.register(supervision_flow.matter_open)
         supervision_hooks.referral_open.register(supervision_flow.referral_open)

@@ -10,7 +10,7 @@ from viewflow.workflow.models import Task
 from .engine import TaskConflict, step_complete, task_execute, user_may_act
 
 
-def complete_step(request, task, form, entry, done_message, success_url, **kwargs):
+def complete_step(request, task, form, entry, done_message, success_url, /, **kwargs):
     """Complete `task` with its step's entry point `entry(actor=…, **kwargs)` (workflows.engine.step_complete).
 
     A business refusal goes back on the form (returns None, the page is shown again);

@@ -20,6 +20,8 @@ STEP_KINDS = {
     "judicial_confirmation": [K.AGREEMENT, K.CONFIRMATION_APPLICATION],
     "arbitral_review": [K.AGREEMENT],
     "payment_order": [K.AGREEMENT],
+    "payment_order_response": [K.AGREEMENT],
+    "enforcement": [K.AGREEMENT],
     "follow_up": [K.AGREEMENT],
     "arbitration": [K.TERMINATION_NOTICE],
     "close": [K.NON_ACCEPTANCE_NOTICE, K.TERMINATION_NOTICE, K.AGREEMENT],

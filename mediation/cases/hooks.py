@@ -14,3 +14,5 @@ inbox_for = Hook("cases.inbox_for", "workflows")
 case_extend = Hook("cases.case_extend", "workflows")
 # user_may_act(user, task) -> bool: whether the user may do this step (the 办理 button)
 user_may_act = Hook("cases.user_may_act", "workflows")
+# case_withdraw(*, case, actor, reason, on) -> WithdrawalOutcome: T21 with the flow's open steps cancelled
+case_withdraw = Hook("cases.case_withdraw", "workflows")

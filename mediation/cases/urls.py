@@ -16,6 +16,7 @@ urlpatterns = [
     path("cases/<int:case_id>/attachments/<int:attachment_id>/", views.attachment_download,
          name="case_attachment_download"),
     path("cases/<int:case_id>/extend/", views.case_extend, name="case_extend"),
+    path("cases/<int:case_id>/withdraw/", views.case_withdraw, name="case_withdraw"),
     path("cases/<int:case_id>/agents/", views.agent_add, name="case_agent_add"),
     path("cases/<int:case_id>/documents/", document_views.document_make, name="case_document_make"),
     path("cases/<int:case_id>/documents/<int:document_id>.<str:fmt>", document_views.document_download,

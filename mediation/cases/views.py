@@ -18,7 +18,7 @@ from mediation.lib.security import no_store
 from parties.models import County, Role
 
 from . import document_selectors, hooks, selectors, services
-from .forms import AgentForm, AttachmentForm, ExtensionForm, PartyCorrectionForm
+from .forms import AgentForm, AttachmentForm, ExtensionForm, PartyCorrectionForm, WithdrawForm
 from .models import CaseStatus, Channel
 
 
@@ -141,6 +141,10 @@ def case_detail(request, case_id):
         "can_extend": (not partner and staff.has_role(Role.COMMITTEE_HEAD) and staff.agency_id == case.agency_id
                        and case.status in (CaseStatus.IN_MEDIATION, CaseStatus.EXTENDED)),
         "extension_form": ExtensionForm(initial={"consented_on": timezone.localdate()}),
+        # T21: withdrawal from any open state, by the union staff who work the case.
+        "can_withdraw": (not partner and services.may_work_on(request.user, case)
+                         and services.may_withdraw(case)),
+        "withdraw_form": WithdrawForm(initial={"on": timezone.localdate()}),
         "attachment_form": AttachmentForm(), "agent_form": AgentForm(),
         "arbitration_window_open": any(e.action == "case.arbitration_window_open" for e in case.events.all())
         and case.is_open and not hasattr(case, "agreement"),
@@ -212,6 +216,26 @@ def case_extend(request, case_id):
             messages.error(request, "；".join(exc.messages))
         else:
             messages.success(request, _("已延期调解%(d)d日。") % {"d": d["days"]})
+    else:
+        messages.error(request, "；".join(str(e) for errs in form.errors.values() for e in errs))
+    return redirect("case_detail", case.pk)
+
+
+@login_required
+@require_POST
+@idempotent_post
+def case_withdraw(request, case_id):
+    """T21: the applicant withdraws or the parties settle; the flow's open steps are cancelled."""
+    case = _case_for_work(request, case_id)
+    form = WithdrawForm(request.POST)
+    if form.is_valid():
+        d = form.cleaned_data
+        try:
+            hooks.case_withdraw(case=case, actor=request.user, reason=d["reason"], on=d["on"])
+        except ValidationError as exc:
+            messages.error(request, "；".join(exc.messages))
+        else:
+            messages.success(request, _("已登记撤回，请结案。"))
     else:
         messages.error(request, "；".join(str(e) for errs in form.errors.values() for e in errs))
     return redirect("case_detail", case.pk)

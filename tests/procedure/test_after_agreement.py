@@ -36,7 +36,7 @@ from mediation.clocks.models import Clock, ClockStatus
 from tests.factories.cases import do, open_case, open_task
 from tests.workflows.step_pages import complete_step
 
-from .case_steps import WAGES, case_with_agreement, claim, clock, page, post_side_action
+from .case_steps import case_with_agreement, claim, clock, page, post_side_action
 
 pytestmark = pytest.mark.django_db
 D = datetime.date
@@ -126,7 +126,7 @@ def test_a_confirmed_agreement_not_performed_goes_to_enforcement_not_arbitration
     client, url = page(people["mediator"], case, "follow_up")
     html = client.get(url).content.decode()
     assert 'value="enforcement"' in html
-    assert 'value="refer"' not in html and 'value="payment_order"' not in html
+    assert 'value="ARBITRATION"' not in html and 'value="payment_order"' not in html
     with pytest.raises(ValidationError) as refused:
         do(case, "follow_up", people["mediator"], steps.performance_conclude, case=case, outcome="refer",
            on=D(2026, 5, 18), referral_kinds=[ReferralKind.ARBITRATION])
@@ -161,7 +161,6 @@ def test_enforcement_needs_an_enforceable_title(people, ankang, cal):
     """An unconfirmed agreement is not an enforceable title: no enforcement (T16 needs T12 or a payment order)."""
     case = case_with_agreement(people, ankang, cal, on=EFFECTIVE, path="NONE",
                                instalments=[(D(2026, 5, 15), "60000")])
-    complete_step(case, "file_confirmation", people["mediator"], {"decision": "skip", "filed_on": "2026-04-16"})
     cal.to(D(2026, 5, 18))
     with pytest.raises(ValidationError) as refused:
         do(case, "follow_up", people["mediator"], steps.performance_conclude, case=case, outcome="enforcement",
@@ -174,7 +173,6 @@ def test_enforcement_needs_an_enforceable_title(people, ankang, cal):
 def defaulted_unconfirmed(people, ankang, cal, claims, seed=0):
     case = case_with_agreement(people, ankang, cal, on=EFFECTIVE, path="NONE", claims=claims, seed=seed,
                                instalments=[(D(2026, 5, 15), "60000")])
-    complete_step(case, "file_confirmation", people["mediator"], {"decision": "skip", "filed_on": "2026-04-16"})
     cal.to(D(2026, 5, 18))
     return case
 
@@ -290,11 +288,12 @@ def test_the_applicant_may_withdraw_from_every_open_state(people, ankang, cal, s
     case.refresh_from_db()
     assert case.status == state
     running = list(Clock.objects.filter(case=case, status__in=["running", "paused"]).values_list("pk", flat=True))
+    cal.to(D(2026, 5, 20))
     client = Client()
     client.force_login(people["mediator"])
     page_html = client.get(f"/cases/{case.pk}/").content.decode()
     assert f"/cases/{case.pk}/withdraw/" in page_html
-    response = client.post(f"/cases/{case.pk}/withdraw/", {"reason": "双方已自行和解", "on": cal.to(D(2026, 5, 20)).isoformat()})
+    response = client.post(f"/cases/{case.pk}/withdraw/", {"reason": "双方已自行和解", "on": "2026-05-20"})
     assert response.status_code == 302
     case.refresh_from_db()
     assert case.status == CaseStatus.WITHDRAWN

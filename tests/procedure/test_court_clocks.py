@@ -26,7 +26,13 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from mediation.cases import services, steps
-from mediation.cases.models import CaseStatus, ClosingCode, DebtorResponse, ReferralKind, RequestDecision
+from mediation.cases.models import (
+    CaseStatus,
+    ClosingCode,
+    DebtorResponse,
+    ReferralKind,
+    RequestDecision,
+)
 from mediation.clocks.models import ClockStatus
 from tests.factories.cases import do, open_task
 from tests.workflows.step_pages import complete_step
@@ -108,7 +114,6 @@ def payment_order_served(people, ankang, cal, seed=0):
     """Agreement 03-02 to pay 60000 on 05-25, not confirmed; unpaid; payment order filed 06-01."""
     case = case_with_agreement(people, ankang, cal, on=D(2026, 3, 2), path="NONE", seed=seed,
                                instalments=[(D(2026, 5, 25), "60000")])
-    complete_step(case, "file_confirmation", people["mediator"], {"decision": "skip", "filed_on": "2026-03-02"})
     cal.to(D(2026, 6, 1))
     complete_step(case, "follow_up", people["mediator"],
                   {"action": "outcome", "outcome": "payment_order", "on": "2026-06-01"})
