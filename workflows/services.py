@@ -13,6 +13,7 @@ from mediation.cases.outcomes import ReviewOutcome, WithdrawalOutcome
 from mediation.cases.services import case_register
 
 from .case_flow import CaseFlow, mediation_due_at
+from .models import CaseProcess
 
 FINISHED = [STATUS.DONE, STATUS.CANCELED, STATUS.REVIVED, STATUS.ERROR]
 
@@ -64,7 +65,9 @@ def case_withdraw(*, case: Case, actor, reason: str, on) -> WithdrawalOutcome:
     it means (mediation.cases.steps.case_withdraw_decide); the open steps of the flow — the task being
     worked on, its escalation timer, the arbitration-window timer — are cancelled, and the flow's
     `withdrawn` node leads to closing."""
-    process = case.process
+    process = CaseProcess.objects.filter(case=case).first()
+    if process is None:  # a case without a flow (never the case for cases registered through case_open)
+        return steps.case_withdraw_decide(case=case, actor=actor, reason=reason, on=on)
     with CaseFlow.lock(process.pk), transaction.atomic():
         outcome = steps.case_withdraw_decide(case=case, actor=actor, reason=reason, on=on)
         process.refresh_from_db()

@@ -1091,10 +1091,13 @@ class _Driver:
             series = "民督" if kind == RequestKind.PAYMENT_ORDER else "民特"
             ruling = f"（{year}）{court}{series}{self.run.number(series + county)}号"
         decided = self.day
-        self.do(step, liaison, steps.confirmation_rule, request=request,
+        # The court accepts first (D22 / D24 met), then decides within its period (D22a / D25).
+        services.confirmation_request_accept(request=request, actor=liaison,
+                                             accepted_on=min(request.filed_on + datetime.timedelta(days=1), decided))
+        entry = steps.payment_order_decide if kind == RequestKind.PAYMENT_ORDER else steps.confirmation_rule
+        self.do(step, liaison, entry, request=request,
                 decision=RequestDecision.CONFIRMED if confirm else RequestDecision.REFUSED,
-                decided_on=decided, ruling_no=ruling if confirm else "", reason=reason,
-                accepted_on=min(request.filed_on + datetime.timedelta(days=1), decided))
+                decided_on=decided, ruling_no=ruling if confirm else "", reason=reason)
 
     def step_confirm(self) -> None:
         if self.case.agreement.confirmation_path == ConfirmationPath.JUDICIAL:
@@ -1140,6 +1143,17 @@ class _Driver:
 
         self.do("follow_up", self.mediator, steps.performance_conclude, case=self.case, outcome="payment_order",
                 on=on)
+
+    def step_debtor_pays(self) -> None:
+        """D26: the order is served on the debtor, who pays within the 15 days from service."""
+        request = self.case.confirmation_requests.filter(kind=RequestKind.PAYMENT_ORDER,
+                                                         decision=RequestDecision.CONFIRMED).latest("id")
+        liaison = self.run.liaison(request.target_agency)
+        served = self.advance(2 + self.rng.randrange(3))
+        services.payment_order_serve(request=request, actor=liaison, served_on=served)
+        self.do("payment_order_response", liaison, steps.payment_order_respond, request=request, response="PAID",
+                on=self.advance(4 + self.rng.randrange(6)), note="债务人收到支付令后清偿全部欠款。")
+        self.case.refresh_from_db()
 
     def step_refer_after_default(self, kinds: list[str]) -> None:
         on = self.advance(3)
@@ -1317,7 +1331,8 @@ class _Driver:
 
     def path_closed_payment_order(self):
         self.path_payment_order_issued()
-        self.step_complete_performance()
+        self.step_debtor_pays()
+        self.visit()
         self.step_close()
 
     def path_closed_arbitration(self):

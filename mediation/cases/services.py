@@ -627,10 +627,11 @@ def performance_paths(case: Case) -> set[str]:
 
 
 def referral_kinds_allowed(case: Case) -> list[str]:
-    """A confirmed agreement is enforced, not taken to arbitration (DOMAIN §3.4); litigation after a
-    payment-order objection is routed by the court's step, not chosen here."""
+    """A confirmed agreement (or a payment order the debtor let stand) is enforced, not taken to
+    arbitration (DOMAIN §3.4); litigation after a payment-order objection is routed by the court's
+    step, not chosen here."""
     kinds = [k for k in ReferralKind.values if k != ReferralKind.LITIGATION]
-    if _confirmed_requests(case):
+    if enforceable_title(case) is not None:
         kinds.remove(ReferralKind.ARBITRATION)
     return kinds
 

@@ -182,7 +182,8 @@ def performance_conclude(*, case: Case, actor, outcome: str, on: datetime.date, 
         refused = [k for k in kinds if k not in services.referral_kinds_allowed(case)]
         if refused:
             raise ValidationError(
-                _("调解协议已经确认，具有强制执行效力：对方不履行的，应向人民法院申请强制执行，不再申请劳动仲裁。"),
+                _("本案已有可以申请强制执行的法律文书（确认裁定、仲裁调解书或者已生效的支付令）：对方不履行的，"
+                  "应向人民法院申请强制执行，不再申请劳动仲裁。"),
                 code="confirmed_agreement")
     case.refresh_from_db(fields=["status"])
     if case.status not in (CaseStatus.DEFAULTED, CaseStatus.ENFORCEMENT):

@@ -317,3 +317,16 @@ def test_a_withdrawal_needs_its_statement_and_an_open_case(people, ankang, cal):
     case = at_state(people, ankang, cal, "ACCEPTED")
     with pytest.raises(ValidationError, match="撤回说明"):
         steps.case_withdraw_decide(case=case, actor=people["mediator"], reason=" ", on=D(2026, 4, 16))
+
+
+def test_existing_claims_get_the_same_item_as_new_ones():
+    """The data migration (frozen mapping) and intake (claim_item_for) agree on every offered sub-type."""
+    import importlib
+
+    from mediation.cases.models import CLAIM_SUBTYPES
+
+    migration = importlib.import_module("mediation.cases.migrations.0014_claim_items")
+    for dispute_type, subtypes in CLAIM_SUBTYPES.items():
+        for subtype in [*subtypes, "本地自定义诉求"]:
+            frozen = migration.BY_SUBTYPE.get(subtype) or migration.BY_TYPE[dispute_type]
+            assert frozen == claim_item_for(dispute_type, subtype), (dispute_type, subtype)
