@@ -342,10 +342,14 @@ class FollowUpForm(forms.Form):
     def __init__(self, *args, paths=None, referral_kinds=None, **kwargs):
         """`paths` / `referral_kinds`: what this case's follow-up offers (services.performance_paths)."""
         super().__init__(*args, **kwargs)
-        if paths is not None:
-            self.fields["outcome"].choices = [c for c in self.OUTCOMES if c[0] in paths]
+        outcomes = list(self.OUTCOMES)
         if referral_kinds is not None:
             self.fields["referral_kinds"].choices = [c for c in ReferralKind.choices if c[0] in referral_kinds]
+            if ReferralKind.ARBITRATION not in referral_kinds:
+                outcomes = [(v, _("转出（法律援助、劳动保障监察等）") if v == "refer" else label) for v, label in outcomes]
+        if paths is not None:
+            outcomes = [c for c in outcomes if c[0] in paths]
+        self.fields["outcome"].choices = outcomes
 
 
 class AcceptanceForm(forms.Form):

@@ -155,11 +155,12 @@ CLAIM_ITEM_BY_TYPE = {
 
 
 def claim_item_for(dispute_type: str, subtype: str) -> str:
-    """The claim item a sub-type typed at intake (or imported) stands for."""
-    item = CLAIM_ITEM_BY_SUBTYPE.get((subtype or "").strip())
-    if item is None:
-        item = CLAIM_ITEM_BY_TYPE.get(dispute_type, ClaimItem.OTHER)
-    return str(item)
+    """The claim item a sub-type typed at intake (or imported) stands for: an offered sub-type of its
+    dispute type gives its item, anything else the dispute type's default."""
+    subtype = (subtype or "").strip()
+    offered = {str(t): subtypes for t, subtypes in CLAIM_SUBTYPES.items()}.get(str(dispute_type), ())
+    item = CLAIM_ITEM_BY_SUBTYPE.get(subtype) if subtype in offered else None
+    return str(item or {str(t): i for t, i in CLAIM_ITEM_BY_TYPE.items()}.get(str(dispute_type), ClaimItem.OTHER))
 
 
 def payment_order_items() -> frozenset[str]:

@@ -328,5 +328,7 @@ def test_existing_claims_get_the_same_item_as_new_ones():
     migration = importlib.import_module("mediation.cases.migrations.0014_claim_items")
     for dispute_type, subtypes in CLAIM_SUBTYPES.items():
         for subtype in [*subtypes, "本地自定义诉求"]:
-            frozen = migration.BY_SUBTYPE.get(subtype) or migration.BY_TYPE[dispute_type]
-            assert frozen == claim_item_for(dispute_type, subtype), (dispute_type, subtype)
+            assert migration.item_for(dispute_type, subtype) == claim_item_for(dispute_type, subtype)
+    # A sub-type counts only under its own type: social insurance typed with a wage sub-type stays social insurance.
+    assert claim_item_for("SOCIAL_INSURANCE", "拖欠工资") == migration.item_for("SOCIAL_INSURANCE", "拖欠工资") \
+        == "SOCIAL_INSURANCE"
