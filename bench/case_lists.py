@@ -467,10 +467,10 @@ def proposed_cases_visible_to(user):
     from django.contrib.auth.models import Permission
     from django.db.models import Exists, OuterRef
 
-    from mediation.cases import selectors
+    from mediation.cases import permissions, selectors
     from mediation.cases.models import CaseGroupObjectPermission
 
-    staff = selectors._staff(user)
+    staff = permissions.staff_of(user)
     if staff is None or staff.agency.is_union:
         return _ORIGINAL["cases_visible_to"](user)
     global _VIEW_CASE_ID

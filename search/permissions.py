@@ -20,12 +20,12 @@ drafts returns only what the user may read.
 
 from __future__ import annotations
 
+from mediation.cases.permissions import NOMINATING_ROLES
 from parties.models import Role
 
 from .models import TypicalCase, TypicalCaseStatus
 from .query import Access
 
-NOMINATING_ROLES = (Role.MEDIATOR, Role.COMMITTEE_HEAD, Role.LABOR_SUPERVISOR, Role.UNION_SUPERVISOR, Role.LIAISON)
 APPROVER_ROLES = (Role.UNION_SUPERVISOR,)
 DRAFT_STATUSES = (TypicalCaseStatus.NOMINATED, TypicalCaseStatus.DRAFTING, TypicalCaseStatus.DEIDENTIFIED)
 

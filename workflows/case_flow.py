@@ -60,6 +60,11 @@ def payment_order_court(process):
     return _open_request(process, RequestKind.PAYMENT_ORDER).target_agency
 
 
+def delegating_court(process):
+    """The court that delegated or entrusted the case (DOMAIN §2.1 COURT_DELEGATED / COURT_ENTRUSTED)."""
+    return process.case.source_agency
+
+
 def _issued_payment_order(process):
     return (process.case.confirmation_requests
             .filter(kind=RequestKind.PAYMENT_ORDER, decision=RequestDecision.CONFIRMED).order_by("-id").first())
@@ -132,6 +137,11 @@ def outcome_is(*outcomes):
     return cond
 
 
+def from_court(activation):
+    """The case was delegated or entrusted by a court (fixed at registration): its result goes back there."""
+    return activation.process.case.reports_to_court
+
+
 def referral_chosen(kind):
     def cond(activation):
         return kind in (activation.process.referral_kinds or [])
@@ -182,10 +192,29 @@ class CaseFlow(flow.Flow):
         .Assign(lead_mediator)
         .onCreate(route_to(Role.MEDIATOR, handling_union, clock=case_clock(Event.AGREEMENT_EFFECTIVE)))
         .OnTimeout(this.d3_due, this.escalate_overdue_mediation, interrupting=False, title=_("调解期限届满"))
-        .Next(this.mediation_outcome)
+        .Next(this.mediation_ended)
     )
     escalate_overdue_mediation = flow.Function(this.notify_mediation_overdue).Next(this.escalation_end)
     escalation_end = flow.End()
+
+    # DOMAIN §2.3 "Court-delegated cases": the union reports the result back to the court that
+    # delegated or entrusted the case (agreement or termination note attached), beside whatever
+    # follows; the court's liaison acknowledges it.
+    mediation_ended = flow.Split().Next(this.report_to_court, case=from_court).Next(this.mediation_outcome)
+    report_to_court = (
+        flow.View(views.report_to_court)
+        .Annotation(title=_("向法院反馈调解结果"))
+        .Assign(lead_mediator)
+        .onCreate(route_to(Role.MEDIATOR, handling_union))
+        .Next(this.court_acknowledge)
+    )
+    court_acknowledge = (
+        flow.View(views.court_acknowledge)
+        .Annotation(title=_("确认收到调解结果"))
+        .onCreate(route_to(Role.LIAISON, delegating_court))
+        .Next(this.court_report_end)
+    )
+    court_report_end = flow.End()
 
     # T9–T13 — paid on the spot, judicial confirmation (court) or arbitral review (arbitration),
     # or performance followed up directly.

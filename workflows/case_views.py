@@ -19,7 +19,9 @@ from mediation.cases.forms import (
     CloseForm,
     ConfirmationDecisionForm,
     ConfirmationFilingForm,
+    CourtAcknowledgementForm,
     CourtExtensionForm,
+    CourtReportForm,
     DebtorResponseForm,
     EnforcementAcceptForm,
     EnforcementResultForm,
@@ -33,7 +35,14 @@ from mediation.cases.forms import (
     SessionRecordForm,
     VisitForm,
 )
-from mediation.cases.models import ConfirmationPath, Instalment, RequestDecision, RequestKind
+from mediation.cases.models import (
+    ConfirmationPath,
+    CourtResult,
+    Instalment,
+    RequestDecision,
+    RequestKind,
+)
+from mediation.cases.permissions import may_assign_mediator
 from parties.models import Role
 
 from .engine import TaskConflict, task_clocks_attach
@@ -49,10 +58,10 @@ def _parties_context(user, case) -> dict:
     workers (ID numbers and phones masked unless the role may see them; a partner's view of
     them is logged, DOMAIN §5.1), respondents, claims, and the documents of the file (partners get
     the step's documents, not the confidential session records)."""
-    from mediation.cases.selectors import can_see_personal_data, is_partner_view
+    from mediation.cases.permissions import is_partner_view, may_see_personal_data
     from mediation.lib.masking import mask_id_number, mask_phone
 
-    full = can_see_personal_data(user, case)
+    full = may_see_personal_data(user, case)
     partner = is_partner_view(user)
     workers = [{"name": cw.name, "is_representative": cw.is_representative,
                 "id_number": cw.worker.id_number if full else mask_id_number(cw.worker.id_number),
@@ -81,10 +90,9 @@ def _page(request, task, template, **context):
     return render(request, f"workflows/case/{template}", context)
 
 
-def _complete(http_request, task, form, entry, done_message, /, **kwargs):
-    """Complete the step with its one entry point (mediation.cases.steps); `kwargs` go to the entry
-    point (a court step's `request` is the application, not the HTTP request)."""
-    return complete_step(http_request, task, form, entry, done_message,
+def _complete(request, task, form, entry, done_message, /, **kwargs):
+    """Complete the step with its one entry point (mediation.cases.steps)."""
+    return complete_step(request, task, form, entry, done_message,
                          reverse("case_detail", args=[case_of(task).pk]), **kwargs)
 
 
@@ -105,15 +113,9 @@ def _mediators(case):
     ).select_related("staff").distinct()
 
 
-def _may_also_assign(user, case) -> bool:
-    """The assignment that follows acceptance is addressed to the committee head of the case's union."""
-    staff = getattr(user, "staff", None)
-    return bool(staff and staff.agency_id == case.agency_id and staff.has_role(Role.COMMITTEE_HEAD))
-
-
 def review(request, task):
     case = case_of(task)
-    may_assign = _may_also_assign(request.user, case)
+    may_assign = may_assign_mediator(request.user, case)
     form = ReviewForm(request.POST or None, initial={"decided_on": timezone.localdate()},
                       mediators=_mediators(case) if may_assign else None)
     if request.method == "POST" and form.is_valid() and may_assign and form.cleaned_data.get("mediator"):
@@ -410,6 +412,39 @@ def referral(request, task):
             messages.success(request, _("办理进度已保存。"))
             return redirect(reverse("task_detail", args=[task.pk]))
     return _page(request, task, "referral.html", form=form, referral=referral_obj,
+                 **_parties_context(request.user, case))
+
+
+def report_to_court(request, task):
+    """DOMAIN §2.3: the union reports a delegated / entrusted mediation back to the court."""
+    case = case_of(task)
+    form = CourtReportForm(request.POST or None, initial={"sent_on": timezone.localdate()})
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        response = _complete(request, task, form, steps.court_report_send, _("调解结果已反馈法院。"), case=case,
+                             sent_on=d["sent_on"], follow_up=d["follow_up"], note=d["note"])
+        if response:
+            return response
+    result = services.court_report_result(case)
+    return _page(request, task, "report_to_court.html", form=form, result=result,
+                 result_label=CourtResult(result).label if result else "",
+                 is_success=result == CourtResult.SUCCESS, attached=steps.court_report_document(case),
+                 **_parties_context(request.user, case))
+
+
+def court_acknowledge(request, task):
+    """The delegating court's liaison acknowledges the union's report."""
+    case = case_of(task)
+    report = case.court_reports.select_related("document", "sent_by__staff").latest("id")
+    form = CourtAcknowledgementForm(request.POST or None, initial={"acknowledged_on": timezone.localdate()})
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        response = _complete(request, task, form, steps.court_report_acknowledge, _("已确认收到调解结果。"),
+                             report=report, acknowledged_on=d["acknowledged_on"], note=d["note"],
+                             court_case_no=d["court_case_no"])
+        if response:
+            return response
+    return _page(request, task, "court_acknowledge.html", form=form, report=report,
                  **_parties_context(request.user, case))
 
 

@@ -18,15 +18,16 @@ from viewflow.workflow import flow, lock
 
 from mediation.clocks.events import Event
 from mediation.supervision.models import (
-    CLOSED_STATUSES,
-    Conclusion,
-    DraftState,
     LetterKind,
-    MatterStatus,
     SupervisionProcess,
 )
+from mediation.supervision.outcomes import (
+    FilingOutcome,
+    InvestigationOutcome,
+    LetterOutcome,
+    SignOffOutcome,
+)
 from mediation.supervision.services import (
-    latest_draft,
     matter_grant_access,
     matter_register,
     procuratorate_refer,
@@ -64,35 +65,10 @@ def recommendation_clock(process):
 # ------------------------------------------------ gateway conditions
 
 
-def _matter(activation):
-    matter = activation.process.matter
-    matter.refresh_from_db(fields=["status", "conclusion"])
-    return matter
-
-
-def matter_closed(activation):
-    return _matter(activation).status in CLOSED_STATUSES
-
-
-def conclusion_is(value):
+def outcome_is(*outcomes):
+    """The typed outcome the step's entry point returned (mediation.supervision.outcomes)."""
     def cond(activation):
-        return _matter(activation).conclusion == value
-
-    return cond
-
-
-def draft_issued(kind):
-    """The chair's sign-off outcome (services.SignOff), as recorded on the latest draft."""
-    def cond(activation):
-        draft = latest_draft(activation.process.matter, kind)
-        return draft is not None and draft.state == DraftState.ISSUED
-
-    return cond
-
-
-def status_is(*values):
-    def cond(activation):
-        return _matter(activation).status in values
+        return activation.process.outcome in outcomes
 
     return cond
 
@@ -118,8 +94,8 @@ class SupervisionFlow(flow.Flow):
     # No issue → closed; a risk → 提示函; a violation → 意见书 (the ladder may start there).
     choose_instrument = (
         flow.Switch()
-        .Case(this.end, matter_closed)
-        .Case(this.issue_reminder, conclusion_is(Conclusion.RISK))
+        .Case(this.end, outcome_is(InvestigationOutcome.NO_ISSUE))
+        .Case(this.issue_reminder, outcome_is(InvestigationOutcome.RISK))
         .Default(this.issue_opinion)
     )
 
@@ -140,7 +116,7 @@ class SupervisionFlow(flow.Flow):
         .Next(this.after_sign_off_reminder)
     )
     after_sign_off_reminder = (
-        flow.If(draft_issued(LetterKind.REMINDER)).Then(this.follow_reminder).Else(this.issue_reminder)
+        flow.If(outcome_is(SignOffOutcome.ISSUED)).Then(this.follow_reminder).Else(this.issue_reminder)
     )
     follow_reminder = (
         flow.View(views.follow_letter)
@@ -148,7 +124,7 @@ class SupervisionFlow(flow.Flow):
         .onCreate(route_to(Role.LABOR_SUPERVISOR, handling_union))
         .Next(this.after_reminder)
     )
-    after_reminder = flow.If(matter_closed).Then(this.end).Else(this.issue_opinion)
+    after_reminder = flow.If(outcome_is(LetterOutcome.RECTIFIED)).Then(this.end).Else(this.issue_opinion)
 
     # 意见书: each violation with facts, legal basis, rectification and deadline; the
     # employer replies in writing (D40). Rectified → closed; no reply / refused → 建议书.
@@ -165,7 +141,7 @@ class SupervisionFlow(flow.Flow):
         .Next(this.after_sign_off_opinion)
     )
     after_sign_off_opinion = (
-        flow.If(draft_issued(LetterKind.OPINION)).Then(this.follow_opinion).Else(this.issue_opinion)
+        flow.If(outcome_is(SignOffOutcome.ISSUED)).Then(this.follow_opinion).Else(this.issue_opinion)
     )
     follow_opinion = (
         flow.View(views.follow_letter)
@@ -173,7 +149,7 @@ class SupervisionFlow(flow.Flow):
         .onCreate(route_to(Role.LABOR_SUPERVISOR, handling_union))
         .Next(this.after_opinion)
     )
-    after_opinion = flow.If(matter_closed).Then(this.end).Else(this.issue_recommendation)
+    after_opinion = flow.If(outcome_is(LetterOutcome.RECTIFIED)).Then(this.end).Else(this.issue_recommendation)
 
     # 建议书: only a county-level or higher union; to the department (labor inspection by default).
     issue_recommendation = (
@@ -189,7 +165,7 @@ class SupervisionFlow(flow.Flow):
         .Next(this.after_sign_off_recommendation)
     )
     after_sign_off_recommendation = (
-        flow.If(draft_issued(LetterKind.RECOMMENDATION)).Then(this.deliver_recommendation)
+        flow.If(outcome_is(SignOffOutcome.ISSUED)).Then(this.deliver_recommendation)
         .Else(this.issue_recommendation)
     )
     deliver_recommendation = (
@@ -206,7 +182,7 @@ class SupervisionFlow(flow.Flow):
         .Next(this.after_filing)
     )
     after_filing = (
-        flow.If(status_is(MatterStatus.DEPT_FILED)).Then(this.department_result).Else(this.close_declined)
+        flow.If(outcome_is(FilingOutcome.FILED)).Then(this.department_result).Else(this.close_declined)
     )
     department_result = (
         flow.View(views.department_result)

@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from mediation.supervision import documents, services
+from mediation.supervision import documents, services, steps
 from mediation.supervision.forms import (
     CloseDeclinedForm,
     DeliveryForm,
@@ -29,7 +29,7 @@ from mediation.supervision.forms import (
 from mediation.supervision.models import DraftState, LetterKind
 from mediation.supervision.services import inspection_agency_for
 
-from .task_pages import complete_from_form
+from .task_pages import complete_step
 
 
 def matter_of(task):
@@ -42,9 +42,10 @@ def _page(request, task, template, **context):
     return render(request, f"supervision/tasks/{template}", context)
 
 
-def _complete(request, task, form, work, done_message):
-    return complete_from_form(request, task, form, work, done_message,
-                              reverse("supervision:matter_detail", args=[matter_of(task).pk]))
+def _complete(request, task, form, entry, done_message, /, **kwargs):
+    """Complete the step with its one entry point (mediation.supervision.steps)."""
+    return complete_step(request, task, form, entry, done_message,
+                         reverse("supervision:matter_detail", args=[matter_of(task).pk]), **kwargs)
 
 
 def _letter_kwargs(d: dict) -> dict:
@@ -64,12 +65,8 @@ def investigate(request, task):
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         response = _complete(
-            request, task, form,
-            lambda activation: services.investigation_record(
-                actor=request.user, matter=matter, conducted_on=d["conducted_on"], method=d["method"],
-                place=d["place"], findings=d["findings"], conclusion=d["conclusion"],
-                investigators=d["investigators"]),
-            _("调查核实已记录。"),
+            request, task, form, steps.investigation_conclude, _("调查核实已记录。"),
+            matter=matter, conducted_on=d["conducted_on"], method=d["method"], place=d["place"], findings=d["findings"], conclusion=d["conclusion"], investigators=d["investigators"],
         )
         if response:
             return response
@@ -96,10 +93,8 @@ def issue_reminder(request, task):
     if request.method == "POST" and form.is_valid():
         kwargs = _letter_kwargs(form.cleaned_data)
         response = _complete(
-            request, task, form,
-            lambda activation: services.letter_draft(actor=request.user, matter=matter, kind=LetterKind.REMINDER,
-                                                     **kwargs),
-            _("提示函已报送工会主席或副主席签发。"),
+            request, task, form, steps.letter_submit, _("提示函已报送工会主席或副主席签发。"),
+            matter=matter, kind=LetterKind.REMINDER, **kwargs,
         )
         if response:
             return response
@@ -115,10 +110,8 @@ def issue_opinion(request, task):
         kwargs = _letter_kwargs(form.cleaned_data)
         violations = [f.cleaned_data for f in formset.forms if f.has_content()]
         response = _complete(
-            request, task, form,
-            lambda activation: services.letter_draft(actor=request.user, matter=matter, kind=LetterKind.OPINION,
-                                                     violations=violations, **kwargs),
-            _("意见书已报送工会主席或副主席签发。"),
+            request, task, form, steps.letter_submit, _("意见书已报送工会主席或副主席签发。"),
+            matter=matter, kind=LetterKind.OPINION, violations=violations, **kwargs,
         )
         if response:
             return response
@@ -135,11 +128,8 @@ def issue_recommendation(request, task):
         d = form.cleaned_data
         kwargs = _letter_kwargs(d)
         response = _complete(
-            request, task, form,
-            lambda activation: services.letter_draft(
-                actor=request.user, matter=matter, kind=LetterKind.RECOMMENDATION, department=d["department"],
-                recommended_actions=d["recommended_actions"], **kwargs),
-            _("建议书已报送工会主席或副主席签发。"),
+            request, task, form, steps.letter_submit, _("建议书已报送工会主席或副主席签发。"),
+            matter=matter, kind=LetterKind.RECOMMENDATION, department=d["department"], recommended_actions=d["recommended_actions"], **kwargs,
         )
         if response:
             return response
@@ -161,10 +151,8 @@ def sign_off(request, task):
         d = form.cleaned_data
         approve = d["decision"] == SignOffForm.APPROVE
         response = _complete(
-            request, task, form,
-            lambda activation: services.letter_sign_off(actor=request.user, draft=draft, approve=approve,
-                                                        reason=d["reason"]),
-            _("文书已签发。") if approve else _("文书已退回拟稿人修改。"),
+            request, task, form, steps.letter_decide, _("文书已签发。") if approve else _("文书已退回拟稿人修改。"),
+            draft=draft, approve=approve, reason=d["reason"],
         )
         if response:
             return response
@@ -200,13 +188,8 @@ def follow_letter(request, task):
     if action == "reply" and reply_form.is_valid():
         d = reply_form.cleaned_data
         response = _complete(
-            request, task, reply_form,
-            lambda activation: services.letter_reply_record(
-                actor=request.user, recipient=recipient, reply_kind=d["reply_kind"], replied_on=d["replied_on"],
-                reply_content=d["reply_content"], verification=d["verification"], verified_on=d["verified_on"],
-                verification_note=d["verification_note"], amount_recovered=d["amount_recovered"] or 0,
-                workers_covered=d["workers_covered"] or 0),
-            _("回复与核查情况已登记。"),
+            request, task, reply_form, steps.letter_follow, _("回复与核查情况已登记。"),
+            recipient=recipient, reply_kind=d["reply_kind"], replied_on=d["replied_on"], reply_content=d["reply_content"], verification=d["verification"], verified_on=d["verified_on"], verification_note=d["verification_note"], amount_recovered=d["amount_recovered"] or 0, workers_covered=d["workers_covered"] or 0,
         )
         if response:
             return response
@@ -222,11 +205,8 @@ def deliver_recommendation(request, task):
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         response = _complete(
-            request, task, form,
-            lambda activation: services.letter_delivery_record(
-                actor=request.user, recipient=recipient, method=d["method"], delivered_on=d["delivered_on"],
-                receipt=d["receipt"]),
-            _("建议书送达已登记，已转%(dept)s办理。") % {"dept": letter.department},
+            request, task, form, steps.recommendation_deliver, _("建议书送达已登记，已转%(dept)s办理。") % {"dept": letter.department},
+            recipient=recipient, method=d["method"], delivered_on=d["delivered_on"], receipt=d["receipt"],
         )
         if response:
             return response
@@ -244,11 +224,8 @@ def department_filing(request, task):
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         response = _complete(
-            request, task, form,
-            lambda activation: services.department_filing_record(
-                actor=request.user, letter=letter, decision=d["decision"], decided_on=d["decided_on"],
-                filing_no=d["filing_no"], refusal_reason=d["refusal_reason"]),
-            _("立案决定已登记。"),
+            request, task, form, steps.department_decide, _("立案决定已登记。"),
+            letter=letter, decision=d["decision"], decided_on=d["decided_on"], filing_no=d["filing_no"], refusal_reason=d["refusal_reason"],
         )
         if response:
             return response
@@ -262,11 +239,8 @@ def department_result(request, task):
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         response = _complete(
-            request, task, form,
-            lambda activation: services.department_result_record(
-                actor=request.user, letter=letter, result=d["result"], result_on=d["result_on"],
-                result_doc_no=d["result_doc_no"], result_note=d["result_note"]),
-            _("处理结果已反馈工会。"),
+            request, task, form, steps.department_report, _("处理结果已反馈工会。"),
+            letter=letter, result=d["result"], result_on=d["result_on"], result_doc_no=d["result_doc_no"], result_note=d["result_note"],
         )
         if response:
             return response
@@ -280,12 +254,8 @@ def verify(request, task):
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         response = _complete(
-            request, task, form,
-            lambda activation: services.matter_verify_and_close(
-                actor=request.user, matter=matter, verification=d["verification"], verified_on=d["verified_on"],
-                note=d["note"], amount_recovered=d["amount_recovered"] or 0,
-                workers_covered=d["workers_covered"] or 0),
-            _("复核完成，事项已结案。"),
+            request, task, form, steps.matter_verify, _("复核完成，事项已结案。"),
+            matter=matter, verification=d["verification"], verified_on=d["verified_on"], note=d["note"], amount_recovered=d["amount_recovered"] or 0, workers_covered=d["workers_covered"] or 0,
         )
         if response:
             return response
@@ -299,10 +269,8 @@ def close_declined(request, task):
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         response = _complete(
-            request, task, form,
-            lambda activation: services.matter_close_declined(
-                actor=request.user, matter=matter, closed_on=d["closed_on"], note=d["note"]),
-            _("事项已结案。"),
+            request, task, form, steps.matter_close_after_refusal, _("事项已结案。"),
+            matter=matter, closed_on=d["closed_on"], note=d["note"],
         )
         if response:
             return response
@@ -316,11 +284,8 @@ def procuratorate_feedback(request, task):
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         response = _complete(
-            request, task, form,
-            lambda activation: services.procuratorate_feedback_record(
-                actor=request.user, referral=referral, action=d["action"], closed_on=d["closed_on"],
-                feedback=d["feedback"], feedback_on=d["feedback_on"]),
-            _("办理情况已反馈工会。"),
+            request, task, form, steps.clue_feedback, _("办理情况已反馈工会。"),
+            referral=referral, action=d["action"], closed_on=d["closed_on"], feedback=d["feedback"], feedback_on=d["feedback_on"],
         )
         if response:
             return response

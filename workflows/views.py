@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 from viewflow.workflow.fields import get_task_ref
 from viewflow.workflow.status import STATUS
 
+from mediation.cases import permissions as case_permissions
 from mediation.cases import selectors as case_selectors
 from mediation.cases import services
 from mediation.cases.forms import RegistrationForm
@@ -123,17 +124,12 @@ def task_take(request, task_id):
     return redirect("task_detail", task.pk)
 
 
-def _may_register(user) -> str | None:
-    staff = getattr(user, "staff", None)
-    return staff.intake_family if staff else None
-
-
 @login_required
 @no_store  # the form comes back with the ID numbers typed and the open cases of those workers
 @idempotent_post
 def register(request):
     """T1/T2: intake at the union, or a delegation by a court / a referral by arbitration."""
-    family = _may_register(request.user)
+    family = case_permissions.intake_family(request.user)
     if family is None:
         raise Http404
     staff = request.user.staff

@@ -39,6 +39,7 @@ from mediation.cases.models import (
     CaseStatus,
     Channel,
     ConfirmationPath,
+    CourtFollowUp,
     DisputeType,
     EmploymentForm,
     ReferralKind,
@@ -1055,18 +1056,42 @@ class _Driver:
                 mediator_signed=True, sealed=True, paid_on_spot=spot, instalments=instalments,
                 confirmation_path=path,
                 default_clause="被申请人任何一期逾期未付的，申请人可就剩余全部款项申请支付令或申请仲裁。")
+        self.step_report_to_court()
 
     def step_fail(self, kinds: list[str]) -> None:
         self.advance(1 + self.rng.randrange(3))
 
         self.do("mediate", self.mediator, steps.mediation_conclude, case=self.case, outcome="failed", on=self.day,
                 reason=self.story.fail_reason, referral_kinds=kinds)
+        self.step_report_to_court()
 
     def step_withdraw(self) -> None:
         self.advance(2)
 
         self.do("mediate", self.mediator, steps.mediation_conclude, case=self.case, outcome="withdrawn",
                 on=self.day, reason=self.story.withdraw_reason)
+        self.step_report_to_court()
+
+    def step_report_to_court(self) -> None:
+        """DOMAIN §2.3: a delegated case's result goes back to the court, which acknowledges it — except
+        the most recent agreement, left in the court liaison's inbox to show the task."""
+        if not self.case.reports_to_court:
+            return
+        agreement = getattr(self.case, "agreement", None) if not self.case.failure_reason else None
+        follow_up = ""
+        if agreement is not None:
+            follow_up = (CourtFollowUp.JUDICIAL_CONFIRMATION if agreement.confirmation_path == ConfirmationPath.JUDICIAL
+                         else CourtFollowUp.MEDIATION_STATEMENT)
+        self.do("report_to_court", self.mediator, steps.court_report_send, case=self.case, sent_on=self.day,
+                follow_up=follow_up, note="调解结果及相关文书随附，请查收。")
+        if self.plan.path == "agreed_judicial":
+            return
+        court = self.case.source_agency
+        self.advance_workdays(1)
+        court_no = f"（{self.day.year}）陕{court.county[2:]}民诉前调确{self.run.number('court-ack:' + court.county)}号"
+        self.do("court_acknowledge", self.run.liaison(court), steps.court_report_acknowledge,
+                report=self.case.court_reports.latest("id"), acknowledged_on=self.day, note="已收到调解结果。",
+                court_case_no=court_no if agreement is not None else "")
 
     # ------------------------------------------------ T11–T13 confirmation
 

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from . import paperwork
-from .models import Case, CaseDocument, CaseStatus, DocumentKind
-from .selectors import case_get_for_user, is_partner_view
-from .services import may_work_on
+from .models import Case, CaseDocument, DocumentKind
+from .permissions import may_edit, may_see_internal_records
+from .selectors import case_get_for_user
 
 K = DocumentKind
 
@@ -24,6 +24,7 @@ STEP_KINDS = {
     "enforcement": [K.AGREEMENT],
     "follow_up": [K.AGREEMENT],
     "arbitration": [K.TERMINATION_NOTICE],
+    "report_to_court": [K.AGREEMENT, K.TERMINATION_NOTICE],
     "close": [K.NON_ACCEPTANCE_NOTICE, K.TERMINATION_NOTICE, K.AGREEMENT],
     "archive": [K.CLOSING_REPORT, K.CASE_FILE],
 }
@@ -32,8 +33,11 @@ STEP_KINDS = {
 def documents_for_user(user, case: Case) -> QuerySet[CaseDocument]:
     """The stored documents of a case the user may open (the case itself already checked)."""
     qs = CaseDocument.objects.filter(case=case).select_related("signed_scan", "session", "served")
-    if is_partner_view(user):
-        qs = qs.filter(kind__in=paperwork.PARTNER_KINDS)
+    if not may_see_internal_records(user):
+        # The step's documents, and what the union sent a court with its report (DOMAIN §2.3).
+        staff = getattr(user, "staff", None)
+        sent_to_court = Q(court_reports__court_id=staff.agency_id) if staff else Q(pk__in=[])
+        qs = qs.filter(Q(kind__in=paperwork.PARTNER_KINDS) | sent_to_court).distinct()
     return qs.order_by("created_at", "id")
 
 
@@ -50,9 +54,7 @@ def documents_panel(user, case: Case, *, step: str | None = None) -> dict | None
     kinds = STEP_KINDS.get(step) if step else None
     if step and kinds is None:
         return None
-    may_make = (
-        may_work_on(user, case) and case.status != CaseStatus.ARCHIVED and not is_partner_view(user)
-    )
+    may_make = may_edit(user, case)
     offered = (
         [row for row in paperwork.offered(case) if kinds is None or row["kind"] in kinds]
         if may_make
@@ -73,7 +75,7 @@ def documents_panel(user, case: Case, *, step: str | None = None) -> dict | None
     for d in stored:
         latest[(d.kind, d.session_id, d.served_id)] = d
     case_files = [d for d in documents_for_user(user, case) if d.kind == K.CASE_FILE]
-    show_case_file = (kinds is None or K.CASE_FILE in kinds) and not is_partner_view(user)
+    show_case_file = (kinds is None or K.CASE_FILE in kinds) and may_see_internal_records(user)
     if not (offered or latest or (show_case_file and (case_files or may_make))):
         return None
     return {

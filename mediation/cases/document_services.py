@@ -31,8 +31,8 @@ from .models import (
     DocumentKind,
     MediationSession,
 )
-from .selectors import can_see_personal_data
-from .services import _attachment_create, _lock, may_work_on
+from .permissions import may_see_personal_data, may_work_on
+from .services import _attachment_create, _lock
 
 K = DocumentKind
 S = CaseStatus
@@ -109,7 +109,7 @@ def document_generate(
     context = paperwork.build_context(
         case,
         actor=actor,
-        full=can_see_personal_data(actor, case),
+        full=may_see_personal_data(actor, case),
         kind=kind,
         doc_no=doc_no,
         session=session,

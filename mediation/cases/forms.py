@@ -28,6 +28,8 @@ from .models import (
     ClaimItem,
     ClosingCode,
     ConfirmationPath,
+    CourtFollowUp,
+    CourtProcedure,
     DisputeType,
     EmploymentForm,
     ReferralKind,
@@ -155,7 +157,10 @@ class RegistrationForm(forms.Form):
     source_agency = forms.ModelChoiceField(label=_("委派/转交机构"), queryset=Agency.objects.none(), required=False)
     source_ref = forms.CharField(label=_("来源文号（法院诉前调号、仲裁案号等）"), max_length=80, required=False)
     hotline_ticket = forms.CharField(label=_("12351热线工单号"), max_length=60, required=False)
-    court_due_date = forms.DateField(label=_("法院委派期限"), widget=DATE_INPUT, required=False)
+    court_due_date = forms.DateField(label=_("法院委派期限"), widget=DATE_INPUT, required=False,
+                                     help_text=_("委派（委托）文书载明调解期限届满日的填写；未载明的按法定期限计算。"))
+    court_procedure = forms.ChoiceField(label=_("法院审理程序（委托调解）"), choices=[("", "—"), *CourtProcedure.choices],
+                                        required=False)
     confirm_duplicate = forms.BooleanField(
         label=_("已核对：同一劳动者与同一单位已有未结案件，仍要登记新案件"), required=False)
 
@@ -217,7 +222,7 @@ class RegistrationForm(forms.Form):
             received_on=d["received_on"], industry=d["industry"], employment_form=d["employment_form"],
             workers=workers, respondents=respondents, claims=claims, source_agency=d.get("source_agency"),
             source_ref=d.get("source_ref", ""), hotline_ticket=d.get("hotline_ticket", ""),
-            court_due_date=d.get("court_due_date"),
+            court_due_date=d.get("court_due_date"), court_procedure=d.get("court_procedure", ""),
         )
 
 
@@ -422,6 +427,21 @@ class ReferralUpdateForm(forms.Form):
     document_no = forms.CharField(label=_("文书编号"), max_length=80, required=False)
     result_on = forms.DateField(label=_("结果日期"), widget=DATE_INPUT, required=False)
     finish = forms.BooleanField(label=_("本机构办理完毕，反馈结果"), required=False)
+
+
+class CourtReportForm(forms.Form):
+    """DOMAIN §2.3: the structured result the union sends back to the delegating court."""
+
+    sent_on = forms.DateField(label=_("反馈日期"), widget=DATE_INPUT)
+    follow_up = forms.ChoiceField(label=_("后续处理（调解成功时必选）"), choices=[("", "—"), *CourtFollowUp.choices],
+                                  required=False, widget=forms.RadioSelect)
+    note = forms.CharField(label=_("反馈说明"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class CourtAcknowledgementForm(forms.Form):
+    acknowledged_on = forms.DateField(label=_("收到日期"), widget=DATE_INPUT)
+    court_case_no = forms.CharField(label=_("法院案号（可选）"), max_length=80, required=False)
+    note = forms.CharField(label=_("法院意见"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
 
 
 class CloseForm(forms.Form):

@@ -178,6 +178,16 @@ class EmploymentForm(models.TextChoices):
     UNCLEAR = "UNCLEAR", _("待确认")
 
 
+class CourtProcedure(models.TextChoices):
+    """The court's procedure in an entrusted case: it sets the period of D11 (DOMAIN §2.1)."""
+
+    ORDINARY = "ORDINARY", _("普通程序")
+    SUMMARY = "SUMMARY", _("简易程序")
+
+
+COURT_CHANNELS = (Channel.COURT_DELEGATED, Channel.COURT_ENTRUSTED)
+
+
 class Case(models.Model):
     case_no = models.CharField(_("案号"), max_length=60, unique=True)
     year = models.PositiveIntegerField(_("年度"))
@@ -195,6 +205,7 @@ class Case(models.Model):
     hotline_ticket = models.CharField(_("热线工单号"), max_length=60, blank=True)
     court_prefiling_no = models.CharField(_("法院诉前调号"), max_length=60, blank=True)
     court_due_date = models.DateField(_("法院委派期限"), null=True, blank=True)
+    court_procedure = models.CharField(_("法院审理程序"), max_length=10, choices=CourtProcedure.choices, blank=True)
     title = models.CharField(_("案由摘要"), max_length=200)
     facts = models.TextField(_("事实与理由"))
     industry = models.CharField(_("行业"), max_length=20, choices=Industry.choices, default=Industry.OTHER)
@@ -264,6 +275,11 @@ class Case(models.Model):
     @property
     def is_open(self) -> bool:
         return self.status in OPEN_STATUSES
+
+    @property
+    def reports_to_court(self) -> bool:
+        """Delegated or entrusted by a court: the union reports the result back (DOMAIN §2.3)."""
+        return self.channel in COURT_CHANNELS and self.source_agency_id is not None
 
 
 class CaseUserObjectPermission(UserObjectPermissionBase):
@@ -686,6 +702,53 @@ class Referral(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} → {self.target_agency_id}"
+
+
+class CourtResult(models.TextChoices):
+    SUCCESS = "SUCCESS", _("调解成功")
+    FAILED = "FAILED", _("调解不成")
+    WITHDRAWN = "WITHDRAWN", _("申请人撤回")
+
+
+class CourtFollowUp(models.TextChoices):
+    """What follows a successful delegated / entrusted mediation at the court (DOMAIN §2.3)."""
+
+    JUDICIAL_CONFIRMATION = "JUDICIAL_CONFIRMATION", _("当事人申请司法确认")
+    SUIT_WITHDRAWN = "SUIT_WITHDRAWN", _("原告撤回起诉")
+    MEDIATION_STATEMENT = "MEDIATION_STATEMENT", _("请法院出具民事调解书")
+
+
+class CourtReport(models.Model):
+    """The union's structured report of a delegated / entrusted mediation to the court that sent it,
+    with the agreement or the termination note attached, and the court's acknowledgement."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="court_reports")
+    court = models.ForeignKey(Agency, verbose_name=_("委派/委托法院"), on_delete=models.PROTECT, related_name="+")
+    result = models.CharField(_("调解结果"), max_length=20, choices=CourtResult.choices)
+    follow_up = models.CharField(_("后续处理"), max_length=30, choices=CourtFollowUp.choices, blank=True)
+    document = models.ForeignKey(
+        "CaseDocument", verbose_name=_("随附文书"), null=True, blank=True, on_delete=models.PROTECT,
+        related_name="court_reports",
+    )
+    note = models.TextField(_("反馈说明"), blank=True)
+    sent_on = models.DateField(_("反馈日期"))
+    sent_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("反馈人"), on_delete=models.PROTECT,
+                                related_name="+")
+    acknowledged_on = models.DateField(_("法院确认收到日期"), null=True, blank=True)
+    acknowledged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("法院确认人"), null=True, blank=True, on_delete=models.PROTECT,
+        related_name="+",
+    )
+    acknowledgement_note = models.TextField(_("法院意见"), blank=True)
+    court_case_no = models.CharField(_("法院案号"), max_length=80, blank=True)
+
+    class Meta:
+        verbose_name = _("向法院反馈调解结果")
+        verbose_name_plural = _("向法院反馈调解结果")
+        ordering = ["sent_on", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.case_id} {self.get_result_display()} → {self.court_id}"
 
 
 def attachment_path(instance: Attachment, filename: str) -> str:

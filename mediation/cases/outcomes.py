@@ -85,3 +85,11 @@ class CloseOutcome(models.TextChoices):
 
 class ArchiveOutcome(models.TextChoices):
     ARCHIVED = "archived", _("归档")
+
+
+class CourtReportOutcome(models.TextChoices):
+    SENT = "court_report_sent", _("已向法院反馈调解结果")
+
+
+class CourtAcknowledgementOutcome(models.TextChoices):
+    ACKNOWLEDGED = "court_acknowledged", _("法院已确认收到")

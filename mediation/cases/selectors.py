@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from django.contrib.auth.models import Permission
 from django.db.models import (
     Count,
     DecimalField,
@@ -16,13 +15,11 @@ from django.db.models import (
 )
 from django.http import Http404
 
-from parties.models import CASE_HANDLING_ROLES, Role
-
+from . import permissions
 from .models import (
     Attachment,
     Case,
     CaseEvent,
-    CaseGroupObjectPermission,
     CaseRespondent,
     CaseWorker,
     Claim,
@@ -30,39 +27,9 @@ from .models import (
 from .person_search import person_match
 
 
-def _staff(user):
-    if user is None or not user.is_authenticated:
-        return None
-    return getattr(user, "staff", None)
-
-
-def is_union_staff(user) -> bool:
-    staff = _staff(user)
-    return bool(staff and staff.agency.is_union)
-
-
 def cases_visible_to(user) -> QuerySet[Case]:
-    """DOMAIN §1.5: counties see their own cases, the city supervisor all of them,
-    a partner agency only the cases with a step addressed to it."""
-    staff = _staff(user)
-    if staff is None:
-        return Case.objects.none()
-    agency = staff.agency
-    if agency.is_union:
-        if agency.is_city and staff.has_role(Role.UNION_SUPERVISOR):
-            return Case.objects.all()
-        if not staff.roles.intersection(CASE_HANDLING_ROLES | {Role.LABOR_SUPERVISOR}):
-            return Case.objects.none()
-        if agency.is_city:
-            return Case.objects.filter(agency=agency)
-        return Case.objects.filter(county=agency.county)
-    # Partner agency: granted when a task is addressed to it (workflows.engine.route_to).
-    # EXISTS on the permission id: the planner misjudges a join on the codename.
-    view_case = Permission.objects.get(content_type__app_label="cases", codename="view_case")
-    granted = CaseGroupObjectPermission.objects.filter(
-        content_object=OuterRef("pk"), group_id=agency.group_id, permission_id=view_case.pk
-    )
-    return Case.objects.filter(Exists(granted))
+    """The cases `user` may see (mediation.cases.permissions, DOMAIN §1.5)."""
+    return permissions.cases_visible_to(user)
 
 
 def case_get_for_user(user, case_id) -> Case:
@@ -70,22 +37,6 @@ def case_get_for_user(user, case_id) -> Case:
         return cases_visible_to(user).select_related("agency", "lead_mediator__staff").get(pk=case_id)
     except (Case.DoesNotExist, ValueError, TypeError):
         raise Http404("No case matches the given query.") from None
-
-
-def can_see_personal_data(user, case: Case) -> bool:
-    """Full ID numbers and phones: union handlers of the case's scope, the city supervisor,
-    and partner liaisons with a task on it (the case is visible to them only then)."""
-    staff = _staff(user)
-    if staff is None:
-        return False
-    if staff.agency.is_union:
-        return bool(staff.roles.intersection(CASE_HANDLING_ROLES))
-    return staff.has_role(Role.LIAISON)
-
-
-def is_partner_view(user) -> bool:
-    staff = _staff(user)
-    return bool(staff and not staff.agency.is_union)
 
 
 # The case list's filters beyond status/county/channel/q. The cockpit (mediation/statistics)
@@ -208,23 +159,15 @@ def party_annotations() -> dict:
     }
 
 
-def personal_data_in_lists(user) -> bool:
-    """Full phone numbers in case lists: only the union's case handlers. Partners and everyone
-    else see them masked (a partner's full view is on the case page, logged). ID numbers are
-    masked in every list."""
-    staff = _staff(user)
-    return bool(staff and staff.agency.is_union and staff.roles.intersection(CASE_HANDLING_ROLES))
-
-
 def case_detail_for_user(user, case_id) -> Case:
     """The case with everything its page shows, in a fixed number of queries."""
     case = case_get_for_user(user, case_id)
-    partner = is_partner_view(user)
+    internal = permissions.may_see_internal_records(user)
     events = CaseEvent.objects.select_related("actor__staff", "agency")
-    if partner:
+    if not internal:
         events = events.filter(visible_to_partners=True)
     attachments = Attachment.objects.all()
-    if partner:
+    if not internal:
         # Partners get the file of the step, not the confidential session records.
         attachments = attachments.filter(session__isnull=True)
     return (
@@ -250,7 +193,7 @@ def case_detail_for_user(user, case_id) -> Case:
 def attachment_get_for_user(user, case_id, attachment_id) -> Attachment:
     case = case_get_for_user(user, case_id)
     qs = Attachment.objects.filter(case=case)
-    if is_partner_view(user):
+    if not permissions.may_see_internal_records(user):
         qs = qs.filter(session__isnull=True)
     try:
         return qs.get(pk=attachment_id)

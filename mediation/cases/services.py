@@ -27,8 +27,10 @@ from mediation.notifications.services import notify
 from parties.models import WORKER_FLAGS, Agency, AgencyKind, AgencyUnit, Employer, Role, Worker
 from parties.validators import normalize_code, normalize_phone, validate_mobile
 
+from . import permissions
 from .audit import diff, record_event, snapshot
 from .models import (
+    COURT_CHANNELS,
     ENFORCEMENT_OPEN,
     MAX_AMOUNT,
     Agreement,
@@ -44,6 +46,10 @@ from .models import (
     ClosingCode,
     ConfirmationPath,
     ConfirmationRequest,
+    CourtFollowUp,
+    CourtProcedure,
+    CourtReport,
+    CourtResult,
     DebtorResponse,
     DocumentKind,
     EnforcementApplication,
@@ -89,9 +95,7 @@ TRANSITIONS: dict[str, tuple[set[str], str | None]] = {
     # T17/T19, and a payment order the debtor objects to goes to litigation.
     "refer": ({S.MEDIATION_FAILED, S.DEFAULTED, S.ENFORCEMENT}, S.REFERRED_OUT),
     # T21: from every open state up to enforcement (a referred-out case is in the receiving agency's hands).
-    "withdraw": ({S.RECEIVED, S.ACCEPTED, S.IN_MEDIATION, S.EXTENDED, S.AGREEMENT_EFFECTIVE,
-                  S.CONFIRMATION_PENDING, S.CONFIRMED, S.CONFIRMATION_REFUSED, S.PERFORMING, S.DEFAULTED,
-                  S.ENFORCEMENT}, S.WITHDRAWN),
+    "withdraw": (set(permissions.WITHDRAWABLE_STATUSES), S.WITHDRAWN),
     # T22; an enforcement the court ended without full performance is closed from ENFORCEMENT.
     "close": ({S.PERFORMED, S.REFERRED_OUT, S.NOT_ACCEPTED, S.REDIRECTED, S.WITHDRAWN, S.ENFORCEMENT}, S.CLOSED),
     "archive": ({S.CLOSED}, S.ARCHIVED),
@@ -230,6 +234,7 @@ def case_register(
     hotline_ticket: str = "",
     court_prefiling_no: str = "",
     court_due_date: datetime.date | None = None,
+    court_procedure: str = "",
     is_restricted: bool = False,
     submit: bool = True,
 ) -> Case:
@@ -248,6 +253,7 @@ def case_register(
     _not_future(received_on, _("收件日期"))
     if channel in (Channel.COURT_DELEGATED, Channel.COURT_ENTRUSTED, Channel.ARB_REFERRED) and not source_ref:
         raise ValidationError(_("法院委派或仲裁转交的案件必须填写来源文号。"), code="source_ref")
+    _court_terms_check(channel, received_on, court_due_date, court_procedure)
     if not workers:
         raise ValidationError(_("至少需要一名申请人（劳动者）。"), code="workers")
     if not respondents:
@@ -262,7 +268,7 @@ def case_register(
         year=year, agency=agency, county=county, town=town, channel=channel, title=title, facts=facts,
         industry=industry, employment_form=employment_form, source_agency=source_agency,
         source_ref=source_ref, hotline_ticket=hotline_ticket, court_prefiling_no=court_prefiling_no,
-        court_due_date=court_due_date, is_restricted=is_restricted,
+        court_due_date=court_due_date, court_procedure=court_procedure, is_restricted=is_restricted,
         status=S.RECEIVED if submit else S.DRAFT, received_on=received_on if submit else None,
         created_by=actor, workers_count=len(workers), is_collective=len(workers) >= COLLECTIVE_THRESHOLD,
     )
@@ -328,6 +334,22 @@ def case_register(
     if submit:
         _start_receipt_clocks(case, actor)
     return case
+
+
+def _court_terms_check(channel: str, received_on: datetime.date, due: datetime.date | None, procedure: str) -> None:
+    """What a delegation / entrustment may carry: the court's own due date (after the delegation
+    day) and, for an entrusted case, the court's procedure (it sets D11: 15 or 7 days)."""
+    if due is not None:
+        if channel not in COURT_CHANNELS:
+            raise ValidationError(_("只有法院委派或委托的案件可以填写法院确定的调解期限。"), code="court_due_date")
+        if received_on and due <= received_on:
+            raise ValidationError(_("法院确定的调解期限应晚于委派（委托）日期。"), code="court_due_date")
+    if procedure:
+        if procedure not in CourtProcedure.values:
+            raise ValidationError(_("法院审理程序无效。"), code="court_procedure")
+        if channel != Channel.COURT_ENTRUSTED:
+            raise ValidationError(_("只有法院立案后委托调解的案件需要填写审理程序（普通程序或简易程序）。"),
+                                  code="court_procedure")
 
 
 def _worker_tallies_update(case: Case) -> None:
@@ -411,10 +433,21 @@ def _emit(event: str, *, case: Case, on: datetime.date, actor, subject=None, **k
 
 def _start_receipt_clocks(case: Case, actor) -> None:
     _emit(Event.CASE_RECEIVED, case=case, on=case.received_on, actor=actor)
+    if case.channel not in COURT_CHANNELS:
+        return
+    # The court owns the clock (DOMAIN §3.4): its own due date, when the letter gives one, is the due date.
+    fixed = {"due_on": case.court_due_date, "due_set_by": _court_letter(case)} if case.court_due_date else {}
     if case.channel == Channel.COURT_DELEGATED:
-        _emit(Event.COURT_DELEGATED, case=case, on=case.received_on, actor=actor)
-    elif case.channel == Channel.COURT_ENTRUSTED:
-        _emit(Event.COURT_ENTRUSTED, case=case, on=case.received_on, actor=actor)
+        _emit(Event.COURT_DELEGATED, case=case, on=case.received_on, actor=actor, **fixed)
+    elif case.court_procedure == CourtProcedure.SUMMARY:
+        _emit(Event.COURT_ENTRUSTED_SUMMARY, case=case, on=case.received_on, actor=actor, **fixed)
+    else:
+        _emit(Event.COURT_ENTRUSTED, case=case, on=case.received_on, actor=actor, **fixed)
+
+
+def _court_letter(case: Case) -> str:
+    court = case.source_agency.name if case.source_agency_id else _("委派法院")
+    return f"{court}{case.source_ref}"[:200]
 
 
 @transaction.atomic
@@ -478,7 +511,7 @@ def case_assign_mediator(*, case: Case, actor, mediator, assistants: Iterable = 
     case = _lock(case)
     _check(case, "assign")
     staff = getattr(mediator, "staff", None)
-    if staff is None or staff.agency_id != case.agency_id or not staff.has_role(Role.MEDIATOR, Role.COMMITTEE_HEAD):
+    if not permissions.may_lead_mediation(mediator, case):
         raise ValidationError(_("只能指派本调解组织的调解员。"), code="mediator")
     before = case.lead_mediator
     case.lead_mediator = mediator
@@ -486,8 +519,7 @@ def case_assign_mediator(*, case: Case, actor, mediator, assistants: Iterable = 
           changes={"lead_mediator": [str(before) if before else None, str(mediator)]})
     assistants = [a for a in assistants if a.pk != mediator.pk]
     for a in assistants:
-        a_staff = getattr(a, "staff", None)
-        if a_staff is None or a_staff.agency_id != case.agency_id:
+        if not permissions.may_assist_mediation(a, case):
             raise ValidationError(_("协办调解员必须是本调解组织的工作人员。"), code="assistant")
     case.assistant_mediators.set(assistants)
     return case
@@ -529,7 +561,7 @@ def case_extend(*, case: Case, actor, days: int, applicant_consent: str, respond
     """T7 / D3a: both parties' consent recorded; the total extension is capped."""
     case = _lock(case)
     _check(case, "extend")
-    if not actor.staff.has_role(Role.COMMITTEE_HEAD):
+    if not permissions.may_approve(actor):
         raise ValidationError(_("延期须经调解委员会主任批准。"), code="approver")
     applicant_consent = _require_text(applicant_consent, _("申请人同意延期的方式"))
     respondent_consent = _require_text(respondent_consent, _("被申请人同意延期的方式"))
@@ -546,6 +578,38 @@ def case_extend(*, case: Case, actor, days: int, applicant_consent: str, respond
     _move(case, "extend", actor=actor, summary=_("延期调解%(d)d日（双方同意）") % {"d": days},
           changes={"extension_days": [used, used + days]}, visible_to_partners=True)
     return ext
+
+
+# ---------------------------------------------------------------- pauses (e.g. 等待工伤认定, D34)
+
+PAUSABLE_STATES = {S.ACCEPTED, S.IN_MEDIATION, S.EXTENDED}
+
+
+@transaction.atomic
+def case_pause(*, case: Case, actor, reason: str, on: datetime.date) -> Case:
+    """Mediation waits (等待工伤认定 / 劳动能力鉴定…): the clocks whose rules pause on it stand still."""
+    case = _lock(case)
+    if case.status not in PAUSABLE_STATES:
+        raise ValidationError(_("案件当前状态为“%(status)s”，不能暂停计时。") % {"status": case.get_status_display()},
+                              code="illegal_transition")
+    reason = _require_text(reason, _("暂停原因"))
+    _not_future(on, _("暂停日期"))
+    record_event(case, actor=actor, action="case.paused", summary=_("暂停计时：%(r)s") % {"r": reason},
+                 visible_to_partners=True)
+    _emit(Event.MEDIATION_PAUSED, case=case, on=on, actor=actor, reason=reason)
+    return case
+
+
+@transaction.atomic
+def case_resume(*, case: Case, actor, on: datetime.date) -> Case:
+    """The wait is over: the paused clocks run again, their due dates moved by the pause."""
+    case = _lock(case)
+    if case.status == S.ARCHIVED:
+        raise ValidationError(_("案件已归档，只能查阅，不能再修改。"), code="archived")
+    _not_future(on, _("恢复日期"))
+    record_event(case, actor=actor, action="case.resumed", summary=_("恢复计时"), visible_to_partners=True)
+    _emit(Event.MEDIATION_RESUMED, case=case, on=on, actor=actor)
+    return case
 
 
 # ---------------------------------------------------------------- T8–T17: agreement and after
@@ -780,10 +844,12 @@ def confirmation_decide(*, request: ConfirmationRequest, actor, decision: str, d
     confirmation or an issued payment order follows the acceptance (given here or recorded before);
     a refusal may come without one (不予受理)."""
     case, request = _lock_request(request)
-    if request.decision:
-        raise ValidationError(_("该申请已有处理结果。"), code="decided")
     if decision not in (RequestDecision.CONFIRMED, RequestDecision.REFUSED):
         raise ValidationError(_("请选择处理结果。"), code="decision")
+    if request.kind != RequestKind.PAYMENT_ORDER:
+        _check(case, "confirm" if decision == RequestDecision.CONFIRMED else "refuse_confirmation")
+    if request.decision:
+        raise ValidationError(_("该申请已有处理结果。"), code="decided")
     _not_future(decided_on, _("决定日期"))
     if decided_on < request.filed_on:
         raise ValidationError(_("决定日期不能早于申请日期。"), code="date_order")
@@ -928,8 +994,8 @@ def enforcement_file(*, case: Case, actor, filed_on: datetime.date, note: str = 
     """T16: the worker applies to the court to enforce a confirmed agreement or a payment order the
     debtor let stand — never arbitration for a confirmed agreement (DOMAIN §3.4)."""
     case = _lock(case)
-    title = enforcement_title_required(case)
     _check(case, "enforce")
+    title = enforcement_title_required(case)
     if case.enforcement_applications.filter(status__in=ENFORCEMENT_OPEN).exists():
         raise ValidationError(_("已有正在办理的强制执行申请。"), code="duplicate")
     _not_future(filed_on, _("申请日期"))
@@ -1137,11 +1203,6 @@ def referral_update(*, referral: Referral, actor, received_on: datetime.date | N
 BEFORE_AGREEMENT = {S.RECEIVED, S.ACCEPTED, S.IN_MEDIATION, S.EXTENDED}
 
 
-def may_withdraw(case: Case) -> bool:
-    """T21 is open in this state (TRANSITIONS["withdraw"])."""
-    return case.status in TRANSITIONS["withdraw"][0]
-
-
 def _withdrawal_effects(case: Case, on: datetime.date) -> list[str]:
     """What a withdrawal means in the state the case is in (T21), as told to the parties and partners."""
     effects = []
@@ -1202,6 +1263,98 @@ def case_withdraw(*, case: Case, actor, reason: str, on: datetime.date) -> Case:
     return case
 
 
+# ---------------------------------------------------------------- report back to the court (DOMAIN §2.3)
+
+def court_report_result(case: Case) -> str | None:
+    """What the union reports to the court: failure (with the termination note) before success
+    (with the agreement) — a refused confirmation may be followed by a failed mediation; None while
+    mediation has not ended."""
+    if case.failure_reason:
+        return CourtResult.FAILED
+    if case.agreement_effective_on and hasattr(case, "agreement"):
+        return CourtResult.SUCCESS
+    if case.status == S.WITHDRAWN or (case.closing_code == ClosingCode.WITHDRAWN):
+        return CourtResult.WITHDRAWN
+    return None
+
+
+def court_report_due(case: Case) -> bool:
+    """A delegated / entrusted case whose mediation has ended and which the court has not been told of."""
+    if not case.reports_to_court or not case.accepted_on:
+        return False
+    result = court_report_result(case)
+    return result is not None and not case.court_reports.filter(result=result).exists()
+
+
+@transaction.atomic
+def court_report_send(*, case: Case, actor, sent_on: datetime.date, follow_up: str = "", note: str = "",
+                      document: CaseDocument | None = None) -> CourtReport:
+    """The union reports the result to the delegating court: on success what follows at the court
+    (judicial confirmation, the plaintiff withdraws, or the court's mediation statement) with the
+    agreement; on failure the termination note. The court then files or tries the case."""
+    case = _lock(case)
+    if case.status == S.ARCHIVED:
+        raise ValidationError(_("案件已归档，只能查阅，不能再修改。"), code="archived")
+    if not case.reports_to_court:
+        raise ValidationError(_("只有法院委派或委托的案件需要向法院反馈调解结果。"), code="not_court")
+    result = court_report_result(case)
+    if result is None:
+        raise ValidationError(_("调解尚未结束，不能向法院反馈结果。"), code="not_ended")
+    _not_future(sent_on, _("反馈日期"))
+    if sent_on < (case.received_on or sent_on):
+        raise ValidationError(_("反馈日期不能早于委派日期。"), code="date_order")
+    if result == CourtResult.SUCCESS:
+        if follow_up not in CourtFollowUp.values:
+            raise ValidationError(_("调解成功的，请选择后续处理：申请司法确认、原告撤诉或由法院出具调解书。"),
+                                  code="follow_up")
+    else:
+        follow_up = ""
+        if result == CourtResult.WITHDRAWN:
+            note = _require_text(note, _("撤回情况说明"))
+    if document is not None and (document.case_id != case.pk or document.kind not in (
+            DocumentKind.AGREEMENT, DocumentKind.TERMINATION_NOTICE)):
+        raise ValidationError(_("随附文书应为本案的调解协议书或调解终止告知书。"), code="document")
+    report = CourtReport.objects.create(
+        case=case, court=case.source_agency, result=result, follow_up=follow_up, document=document,
+        note=note.strip(), sent_on=sent_on, sent_by=actor,
+    )
+    summary = _("向%(court)s反馈调解结果：%(result)s") % {"court": case.source_agency.name,
+                                                    "result": report.get_result_display()}
+    if follow_up:
+        summary += _("（%(f)s）") % {"f": report.get_follow_up_display()}
+    record_event(case, actor=actor, action="case.court_report_sent", summary=summary,
+                 changes={"result": [None, result], "follow_up": [None, follow_up],
+                          "document": [None, document.title if document else None]},
+                 visible_to_partners=True)
+    return report
+
+
+@transaction.atomic
+def court_report_acknowledge(*, report: CourtReport, actor, acknowledged_on: datetime.date, note: str = "",
+                             court_case_no: str = "") -> CourtReport:
+    """The delegating court's liaison confirms it received the result (and may give its case number)."""
+    case = _lock(report.case)
+    report = CourtReport.objects.select_for_update().get(pk=report.pk)
+    staff = getattr(actor, "staff", None)
+    if staff is None or staff.agency_id != report.court_id:
+        raise ValidationError(_("只有委派（委托）法院可以确认收到调解结果。"), code="court")
+    if report.acknowledged_on:
+        raise ValidationError(_("法院已确认收到该调解结果。"), code="done")
+    _not_future(acknowledged_on, _("确认收到日期"))
+    if acknowledged_on < report.sent_on:
+        raise ValidationError(_("确认收到日期不能早于反馈日期。"), code="date_order")
+    report.acknowledged_on, report.acknowledged_by = acknowledged_on, actor
+    report.acknowledgement_note, report.court_case_no = note.strip(), court_case_no.strip()
+    report.save(update_fields=["acknowledged_on", "acknowledged_by", "acknowledgement_note", "court_case_no"])
+    record_event(case, actor=actor, action="case.court_report_acknowledged",
+                 summary=_("%(court)s确认收到调解结果%(no)s") % {
+                     "court": report.court.name,
+                     "no": (_("，法院案号%(no)s") % {"no": report.court_case_no}) if report.court_case_no else ""},
+                 changes={"acknowledged_on": [None, acknowledged_on], "court_case_no": [None, report.court_case_no]},
+                 visible_to_partners=True)
+    return report
+
+
 # ---------------------------------------------------------------- T22–T23: close and archive
 
 @transaction.atomic
@@ -1209,7 +1362,7 @@ def case_close(*, case: Case, actor, closing_code: str, on: datetime.date, note:
                follow_up_done: bool = False) -> Case:
     case = _lock(case)
     _check(case, "close")
-    if not actor.staff.has_role(Role.COMMITTEE_HEAD):
+    if not permissions.may_approve(actor):
         raise ValidationError(_("结案须由调解委员会主任决定。"), code="approver")
     allowed = CLOSING_CODES_BY_STATE.get(case.status, set())
     if closing_code not in allowed:
@@ -1220,6 +1373,8 @@ def case_close(*, case: Case, actor, closing_code: str, on: datetime.date, note:
         )
     if case.status == S.REFERRED_OUT and case.referrals.exclude(status=ReferralStatus.DONE).exists():
         raise ValidationError(_("尚有移送事项未反馈结果，不能结案。"), code="referrals_open")
+    if court_report_due(case):
+        raise ValidationError(_("法院委派（委托）的案件须先向法院反馈调解结果，才能结案。"), code="court_report")
     _not_future(on, _("结案日期"))
     if case.status == S.PERFORMED and not follow_up_done:
         raise ValidationError(_("履行完毕的案件结案前须完成回访。"), code="follow_up")
@@ -1342,13 +1497,6 @@ def union_for_county(county: str) -> Agency:
     if agency is None:
         raise ValidationError(_("该县区没有可以受理的工会调解组织。"), code="no_union")
     return agency
-
-
-def may_work_on(user, case: Case) -> bool:
-    """Union staff of the handling organisation who work cases (not partners, not read-only roles)."""
-    staff = getattr(user, "staff", None)
-    return bool(staff and staff.agency_id == case.agency_id
-                and staff.has_role(Role.INTAKE, Role.MEDIATOR, Role.COMMITTEE_HEAD))
 
 
 def personal_data_viewed(*, case: Case, actor) -> None:

@@ -19,10 +19,14 @@ from django.utils.translation import gettext as _
 from . import services
 from .models import (
     Case,
+    CaseDocument,
     CaseStatus,
     ConfirmationPath,
     ConfirmationRequest,
+    CourtReport,
+    CourtResult,
     DebtorResponse,
+    DocumentKind,
     EnforcementApplication,
     EnforcementStatus,
     Referral,
@@ -34,6 +38,8 @@ from .outcomes import (
     AssignOutcome,
     CloseOutcome,
     ConfirmationOutcome,
+    CourtAcknowledgementOutcome,
+    CourtReportOutcome,
     DebtorOutcome,
     EnforcementOutcome,
     FilingOutcome,
@@ -229,3 +235,39 @@ def case_withdraw_decide(*, case: Case, actor, reason: str, on: datetime.date) -
     (workflows.services.case_withdraw) cancels the open steps and goes to closing."""
     services.case_withdraw(case=case, actor=actor, reason=reason, on=on)
     return WithdrawalOutcome.WITHDRAWN
+
+
+def court_report_document(case: Case):
+    """The document the court gets with the result: the latest print of the agreement (success) or
+    of the termination note (failure); None when it has not been printed yet."""
+    kind = {CourtResult.SUCCESS: DocumentKind.AGREEMENT,
+            CourtResult.FAILED: DocumentKind.TERMINATION_NOTICE}.get(services.court_report_result(case))
+    if kind is None:
+        return None
+    return CaseDocument.objects.filter(case=case, kind=kind).order_by("-created_at", "-id").first()
+
+
+@transaction.atomic
+def court_report_send(*, case: Case, actor, sent_on: datetime.date, follow_up: str = "",
+                      note: str = "") -> CourtReportOutcome:
+    """DOMAIN §2.3: the union reports a delegated / entrusted mediation back to the court, with the
+    agreement or the termination note attached (printed now if nobody printed it yet)."""
+    from .document_services import document_generate
+
+    result = services.court_report_result(case)
+    document = court_report_document(case)
+    if document is None and result in (CourtResult.SUCCESS, CourtResult.FAILED):
+        kind = DocumentKind.AGREEMENT if result == CourtResult.SUCCESS else DocumentKind.TERMINATION_NOTICE
+        document = document_generate(case=case, actor=actor, kind=kind)  # rolled back with a refusal below
+    services.court_report_send(case=case, actor=actor, sent_on=sent_on, follow_up=follow_up, note=note,
+                               document=document)
+    return CourtReportOutcome.SENT
+
+
+@transaction.atomic
+def court_report_acknowledge(*, report: CourtReport, actor, acknowledged_on: datetime.date, note: str = "",
+                             court_case_no: str = "") -> CourtAcknowledgementOutcome:
+    """The delegating court's liaison acknowledges the union's report."""
+    services.court_report_acknowledge(report=report, actor=actor, acknowledged_on=acknowledged_on, note=note,
+                                      court_case_no=court_case_no)
+    return CourtAcknowledgementOutcome.ACKNOWLEDGED

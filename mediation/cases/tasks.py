@@ -44,3 +44,11 @@ def sweep_orphan_uploads() -> int:
     referenced = set(Attachment.objects.values_list("file", flat=True))
     referenced |= set(CaseDocument.objects.values_list("pdf", flat=True))
     return len(sweep_orphans(storage=field.storage, directory="cases", referenced=referenced))
+
+
+@shared_task(name="mediation.cases.tasks.purge_submission_tokens")
+def purge_submission_tokens() -> int:
+    """Daily: forget the one-time form tokens older than CONCORD_SUBMISSION_TOKEN_DAYS."""
+    from mediation.lib.idempotency import tokens_purge
+
+    return tokens_purge()

@@ -15,9 +15,9 @@ from django.views.decorators.http import require_POST
 from mediation.lib.idempotency import idempotent_post
 from mediation.lib.masking import mask_id_number, mask_phone
 from mediation.lib.security import no_store
-from parties.models import County, Role
+from parties.models import County
 
-from . import document_selectors, hooks, selectors, services
+from . import document_selectors, hooks, permissions, selectors, services
 from .forms import AgentForm, AttachmentForm, ExtensionForm, PartyCorrectionForm, WithdrawForm
 from .models import CaseStatus, Channel
 
@@ -35,7 +35,7 @@ def case_list(request):
     counts = selectors.status_counts_for_user(request.user)
     params = request.GET.copy()
     params.pop("page", None)
-    full = selectors.personal_data_in_lists(request.user)
+    full = permissions.may_see_personal_data_in_lists(request.user)
     # Lists never show a full ID number (the case page does, per role); the phone per role.
     rows = [{"case": c, "applicant_id": mask_id_number(c.applicant_id_number),
              "applicant_phone": c.applicant_phone if full else mask_phone(c.applicant_phone),
@@ -122,28 +122,27 @@ def _people(case, full: bool):
 @no_store
 def case_detail(request, case_id):
     case = selectors.case_detail_for_user(request.user, case_id)
-    full = selectors.can_see_personal_data(request.user, case)
-    partner = selectors.is_partner_view(request.user)
-    if partner and full:
+    full = permissions.may_see_personal_data(request.user, case)
+    if full and permissions.personal_data_view_is_logged(request.user):
         # DOMAIN §5.1: every view of personal data by a partner agency is logged.
         services.personal_data_viewed(case=case, actor=request.user)
-    staff = request.user.staff
+    internal = permissions.may_see_internal_records(request.user)
     workers = _people(case, full)
     open_tasks = hooks.open_tasks_for_case(case)
     child_labour = [w for w in workers if w["child_labour"]]
     context = {
-        "case": case, "workers": workers, "full_personal_data": full, "partner": partner,
+        "case": case, "workers": workers, "full_personal_data": full,
+        "may_see_internal_records": internal,
+        "may_nominate": permissions.may_nominate_typical_case(request.user, case),
         # The 办理 button only where the user may do the step (the same rule as the task page).
         "open_tasks": [{"task": t, "may_act": hooks.user_may_act(request.user, t)} for t in open_tasks],
-        "child_labour": child_labour,
+        "child_labour": child_labour if internal else [],
         "inspection_referral_task": _inspection_referral_task(request.user, open_tasks) if child_labour else None,
-        "can_edit": not partner and case.status != CaseStatus.ARCHIVED and services.may_work_on(request.user, case),
-        "can_extend": (not partner and staff.has_role(Role.COMMITTEE_HEAD) and staff.agency_id == case.agency_id
-                       and case.status in (CaseStatus.IN_MEDIATION, CaseStatus.EXTENDED)),
+        "may_edit": permissions.may_edit(request.user, case),
+        "may_extend": permissions.may_extend(request.user, case),
         "extension_form": ExtensionForm(initial={"consented_on": timezone.localdate()}),
         # T21: withdrawal from any open state, by the union staff who work the case.
-        "can_withdraw": (not partner and services.may_work_on(request.user, case)
-                         and services.may_withdraw(case)),
+        "may_withdraw": permissions.may_withdraw(request.user, case),
         "withdraw_form": WithdrawForm(initial={"on": timezone.localdate()}),
         "attachment_form": AttachmentForm(), "agent_form": AgentForm(),
         "arbitration_window_open": any(e.action == "case.arbitration_window_open" for e in case.events.all())
@@ -176,7 +175,7 @@ def attachment_download(request, case_id, attachment_id):
 
 def _case_for_work(request, case_id):
     case = selectors.case_get_for_user(request.user, case_id)
-    if selectors.is_partner_view(request.user) or not services.may_work_on(request.user, case):
+    if permissions.is_partner_view(request.user) or not permissions.may_work_on(request.user, case):
         raise Http404
     return case
 

@@ -20,6 +20,7 @@ class Event(models.TextChoices):
     CASE_RECEIVED = "case.received", _("调解组织收到调解申请")
     COURT_DELEGATED = "court.delegated", _("法院委派调解")
     COURT_ENTRUSTED = "court.entrusted", _("法院委托调解")
+    COURT_ENTRUSTED_SUMMARY = "court.entrusted_summary", _("法院委托调解（简易程序）")
     CASE_ACCEPTED = "case.accepted", _("受理调解申请")
     CASE_NOT_ACCEPTED = "case.not_accepted", _("不予受理")
     CASE_REDIRECTED = "case.redirected", _("分流转办")

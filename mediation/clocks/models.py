@@ -289,6 +289,10 @@ class Clock(models.Model):
     rule_code = models.CharField(_("规则编号"), max_length=10)
     started_on = models.DateField(_("起算日"))
     due_on = models.DateField(_("届满日"))
+    # A due date set by another authority rather than counted from the rule: the delegating court's
+    # own date (D10, DOMAIN §3.4 — "the court owns the clock"). Recomputations keep it.
+    due_fixed_on = models.DateField(_("确定的届满日"), null=True, blank=True)
+    due_fixed_by = models.CharField(_("确定届满日的机关及文书"), max_length=200, blank=True)
     warn_on = models.DateField(_("提醒日"))
     status = models.CharField(_("状态"), max_length=10, choices=ClockStatus.choices, default=ClockStatus.RUNNING)
     stopped_on = models.DateField(_("结束日"), null=True, blank=True)

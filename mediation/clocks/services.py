@@ -77,6 +77,8 @@ def _reschedule(clock: Clock, cal: workdays.WorkCalendar | None = None) -> bool:
     """Recompute the clock's dates from its rule version, extensions and pauses.
     Returns True if the due date changed (the reminders then start over for the new date)."""
     rule = clock.rule
+    if clock.due_fixed_on is not None:
+        return _reschedule_fixed(clock)
     result = workdays.schedule(
         cal or calendar_for(clock.county),
         started_on=clock.started_on,
@@ -99,6 +101,28 @@ def _reschedule(clock: Clock, cal: workdays.WorkCalendar | None = None) -> bool:
     )
     if newly_missing:
         _alert_missing_calendar(newly_missing)
+    return changed
+
+
+def _reschedule_fixed(clock: Clock) -> bool:
+    """A due date fixed by the authority that owns the period (the delegating court's own date):
+    kept as given, moved only by the extensions and closed pauses recorded on the clock (calendar
+    days); the reminder falls at the rule's point of the span from the start to that date."""
+    rule = clock.rule
+    extension = sum(e.days for e in clock.extensions.all()) if clock.pk else 0
+    paused = sum((p.resumed_on - p.paused_on).days for p in clock.pauses.all() if p.resumed_on) if clock.pk else 0
+    due = clock.due_fixed_on + datetime.timedelta(days=extension + paused)
+    total = (clock.due_fixed_on - clock.started_on).days + extension
+    k = max(1, min(rule.warn_day or total * rule.warn_percent // 100, total)) if total > 0 else 0
+    warn = min(clock.started_on + datetime.timedelta(days=k + paused), due)
+    changed = clock.due_on != due
+    clock.due_on, clock.warn_on, clock.calendar_missing_years = due, warn, []
+    if changed:
+        clock.reminder_stage = ReminderStage.NONE
+    clock.next_reminder_on = (
+        next_reminder_day(clock.reminder_stage, clock.warn_on, clock.due_on)
+        if clock.status == ClockStatus.RUNNING else None
+    )
     return changed
 
 
@@ -139,8 +163,13 @@ def clock_start(
     agency=None,
     actor=None,
     county: str | None = None,
+    due_fixed_on: datetime.date | None = None,
+    due_fixed_by: str = "",
 ) -> Clock:
     """Start the clock `rule_code` on `subject`, triggered on `started_on` (which does not count).
+
+    `due_fixed_on`: the due date another authority set for this period (a delegating court's own
+    date), kept instead of the rule's count; `due_fixed_by` says who set it and in which document.
 
     Idempotent: an active (running or paused) clock of that subject and rule is returned as is.
     `case` defaults to the subject itself or its `.case`; the locality (`county`) to the
@@ -157,7 +186,10 @@ def clock_start(
         content_type=ContentType.objects.get_for_model(subject), object_id=subject.pk, case=case, task=task,
         owner=owner, agency=agency or (case.agency if case is not None else None), county=county,
         rule=rule, rule_code=rule_code, started_on=started_on,
+        due_fixed_on=due_fixed_on, due_fixed_by=due_fixed_by if due_fixed_on else "",
     )
+    if due_fixed_on is not None and due_fixed_on <= started_on:
+        raise ValidationError(_("确定的届满日应晚于起算日。"), code="due_fixed_on")
     _reschedule(clock)
     try:
         with transaction.atomic():
@@ -165,10 +197,11 @@ def clock_start(
     except IntegrityError:
         # Another transaction started the same clock first (one_active_clock_per_subject_rule).
         return _require_active(subject, rule_code)
+    period = (_("%(by)s确定") % {"by": clock.due_fixed_by or _("有权机关")}) if due_fixed_on else rule.period_text
     _audit(
         clock, actor=actor, action="clock.started",
         summary=_("开始计时：%(label)s，%(period)s，届满日 %(due)s") % {
-            "label": _label(clock), "period": rule.period_text, "due": f"{clock.due_on:%Y-%m-%d}"},
+            "label": _label(clock), "period": period, "due": f"{clock.due_on:%Y-%m-%d}"},
         changes={"rule": [None, f"{rule.code} v{rule.version}"], "due_on": [None, clock.due_on]},
     )
     return clock
@@ -427,9 +460,15 @@ def event_emit(
     county: str | None = None,
     reason: str = "",
     extension: dict | None = None,
+    due_on: datetime.date | None = None,
+    due_set_by: str = "",
 ) -> list[Clock]:
     """A step of the procedure happened on `on`: stop, waive, pause, resume, extend and start the clocks
     whose rules name `event` (DeadlineRule.starts_on/stops_on/…). Returns the clocks started.
+
+    `due_on`: a due date the event itself carries (a court's delegation letter names its own date,
+    DOMAIN §3.4): the clocks the event starts run to it instead of the rule's count (`due_set_by`:
+    who set it).
 
     The one place where clocks follow the procedure: services emit events and never name rules.
     """
@@ -457,7 +496,7 @@ def event_emit(
                     _resume(clock, on=on, actor=actor)
     return [
         clock_start(subject=subject, rule_code=rule.code, started_on=on, case=case, agency=agency,
-                    actor=actor, county=county)
+                    actor=actor, county=county, due_fixed_on=due_on, due_fixed_by=due_set_by)
         for rule in rules if rule.starts_on == event
     ]
 

@@ -42,6 +42,19 @@ class SubmissionToken(models.Model):
         return self.token
 
 
+def tokens_purge(*, older_than_days: int | None = None) -> int:
+    """Forget claimed tokens older than CONCORD_SUBMISSION_TOKEN_DAYS: a form kept open that long
+    is stale anyway (its page is rendered again before anyone can act on it). Returns the count."""
+    import datetime
+
+    from django.utils import timezone
+
+    days = older_than_days if older_than_days is not None else settings.CONCORD_SUBMISSION_TOKEN_DAYS
+    cutoff = timezone.now() - datetime.timedelta(days=days)
+    deleted, _rows = SubmissionToken.objects.filter(created_at__lt=cutoff).delete()
+    return deleted
+
+
 def new_token() -> str:
     return secrets.token_urlsafe(24)
 

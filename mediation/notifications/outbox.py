@@ -130,10 +130,15 @@ def _address(delivery: Delivery) -> str:
     return getattr(getattr(user, "staff", None), "phone", "") or ""
 
 
+def absolute_url(url: str) -> str:
+    """A link that works from a mail client: the site address (CONCORD_SITE_URL) in front of a path."""
+    return url if "://" in url else f"{settings.SITE_URL}{url if url.startswith('/') else '/' + url}"
+
+
 def _send(delivery: Delivery, address: str, mail_connection) -> None:
     n = delivery.notification
     if delivery.channel == DeliveryChannel.EMAIL:
-        body = n.text + (f"\n\n{_('详情')}：{n.url}" if n.url else "")
+        body = n.text + (f"\n\n{_('详情')}：{absolute_url(n.url)}" if n.url else "")
         EmailMessage(
             subject=f"【{_('劳动争议多元化解协同平台')}】{n.text[:40]}",
             body=body,

@@ -25,6 +25,8 @@ if not DEBUG and SECRET_KEY == DEFAULT_SECRET_KEY:
     raise ImproperlyConfigured("Set SECRET_KEY: with DEBUG off the published development key is refused.")
 ALLOWED_HOSTS = [h for h in os.environ.get("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]").split(",") if h]
 CSRF_TRUSTED_ORIGINS = [o for o in os.environ.get("CSRF_TRUSTED_ORIGINS", "").split(",") if o]
+# The address people open Concord at: email and SMS links are absolute, read outside the browser.
+SITE_URL = os.environ.get("CONCORD_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -82,6 +84,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "mediation.lib.context_processors.concord",
+                "mediation.cases.context_processors.case_nav",
                 "mediation.statistics.context_processors.cockpit",
             ],
             "builtins": ["mediation.lib.templatetags.concord"],

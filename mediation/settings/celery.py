@@ -36,6 +36,9 @@ CONCORD_CLOCK_SWEEP_SECONDS = int(os.environ.get("CONCORD_CLOCK_SWEEP_SECONDS", 
 # Interval of the outbox sweep that retries email/SMS not yet delivered (seconds).
 CONCORD_OUTBOX_SWEEP_SECONDS = int(os.environ.get("CONCORD_OUTBOX_SWEEP_SECONDS", "60"))
 
+# How long a form's one-time token is remembered (one click, one record).
+CONCORD_SUBMISSION_TOKEN_DAYS = int(os.environ.get("CONCORD_SUBMISSION_TOKEN_DAYS", "30"))
+
 CELERY_BEAT_SCHEDULE = {
     "fire-viewflow-timers": {
         "task": "workflows.tasks.fire_due_timers",
@@ -56,6 +59,10 @@ CELERY_BEAT_SCHEDULE = {
     "sweep-orphan-uploads": {
         "task": "mediation.cases.tasks.sweep_orphan_uploads",
         "schedule": timedelta(hours=6),
+    },
+    "purge-submission-tokens": {
+        "task": "mediation.cases.tasks.purge_submission_tokens",
+        "schedule": timedelta(days=1),
     },
     "reconcile-search-index": {
         "task": "search.tasks.reconcile_index",

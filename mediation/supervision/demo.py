@@ -47,10 +47,10 @@ from mediation.clocks.workdays import WorkCalendar
 from parties.models import County, Employer, EmployerKind, Industry
 from parties.services import agencies_ensure_ankang
 from parties.validators import CREDIT_CODE_ALPHABET, credit_code_check_char
-from workflows.engine import OPEN_TASK_STATUSES, task_execute
+from workflows.engine import OPEN_TASK_STATUSES, step_complete
 from workflows.supervision_flow import matter_open, referral_open
 
-from . import services
+from . import services, steps
 from .models import (
     ClueSource,
     Conclusion,
@@ -223,23 +223,24 @@ class _Demo:
                 return task
         raise DemoError(f"{matter.matter_no}: no open task {step!r}")
 
-    def do(self, matter: SupervisionMatter, step: str, user, work: Callable):
-        return task_execute(task=self.task(matter, step), user=user, work=work)
+    def do(self, matter: SupervisionMatter, step: str, user, entry: Callable, /, **kwargs):
+        """Complete the open task `step` with the step's entry point, as its page does."""
+        return step_complete(task=self.task(matter, step), user=user, entry=entry, **kwargs)
 
     def investigate(self, matter, *, on, method, place, findings, conclusion):
-        return self.do(matter, "investigate", self.lsup, lambda a: services.investigation_record(
-            actor=self.lsup, matter=matter, conducted_on=on, method=method, place=place, findings=findings,
-            conclusion=conclusion, investigators=[self.lsup, self.lsup2]))
+        return self.do(matter, "investigate", self.lsup, steps.investigation_conclude, matter=matter,
+                       conducted_on=on, method=method, place=place, findings=findings, conclusion=conclusion,
+                       investigators=[self.lsup, self.lsup2])
 
     def issue(self, matter, step: str, kind: str, *, issued_on: datetime.date, **kwargs) -> Letter:
         """The supervisor drafts (`step`), the chair signs off on `issued_on` (`sign_off_…`)."""
         kwargs.setdefault("contact_person", self.lsup.staff.full_name)
         kwargs.setdefault("contact_phone", CONTACT_PHONE)
-        self.do(matter, step, self.lsup, lambda a: services.letter_draft(
-            actor=self.lsup, matter=matter, kind=kind, issued_on=issued_on, **kwargs))
+        self.do(matter, step, self.lsup, steps.letter_submit, matter=matter, kind=kind, issued_on=issued_on,
+                **kwargs)
         draft = services.pending_draft(matter, kind)
-        self.do(matter, step.replace("issue_", "sign_off_"), self.chair, lambda a: services.letter_sign_off(
-            actor=self.chair, draft=draft, approve=True, issued_on=issued_on))
+        self.do(matter, step.replace("issue_", "sign_off_"), self.chair, steps.letter_decide, draft=draft,
+                approve=True, issued_on=issued_on)
         draft.refresh_from_db()
         return draft.letter
 
@@ -248,11 +249,12 @@ class _Demo:
                                                delivered_on=on, receipt=receipt)
 
     def reply(self, recipient: LetterRecipient, *, actor=None, **kwargs) -> LetterRecipient:
+        """A reply recorded on its own (one of several recipients; the step completes with the last)."""
         return services.letter_reply_record(actor=actor or self.lsup, recipient=recipient, **kwargs)
 
-    def follow(self, matter, step: str, letter: Letter, **kwargs) -> LetterRecipient:
+    def follow(self, matter, step: str, letter: Letter, **kwargs):
         """The reply (or its absence) and the union's verification, completing `step`."""
-        return self.do(matter, step, self.lsup, lambda a: self.reply(letter.recipients.get(), **kwargs))
+        return self.do(matter, step, self.lsup, steps.letter_follow, recipient=letter.recipients.get(), **kwargs)
 
 
 def _cn(day: datetime.date) -> str:
@@ -418,13 +420,12 @@ def coach_ladder(d: _Demo) -> SupervisionMatter:
         cc="汉滨区人力资源和社会保障局、汉滨区交通运输局",
     )
     delivered = d.ago(33)
-    d.do(matter, "deliver_recommendation", d.lsup, lambda a: d.deliver(
-        recommendation.recipients.get(), on=delivered, method=DeliveryMethod.IN_PERSON,
-        receipt="监察大队综合股收文登记第118号"))
+    d.do(matter, "deliver_recommendation", d.lsup, steps.recommendation_deliver,
+         recipient=recommendation.recipients.get(), delivered_on=delivered, method=DeliveryMethod.IN_PERSON,
+         receipt="监察大队综合股收文登记第118号")
     decided = d.ago(30)
-    d.do(matter, "department_filing", d.insp, lambda a: services.department_filing_record(
-        actor=d.insp, letter=recommendation, decision=DepartmentDecision.FILED, decided_on=decided,
-        filing_no=f"汉人社监立〔{decided.year}〕37号"))
+    d.do(matter, "department_filing", d.insp, steps.department_decide, letter=recommendation,
+         decision=DepartmentDecision.FILED, decided_on=decided, filing_no=f"汉人社监立〔{decided.year}〕37号")
     return matter
 
 

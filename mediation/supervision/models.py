@@ -568,6 +568,8 @@ class SupervisionProcess(Process):
         ProcuratorateReferral, verbose_name=_("移送线索"), null=True, blank=True, on_delete=models.PROTECT,
         related_name="process",
     )
+    # The typed outcome of the step that just finished (mediation.supervision.outcomes); the gateways read it.
+    outcome = models.CharField(_("环节结果"), max_length=40, blank=True)
 
     class Meta:
         verbose_name = _("监督事项流程")

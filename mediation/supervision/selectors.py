@@ -14,8 +14,9 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 from django.db.models.functions import TruncMonth
 from django.http import Http404
 
-from parties.models import County, Role
+from parties.models import County
 
+from . import permissions
 from .models import (
     CLOSED_STATUSES,
     DepartmentDecision,
@@ -26,7 +27,6 @@ from .models import (
     LetterRecipient,
     MatterCaseLink,
     MatterEvent,
-    MatterGroupObjectPermission,
     MatterStatus,
     ProcuratorateAction,
     ProcuratorateReferral,
@@ -36,47 +36,9 @@ from .models import (
 )
 
 
-def _staff(user):
-    if user is None or not user.is_authenticated:
-        return None
-    return getattr(user, "staff", None)
-
-
-def is_partner_view(user) -> bool:
-    staff = _staff(user)
-    return bool(staff and not staff.agency.is_union)
-
-
-def sees_all_counties(user) -> bool:
-    staff = _staff(user)
-    return bool(staff and staff.agency.is_union and staff.agency.is_city and staff.has_role(Role.UNION_SUPERVISOR))
-
-
-def can_write(user, matter: SupervisionMatter) -> bool:
-    """Union labor-law supervisors and supervisors of the matter's scope work on it."""
-    staff = _staff(user)
-    if staff is None or not staff.agency.is_union:
-        return False
-    if not staff.has_role(Role.LABOR_SUPERVISOR, Role.UNION_SUPERVISOR):
-        return False
-    return staff.agency.is_city or staff.agency.county == matter.county
-
-
 def matters_visible_to(user) -> QuerySet[SupervisionMatter]:
-    staff = _staff(user)
-    if staff is None:
-        return SupervisionMatter.objects.none()
-    agency = staff.agency
-    if agency.is_union:
-        if sees_all_counties(user):
-            return SupervisionMatter.objects.all()
-        if agency.is_city:
-            return SupervisionMatter.objects.filter(Q(agency=agency) | Q(county=County.CITY))
-        return SupervisionMatter.objects.filter(county=agency.county)
-    granted = MatterGroupObjectPermission.objects.filter(
-        group_id=agency.group_id, permission__codename="view_supervisionmatter"
-    ).values("content_object_id")
-    return SupervisionMatter.objects.filter(pk__in=granted)
+    """The matters `user` may see (mediation.supervision.permissions, DOMAIN §1.5)."""
+    return permissions.matters_visible_to(user)
 
 
 def matter_get_for_user(user, matter_id) -> SupervisionMatter:
@@ -103,7 +65,7 @@ def matter_detail_for_user(user, matter_id) -> SupervisionMatter:
     """The matter with everything its page shows, in a fixed number of queries."""
     matter = matter_get_for_user(user, matter_id)
     events = MatterEvent.objects.select_related("actor__staff", "agency")
-    if is_partner_view(user):
+    if not permissions.may_see_internal_records(user):
         events = events.filter(visible_to_partners=True)
     return (
         SupervisionMatter.objects.filter(pk=matter.pk)

@@ -26,10 +26,10 @@ from guardian.shortcuts import assign_perm
 
 from mediation.clocks.events import Event
 from mediation.lib.numbering import next_number
-from parties.models import Agency, AgencyKind, AgencyLevel, AgencyUnit, Employer, Role
+from parties.models import Agency, AgencyKind, AgencyLevel, AgencyUnit, Employer
 from parties.services import COUNTY_SHORT
 
-from . import documents
+from . import documents, permissions
 from .audit import record_event
 from .models import (
     KIND_FULL_TITLE,
@@ -193,18 +193,14 @@ def _staff(user):
 
 def _require_union_supervision_staff(actor, agency: Agency | None = None) -> None:
     """Union labor-law supervisors and union supervisors write matters; county scope unless city."""
-    staff = _staff(actor)
-    if staff is None or not staff.agency.is_union or not staff.has_role(
-        Role.LABOR_SUPERVISOR, Role.UNION_SUPERVISOR
-    ):
+    if not permissions.is_union_supervision_staff(actor):
         raise ValidationError(_("只有工会劳动法律监督员或督导可以办理此事项。"), code="forbidden")
-    if agency is not None and not staff.agency.is_city and staff.agency.county != agency.county:
+    if agency is not None and not permissions.covers_agency(actor, agency):
         raise ValidationError(_("只能办理本县区工会的监督事项。"), code="forbidden")
 
 
 def _require_staff_of(actor, agency: Agency, what: str) -> None:
-    staff = _staff(actor)
-    if staff is None or staff.agency_id != agency.pk:
+    if not permissions.is_staff_of(actor, agency):
         raise ValidationError(_("只有%(agency)s的工作人员可以%(what)s。") % {"agency": agency, "what": what},
                               code="forbidden")
 
@@ -331,7 +327,7 @@ def investigation_record(
         )
     for person in people:
         staff = _staff(person)
-        if staff is None or not staff.agency.is_union or not staff.has_role(Role.LABOR_SUPERVISOR):
+        if not permissions.may_investigate(person):
             raise ValidationError(
                 _("%(name)s不是工会劳动法律监督员，不能作为调查人员。")
                 % {"name": staff.full_name if staff else person.get_username()},
@@ -694,11 +690,6 @@ def draft_preview(draft: LetterDraft, *, signer) -> tuple[str, list[str]]:
     return letter.rendered_text, []
 
 
-def may_sign_off(user, matter: SupervisionMatter) -> bool:
-    staff = _staff(user)
-    return staff is not None and staff.agency_id == matter.agency_id and staff.has_role(Role.UNION_CHAIR)
-
-
 @transaction.atomic
 def letter_sign_off(*, actor, draft: LetterDraft, approve: bool, reason: str = "",
                     issued_on: datetime.date | None = None) -> SignOff:
@@ -706,7 +697,7 @@ def letter_sign_off(*, actor, draft: LetterDraft, approve: bool, reason: str = "
     dated, rendered and frozen with the chair as signatory — or returns it with the reason."""
     draft = LetterDraft.objects.select_for_update().select_related("matter__agency").get(pk=draft.pk)
     matter = draft.matter
-    if not may_sign_off(actor, matter):
+    if not permissions.may_sign_off(actor, matter):
         raise ValidationError(_("文书须由%(agency)s的工会主席或副主席签发。") % {"agency": matter.agency},
                               code="forbidden")
     if draft.state != DraftState.PENDING:

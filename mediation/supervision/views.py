@@ -22,9 +22,9 @@ from mediation.clocks.selectors import clocks_for_subject
 from mediation.lib.idempotency import idempotent_post
 from mediation.lib.queries import BadQuery, bad_request, year_param
 from mediation.lib.security import no_store
-from parties.models import AgencyLevel, County, Employer
+from parties.models import County, Employer
 
-from . import documents, hooks, selectors, services
+from . import documents, hooks, permissions, selectors, services
 from .forms import (
     CampaignForm,
     DeliveryForm,
@@ -43,11 +43,6 @@ LADDER = [MatterStatus.CLUE_FOUND, MatterStatus.INVESTIGATING, MatterStatus.REMI
           MatterStatus.DEPT_DECIDED]
 
 
-def _may_write_any(user) -> bool:
-    staff = getattr(user, "staff", None)
-    return bool(staff and staff.agency.is_union and staff.has_role("LABOR_SUPERVISOR", "UNION_SUPERVISOR"))
-
-
 def _form_errors(form, exc: ValidationError) -> None:
     for message in exc.messages:
         form.add_error(None, message)
@@ -62,8 +57,8 @@ def matter_list(request):
     return render(request, "supervision/matter_list.html", {
         "matters": matters, "status": status, "county": county, "q": q,
         "statuses": MatterStatus.choices, "counties": County.choices,
-        "may_write": _may_write_any(request.user),
-        "may_see_stats": _may_write_any(request.user),
+        "may_write": permissions.may_register_matter(request.user),
+        "may_see_stats": permissions.may_see_statistics(request.user),
     })
 
 
@@ -71,7 +66,7 @@ def matter_list(request):
 @idempotent_post
 def matter_new(request):
     """Register a clue and start the supervision flow (from a case: ?case=<id>)."""
-    if not _may_write_any(request.user):
+    if not permissions.may_register_matter(request.user):
         raise Http404
     staff = request.user.staff
     case = None
@@ -105,7 +100,7 @@ def matter_new(request):
 @no_store
 def matter_detail(request, matter_id):
     matter = selectors.matter_detail_for_user(request.user, matter_id)
-    may_write = selectors.can_write(request.user, matter)
+    may_write = permissions.may_write(request.user, matter)
     tasks = [(t, hooks.user_may_act(request.user, t)) for t in selectors.open_tasks_for_matter(matter)]
     letters = list(matter.letters.all())
     for letter in letters:
@@ -119,18 +114,19 @@ def matter_detail(request, matter_id):
         ladder.append((matter.status, matter.get_status_display()))
     context = {
         "matter": matter, "may_write": may_write, "tasks": tasks, "ladder": ladder, "passed": passed,
-        "partner": selectors.is_partner_view(request.user),
+        "may_see_internal_records": permissions.may_see_internal_records(request.user),
         "letters": letters,
         "draft": services.pending_draft(matter),
     }
-    if context["draft"] is not None and not matter.processes.exists() and services.may_sign_off(request.user, matter):
+    if (context["draft"] is not None and not matter.processes.exists()
+            and permissions.may_sign_off(request.user, matter)):
         context["sign_off_form"] = SignOffForm(prefix="so")  # a campaign has no flow: signed off here
     if may_write:
         context["referral_form"] = ReferralForm(county=matter.county, prefix="ref",
                                                 initial={"agency": services.procuratorate_for(matter)})
         context["link_form"] = LinkCaseForm(prefix="link")
         context["spawn_form"] = SpawnCaseForm(prefix="spawn")
-        context["may_refer"] = matter.agency.level != AgencyLevel.GRASSROOTS
+        context["may_refer"] = permissions.may_refer_to_procuratorate(request.user, matter)
         if matter.is_campaign:
             context["delivery_form"] = DeliveryForm(prefix="d")
             context["reply_form"] = ReplyForm(prefix="r", initial={"verified_on": timezone.localdate()})
@@ -139,7 +135,7 @@ def matter_detail(request, matter_id):
 
 def _writable(request, matter_id):
     matter = selectors.matter_get_for_user(request.user, matter_id)
-    if not selectors.can_write(request.user, matter):
+    if not permissions.may_write(request.user, matter):
         raise Http404
     return matter
 
@@ -276,7 +272,7 @@ def draft_sign_off(request, matter_id, draft_id):
     """The chair's sign-off of a draft outside the flow (a mass 提示函 has no flow process)."""
     matter = selectors.matter_get_for_user(request.user, matter_id)
     draft = services.pending_draft(matter)
-    if draft is None or draft.pk != draft_id or matter.processes.exists() or not services.may_sign_off(
+    if draft is None or draft.pk != draft_id or matter.processes.exists() or not permissions.may_sign_off(
             request.user, matter):
         raise Http404
     form = SignOffForm(request.POST, prefix="so")
@@ -298,7 +294,7 @@ def draft_sign_off(request, matter_id, draft_id):
 @idempotent_post
 def campaign_new(request):
     """One 提示函 to the employers of a county and industry, e.g. before the Spring Festival."""
-    if not _may_write_any(request.user):
+    if not permissions.may_register_matter(request.user):
         raise Http404
     staff = request.user.staff
     form = CampaignForm(request.POST or None, county=staff.agency.county)
@@ -361,7 +357,7 @@ def letter_docx(request, matter_id, letter_id):
 
 @login_required
 def statistics(request):
-    if not _may_write_any(request.user):
+    if not permissions.may_see_statistics(request.user):
         raise Http404
     try:
         year = year_param(request.GET.get("year"), default=timezone.localdate().year)

@@ -21,6 +21,7 @@ from mediation.cases.models import (
     CaseStatus,
     Channel,
     ClosingCode,
+    CourtReport,
 )
 from mediation.clocks.models import Clock
 from parties.models import Agency, Employer, Role, Staff, Worker
@@ -114,6 +115,13 @@ def test_demo_data_covers_every_state_and_role_and_runs_twice(client):
     assert delegated.exists()
     for case in delegated:
         assert CaseGroupObjectPermission.objects.filter(content_object=case, group=case.source_agency.group).exists()
+    # Delegated cases whose mediation ended were reported back to the court (DOMAIN §2.3); the court
+    # acknowledged all but the newest agreement, which waits in its liaison's inbox.
+    ended = [c for c in delegated if c.agreement_effective_on or c.failure_reason]
+    assert ended and all(c.court_reports.exists() for c in ended)
+    reports = CourtReport.objects.filter(case__in=delegated)
+    assert reports.filter(acknowledged_on__isnull=False).exists() and reports.filter(acknowledged_on__isnull=True).exists()
+    assert all(r.document is not None for r in reports)
     received = sorted(Case.objects.filter(agency__name="汉滨区总工会").values_list("case_no", "received_on"))
     assert [d for _no, d in received] == sorted(d for _no, d in received)  # numbers follow receipt dates
 

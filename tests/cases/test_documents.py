@@ -263,9 +263,9 @@ def test_agreement_masks_id_numbers_for_a_role_that_may_not_see_them(people, ank
 
 
 def services_can_see(user, case):
-    from mediation.cases.selectors import can_see_personal_data
+    from mediation.cases.permissions import may_see_personal_data
 
-    return can_see_personal_data(user, case)
+    return may_see_personal_data(user, case)
 
 
 def test_confirmation_application_and_service_receipt(people, ankang):

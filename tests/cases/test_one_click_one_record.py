@@ -280,3 +280,21 @@ def test_taking_a_task_twice_leads_to_the_task(people, ankang):
     second = client.post(url, {"_submission": token})
     assert first["Location"] == second["Location"] == reverse("task_detail", args=[task.pk])
     assert DUPLICATE in follow_messages(client, second)
+
+
+def test_old_submission_tokens_are_purged_daily_and_recent_ones_kept(people):
+    """The daily beat task forgets tokens older than CONCORD_SUBMISSION_TOKEN_DAYS (30); a recent one
+    still turns a resubmission away."""
+    import time_machine
+
+    from mediation.cases.tasks import purge_submission_tokens
+    from mediation.settings.celery import CELERY_BEAT_SCHEDULE
+
+    assert CELERY_BEAT_SCHEDULE["purge-submission-tokens"]["task"] == purge_submission_tokens.name
+    with time_machine.travel("2026-10-01 09:00 +0800"):
+        SubmissionToken.objects.create(token="old", user=people["intake"])
+    with time_machine.travel("2026-10-20 09:00 +0800"):
+        SubmissionToken.objects.create(token="recent", user=people["intake"])
+    with time_machine.travel("2026-11-05 09:00 +0800"):
+        assert purge_submission_tokens.apply().get() == 1
+    assert list(SubmissionToken.objects.values_list("token", flat=True)) == ["recent"]

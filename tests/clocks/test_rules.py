@@ -18,7 +18,7 @@ from tests.factories.clocks import bare_case, start
 D = datetime.date
 
 SEEDED = {
-    "D1", "D2", "D3", "D3a", "D10", "D11", "D12", "D13", "D14", "D15", "D16", "D17", "D18", "D20", "D21", "D22",
+    "D1", "D2", "D3", "D3a", "D10", "D11", "D11s", "D12", "D13", "D14", "D15", "D16", "D17", "D18", "D20", "D21", "D22",
     "D22a",
     "D23", "D24", "D25", "D26", "D28", "D29", "D30", "D31", "D32", "D33", "D34", "D40", "D41", "D42", "D50", "D51",
     "D52",
@@ -33,6 +33,8 @@ EXAMPLES = {
     "D3a": (D(2026, 2, 24), D(2026, 3, 11), 15, "calendar", "from the end of D3 (2-24), 15 days → Wed 3-11"),
     "D10": (D(2026, 9, 1), D(2026, 10, 8), 30, "calendar", "delegated 9-1; 30 days → 10-1 (National Day) → Thu 10-8"),
     "D11": (D(2026, 4, 20), D(2026, 5, 6), 15, "calendar", "entrusted 4-20; 15 days → Tue 5-5 (Labour Day) → Wed 5-6"),
+    "D11s": (D(2026, 4, 28), D(2026, 5, 6), 7, "calendar",
+             "entrusted 4-28 under 简易程序; 7 days → Tue 5-5 (Labour Day) → Wed 5-6"),
     "D12": (D(2025, 10, 1), D(2026, 10, 8), 1, "year", "Art. 27: knew 2025-10-1; one year → 2026-10-1 (off) → 10-8"),
     "D13": (D(2026, 2, 12), D(2026, 2, 24), 5, "calendar", "Art. 29: received Thu 2-12; 5 days → 2-17 (off) → 2-24"),
     "D14": (D(2026, 2, 9), D(2026, 2, 14), 5, "calendar",

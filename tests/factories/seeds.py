@@ -13,6 +13,7 @@ SEED_MIGRATIONS = (
     "mediation.clocks.migrations.0002_seed_rules",
     "mediation.clocks.migrations.0003_rule_events",
     "mediation.clocks.migrations.0006_court_stages",
+    "mediation.clocks.migrations.0008_entrusted_summary_rule",
     "search.migrations.0002_seed_synonyms",
     "search.migrations.0004_search12_seed_concepts_topics",
     "search.migrations.0006_search3_concept_precision:forwards",

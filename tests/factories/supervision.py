@@ -4,7 +4,7 @@ import datetime
 
 from viewflow.workflow.models import Task
 
-from mediation.supervision import services
+from mediation.supervision import services, steps
 from mediation.supervision.models import (
     Conclusion,
     DeliveryMethod,
@@ -16,7 +16,7 @@ from mediation.supervision.models import (
 from parties.models import County, Industry, Role
 from tests.factories.parties import EmployerFactory, staff_user
 from tests.factories.seeds import reseed_migration_data  # noqa: F401  (used by the journeys)
-from workflows.engine import OPEN_TASK_STATUSES, task_execute
+from workflows.engine import OPEN_TASK_STATUSES, step_complete, task_execute
 from workflows.supervision_flow import matter_open
 
 LEGAL_BASIS = "《中华人民共和国劳动法》第五十条：工资应当以货币形式按月支付给劳动者本人，不得克扣或者无故拖欠劳动者的工资。"
@@ -52,16 +52,17 @@ def open_steps(matter):
         process__supervisionprocess__matter=matter, status__in=OPEN_TASK_STATUSES, flow_task_type="HUMAN"))
 
 
-def do(matter, step, user, work):
-    return task_execute(task=open_task(matter, step), user=user, work=work)
+def do(matter, step, user, entry, /, **kwargs):
+    """Complete the open `step` of `matter` as `user` with the step's entry point
+    (mediation.supervision.steps), as its page does; returns the step's outcome."""
+    if kwargs:
+        return step_complete(task=open_task(matter, step), user=user, entry=entry, **kwargs)
+    return task_execute(task=open_task(matter, step), user=user, work=entry)
 
 
 def investigate(matter, actor, partner, *, conclusion=Conclusion.VIOLATION, on=None):
     on = on or datetime.date.today()
-    return do(matter, "investigate", actor, lambda a: services.investigation_record(
-        actor=actor, matter=matter, conducted_on=on, method="实地查看、调阅工资台账、询问职工",
-        findings="该单位2026年1月、2月工资未发放，涉及职工23人。", conclusion=conclusion,
-        investigators=[actor, partner]))
+    return do(matter, "investigate", actor, steps.investigation_conclude, matter=matter, conducted_on=on, method="实地查看、调阅工资台账、询问职工", findings="该单位2026年1月、2月工资未发放，涉及职工23人。", conclusion=conclusion, investigators=[actor, partner])
 
 
 def letter_kwargs(kind, on, **extra):
@@ -106,11 +107,10 @@ def signed(actor, matter, kind, **fields):
 def issue(matter, step, actor, kind, on, **extra):
     """Draft through the flow's step (`issue_reminder`…) and sign off through `sign_off_…`."""
     fields = letter_kwargs(kind, on, **extra)
-    do(matter, step, actor, lambda a: services.letter_draft(actor=actor, matter=matter, kind=kind, **fields))
+    do(matter, step, actor, steps.letter_submit, matter=matter, kind=kind, **fields)
     draft = services.pending_draft(matter, kind)
     sign_step = step.replace("issue_", "sign_off_")
-    do(matter, sign_step, chair(matter.agency), lambda a: services.letter_sign_off(
-        actor=chair(matter.agency), draft=draft, approve=True, issued_on=on))
+    do(matter, sign_step, chair(matter.agency), steps.letter_decide, draft=draft, approve=True, issued_on=on)
     draft.refresh_from_db()
     return draft.letter
 
@@ -122,10 +122,7 @@ def deliver(letter, actor, on):
 
 
 def ignored(matter, step, letter, actor, on):
-    return do(matter, step, actor, lambda a: services.letter_reply_record(
-        actor=actor, recipient=letter.recipients.get(), reply_kind=ReplyKind.NO_REPLY, replied_on=None,
-        reply_content="", verification=Verification.NOT_RECTIFIED, verified_on=on,
-        verification_note="回访核查，工资仍未发放。"))
+    return do(matter, step, actor, steps.letter_follow, recipient=letter.recipients.get(), reply_kind=ReplyKind.NO_REPLY, replied_on=None, reply_content="", verification=Verification.NOT_RECTIFIED, verified_on=on, verification_note="回访核查，工资仍未发放。")
 
 
 

@@ -69,6 +69,17 @@ def test_a_step_that_notifies_succeeds_with_the_broker_down_and_is_delivered_onc
     assert Delivery.objects.get(notification=note, channel="email").status == DeliveryStatus.SENT
 
 
+def test_the_email_link_opens_the_task_from_a_mail_client(people, settings):
+    """A relative /tasks/7/ means nothing in a mail client: the link carries the site address."""
+    settings.SITE_URL = "https://concord.ankang.example.gov.cn"
+    client = Client()
+    client.force_login(people["intake"])
+    client.post("/cases/new/", form_data())
+    note = Notification.objects.get(verb="task.new", recipient=people["head"])
+    deliver_outbox.apply()
+    assert f"详情：https://concord.ankang.example.gov.cn{note.url}" in mail.outbox[0].body
+
+
 def test_a_step_that_rolls_back_queues_nothing(people):
     with pytest.raises(RuntimeError), transaction.atomic():
         notify(recipients=[people["head"]], verb="x", text="不该发出")

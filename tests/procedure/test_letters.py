@@ -26,7 +26,7 @@ from docx import Document
 
 from mediation.clocks.models import Clock
 from mediation.lib.documents import layout
-from mediation.supervision import documents, services
+from mediation.supervision import documents, services, steps
 from mediation.supervision.models import (
     Conclusion,
     DepartmentAction,
@@ -243,16 +243,7 @@ def reply(matter, opinion, lsup, kind, on, verification, content="公司经营�
         matter,
         "follow_opinion",
         lsup,
-        lambda a: services.letter_reply_record(
-            actor=lsup,
-            recipient=opinion.recipients.get(),
-            reply_kind=kind,
-            replied_on=None if kind == ReplyKind.NO_REPLY else on,
-            reply_content=content,
-            verification=verification,
-            verified_on=on,
-            verification_note="回访核查。",
-        ),
+        steps.letter_follow, recipient=opinion.recipients.get(), reply_kind=kind, replied_on=None if kind == ReplyKind.NO_REPLY else on, reply_content=content, verification=verification, verified_on=on, verification_note="回访核查。",
     )
 
 

@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from guardian.shortcuts import get_perms
 
 from mediation.clocks.models import Clock
-from mediation.supervision import services
+from mediation.supervision import services, steps
 from mediation.supervision.models import (
     Conclusion,
     DepartmentAction,
@@ -54,10 +54,7 @@ def run_to_recommendation(sup, cal, ankang):
     opinion = issue(matter, "issue_opinion", lsup, LetterKind.OPINION, D(2026, 3, 17))
     deliver(opinion, lsup, cal.to(D(2026, 3, 18)))
     cal.to(D(2026, 4, 10))
-    do(matter, "follow_opinion", lsup, lambda a: services.letter_reply_record(
-        actor=lsup, recipient=opinion.recipients.get(), reply_kind=ReplyKind.REFUSED, replied_on=D(2026, 4, 3),
-        reply_content="公司经营困难，暂无能力支付。", verification=Verification.NOT_RECTIFIED,
-        verified_on=D(2026, 4, 10)))
+    do(matter, "follow_opinion", lsup, steps.letter_follow, recipient=opinion.recipients.get(), reply_kind=ReplyKind.REFUSED, replied_on=D(2026, 4, 3), reply_content="公司经营困难，暂无能力支付。", verification=Verification.NOT_RECTIFIED, verified_on=D(2026, 4, 10))
     recommendation = issue(
         matter, "issue_recommendation", lsup, LetterKind.RECOMMENDATION, D(2026, 4, 10),
         subject="提请依法查处拖欠工资行为", facts="该单位拒不整改。",
@@ -80,9 +77,7 @@ def test_full_ladder_to_labor_inspection_and_closure(people, ankang, sup, cal):
     assert clock(opinion.recipients.get().pk, "D40").status == "met"
 
     assert open_steps(matter) == ["deliver_recommendation"]
-    do(matter, "deliver_recommendation", lsup, lambda a: services.letter_delivery_record(
-        actor=lsup, recipient=rec.recipients.get(), method="IN_PERSON", delivered_on=D(2026, 4, 10),
-        receipt="监察大队收文登记2026-118"))
+    do(matter, "deliver_recommendation", lsup, steps.recommendation_deliver, recipient=rec.recipients.get(), method="IN_PERSON", delivered_on=D(2026, 4, 10), receipt="监察大队收文登记2026-118")
     filing = open_task(matter, "department_filing")
     assert filing.address.agency == ankang["inspection:610902"]
     assert filing.address.role == "LIAISON"
@@ -98,20 +93,14 @@ def test_full_ladder_to_labor_inspection_and_closure(people, ankang, sup, cal):
         task_execute(task=filing, user=lsup, work=lambda a: None)
 
     cal.to(D(2026, 4, 14))
-    do(matter, "department_filing", insp, lambda a: services.department_filing_record(
-        actor=insp, letter=rec, decision=DepartmentDecision.FILED, decided_on=D(2026, 4, 14),
-        filing_no="汉人社监立〔2026〕12号"))
+    do(matter, "department_filing", insp, steps.department_decide, letter=rec, decision=DepartmentDecision.FILED, decided_on=D(2026, 4, 14), filing_no="汉人社监立〔2026〕12号")
     assert clock(rec.recipients.get().pk, "D41").status == "met"
     cal.to(D(2026, 5, 6))
-    do(matter, "department_result", insp, lambda a: services.department_result_record(
-        actor=insp, letter=rec, result=DepartmentResult.ORDER_TO_CORRECT, result_on=D(2026, 5, 6),
-        result_doc_no="汉人社监令〔2026〕5号", result_note="责令于5月20日前支付全部拖欠工资。"))
+    do(matter, "department_result", insp, steps.department_report, letter=rec, result=DepartmentResult.ORDER_TO_CORRECT, result_on=D(2026, 5, 6), result_doc_no="汉人社监令〔2026〕5号", result_note="责令于5月20日前支付全部拖欠工资。")
     matter.refresh_from_db()
     assert matter.status == MatterStatus.DEPT_DECIDED
     cal.to(D(2026, 5, 21))
-    do(matter, "verify", lsup, lambda a: services.matter_verify_and_close(
-        actor=lsup, matter=matter, verification=Verification.RECTIFIED, verified_on=D(2026, 5, 21),
-        note="经回访，23名职工工资已全部发放。", amount_recovered="280000", workers_covered=23))
+    do(matter, "verify", lsup, steps.matter_verify, matter=matter, verification=Verification.RECTIFIED, verified_on=D(2026, 5, 21), note="经回访，23名职工工资已全部发放。", amount_recovered="280000", workers_covered=23)
     matter.refresh_from_db()
     assert matter.status == MatterStatus.CLOSED_RECTIFIED
     assert matter.amount_recovered == 280000 and matter.workers_covered == 23
@@ -131,10 +120,7 @@ def test_reminder_rectified_closes_the_matter(sup, cal):
     letter = issue(matter, "issue_reminder", lsup, LetterKind.REMINDER, D(2026, 3, 2))
     deliver(letter, lsup, D(2026, 3, 2))
     cal.to(D(2026, 3, 9))
-    do(matter, "follow_reminder", lsup, lambda a: services.letter_reply_record(
-        actor=lsup, recipient=letter.recipients.get(), reply_kind=ReplyKind.ACCEPTED, replied_on=D(2026, 3, 6),
-        reply_content="已于3月6日补发全部工资。", verification=Verification.RECTIFIED, verified_on=D(2026, 3, 9),
-        amount_recovered="120000", workers_covered=15))
+    do(matter, "follow_reminder", lsup, steps.letter_follow, recipient=letter.recipients.get(), reply_kind=ReplyKind.ACCEPTED, replied_on=D(2026, 3, 6), reply_content="已于3月6日补发全部工资。", verification=Verification.RECTIFIED, verified_on=D(2026, 3, 9), amount_recovered="120000", workers_covered=15)
     matter.refresh_from_db()
     assert matter.status == MatterStatus.CLOSED_RECTIFIED
     assert open_steps(matter) == []
@@ -158,17 +144,13 @@ def test_violation_goes_straight_to_opinion(sup, cal):
 def test_department_declines_then_union_closes(people, ankang, sup, cal):
     lsup, insp = sup["lsup"], people["inspection"]
     matter, _r, _o, rec = run_to_recommendation(sup, cal, ankang)
-    do(matter, "deliver_recommendation", lsup, lambda a: services.letter_delivery_record(
-        actor=lsup, recipient=rec.recipients.get(), method="POST", delivered_on=D(2026, 4, 10), receipt="EMS1234"))
+    do(matter, "deliver_recommendation", lsup, steps.recommendation_deliver, recipient=rec.recipients.get(), method="POST", delivered_on=D(2026, 4, 10), receipt="EMS1234")
     with pytest.raises(ValidationError, match="不予立案的书面理由"):
         services.department_filing_record(actor=insp, letter=rec, decision=DepartmentDecision.DECLINED,
                                           decided_on=D(2026, 4, 10))
-    do(matter, "department_filing", insp, lambda a: services.department_filing_record(
-        actor=insp, letter=rec, decision=DepartmentDecision.DECLINED, decided_on=D(2026, 4, 10),
-        refusal_reason="该单位已进入破产程序，依法由管理人处理。"))
+    do(matter, "department_filing", insp, steps.department_decide, letter=rec, decision=DepartmentDecision.DECLINED, decided_on=D(2026, 4, 10), refusal_reason="该单位已进入破产程序，依法由管理人处理。")
     assert open_steps(matter) == ["close_declined"]
-    do(matter, "close_declined", lsup, lambda a: services.matter_close_declined(
-        actor=lsup, matter=matter, closed_on=D(2026, 4, 10), note="转请法律援助中心协助职工申报债权。"))
+    do(matter, "close_declined", lsup, steps.matter_close_after_refusal, matter=matter, closed_on=D(2026, 4, 10), note="转请法律援助中心协助职工申报债权。")
     matter.refresh_from_db()
     assert matter.status == MatterStatus.CLOSED_ESCALATION_FAILED
 
@@ -185,9 +167,7 @@ def test_procuratorate_referral_runs_beside_the_ladder(people, ankang, sup, cal)
     assert task.address.agency == ankang["procuratorate:610902"]
     assert task in inbox_for(procur)
     cal.to(D(2026, 3, 20))
-    do(matter, "procuratorate_feedback", procur, lambda a: services.procuratorate_feedback_record(
-        actor=procur, referral=referral, action=ProcuratorateAction.SUPPORT_PROSECUTION, closed_on=D(2026, 3, 16),
-        feedback="已支持23名职工起诉，法院已立案。", feedback_on=D(2026, 3, 20)))
+    do(matter, "procuratorate_feedback", procur, steps.clue_feedback, referral=referral, action=ProcuratorateAction.SUPPORT_PROSECUTION, closed_on=D(2026, 3, 16), feedback="已支持23名职工起诉，法院已立案。", feedback_on=D(2026, 3, 20))
     referral.refresh_from_db()
     assert referral.feedback_on == D(2026, 3, 20)
     d28 = clock(referral.pk, "D28")

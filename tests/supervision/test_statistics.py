@@ -4,7 +4,7 @@ import datetime
 
 import pytest
 
-from mediation.supervision import services
+from mediation.supervision import services, steps
 from mediation.supervision.models import (
     Conclusion,
     DepartmentDecision,
@@ -44,10 +44,7 @@ def data(people, ankang, sup, cal):
     investigate(second, lsup, sup["lsup2"], conclusion=Conclusion.RISK)
     letter = issue(second, "issue_reminder", lsup, LetterKind.REMINDER, D(2026, 4, 10), request_reply=False)
     deliver(letter, lsup, D(2026, 4, 10))
-    do(second, "follow_reminder", lsup, lambda a: services.letter_reply_record(
-        actor=lsup, recipient=letter.recipients.get(), reply_kind=ReplyKind.ACCEPTED, replied_on=D(2026, 4, 10),
-        reply_content="已补发。", verification=Verification.RECTIFIED, verified_on=D(2026, 4, 10),
-        amount_recovered="50000", workers_covered=8))
+    do(second, "follow_reminder", lsup, steps.letter_follow, recipient=letter.recipients.get(), reply_kind=ReplyKind.ACCEPTED, replied_on=D(2026, 4, 10), reply_content="已补发。", verification=Verification.RECTIFIED, verified_on=D(2026, 4, 10), amount_recovered="50000", workers_covered=8)
     referral = referral_open(actor=lsup, matter=matter, agency=ankang["procuratorate:610902"],
                              sent_on=D(2026, 4, 10), grounds=[ReferralGround.MIGRANT_WAGES], note="农民工欠薪。")
     services.procuratorate_feedback_record(actor=people["procuratorate"], referral=referral,

@@ -62,7 +62,11 @@ def test_agreement_confirmed_by_court_then_paid_and_closed(people, ankang):
     task = open_task(case, "judicial_confirmation")
     assert task.address.agency == ankang["court:610902"]
     request = case.confirmation_requests.get()
-    do(case, "judicial_confirmation", people["court"], steps.confirmation_rule, request=request, decision=RequestDecision.CONFIRMED, accepted_on=TODAY, decided_on=TODAY, ruling_no="(2026)陕0902民特12号")
+    assert request.target_agency == ankang["court:610902"]
+    # The court liaison decides on its own task page.
+    complete_step(case, "judicial_confirmation", people["court"],
+                  {"decision": RequestDecision.CONFIRMED, "accepted_on": TODAY.isoformat(),
+                   "decided_on": TODAY.isoformat(), "ruling_no": "(2026)陕0902民特12号"})
     case.refresh_from_db()
     assert case.status == CaseStatus.CONFIRMED
     for inst in case.agreement.instalments.all():

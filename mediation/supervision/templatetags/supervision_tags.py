@@ -24,10 +24,10 @@ def bar_pct(value, maximum):
 @register.simple_tag(takes_context=True)
 def matters_for_case(context, case):
     """{"links": the matters linked to `case` the user may see, "may_register": may open one from it}."""
+    from mediation.supervision.permissions import may_register_matter, staff_of
     from mediation.supervision.selectors import matters_for_case as select
 
     request = context.get("request")
     user = getattr(request, "user", None) or context.get("user")
-    staff = getattr(user, "staff", None) if user is not None and user.is_authenticated else None
-    may_register = bool(staff and staff.agency.is_union and staff.has_role("LABOR_SUPERVISOR", "UNION_SUPERVISOR"))
-    return {"links": select(user, case) if staff else [], "may_register": may_register}
+    staff = staff_of(user)
+    return {"links": select(user, case) if staff else [], "may_register": may_register_matter(user)}
