@@ -33,6 +33,7 @@ from mediation.cases.models import (
 )
 from mediation.cases.outcomes import PerformanceOutcome
 from mediation.clocks.models import Clock, ClockStatus
+from mediation.notifications.models import Notification
 from tests.factories.cases import do, open_case, open_task
 from tests.workflows.step_pages import complete_step
 
@@ -305,6 +306,8 @@ def test_the_applicant_may_withdraw_from_every_open_state(people, ankang, cal, s
     assert open_steps == ["close"]
     for request in case.confirmation_requests.all():
         assert request.decision in (RequestDecision.CONFIRMED, RequestDecision.WITHDRAWN)
+        if request.decision == RequestDecision.WITHDRAWN:  # the court is told
+            assert Notification.objects.filter(recipient=people["court"], verb="case_withdrawn").exists()
     for application in EnforcementApplication.objects.filter(case=case):
         assert application.status == EnforcementStatus.WITHDRAWN
     do(case, "close", people["head"], steps.case_close_decide, case=case, closing_code=ClosingCode.WITHDRAWN,

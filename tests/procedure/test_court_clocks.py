@@ -152,6 +152,17 @@ def test_an_objection_ends_the_payment_order_and_the_matter_goes_to_litigation(p
     litigation = case.referrals.get()
     assert (litigation.kind, litigation.target_agency) == (ReferralKind.LITIGATION, ankang["court:610902"])
     assert open_task(case, "litigation").address.agency == ankang["court:610902"]
+    # The court liaison tracks the litigation to its result; then the union closes the case.
+    cal.to(D(2026, 9, 10))
+    do(case, "litigation", people["court"], steps.referral_answer, referral=litigation, received_on=D(2026, 7, 8),
+       accepted=True, decided_on=D(2026, 7, 15), result="判决被告支付工资60000元", document_no="(2026)陕0902民初88号",
+       result_on=D(2026, 9, 10))
+    case.refresh_from_db()
+    assert services.suggested_closing_code(case) == ClosingCode.SUCCESS_PAYMENT_ORDER
+    do(case, "close", people["head"], steps.case_close_decide, case=case, closing_code=ClosingCode.SUCCESS_PAYMENT_ORDER,
+       on=D(2026, 9, 10))
+    case.refresh_from_db()
+    assert case.status == CaseStatus.CLOSED
 
 
 def test_the_debtor_pays_within_its_period(people, ankang, cal):
