@@ -192,3 +192,22 @@ def test_no_objection_and_no_payment_leads_to_enforcement(people, ankang, cal):
     application = case.enforcement_applications.get()
     assert application.title == case.confirmation_requests.get()
     assert open_task(case, "enforcement")
+
+
+def test_a_payment_order_refused_without_acceptance_goes_back_to_the_follow_up(people, ankang, cal):
+    """不予受理 inside the 5 days of D24 (filed 06-01, due 06-08): D24 is met by the decision; no D25 starts;
+    the mediator's follow-up opens again, where arbitration is offered (Art. 15)."""
+    case = case_with_agreement(people, ankang, cal, on=D(2026, 3, 2), path="NONE",
+                               instalments=[(D(2026, 5, 25), "60000")])
+    cal.to(D(2026, 6, 1))
+    complete_step(case, "follow_up", people["mediator"],
+                  {"action": "outcome", "outcome": "payment_order", "on": "2026-06-01"})
+    cal.to(D(2026, 6, 4))
+    complete_step(case, "payment_order", people["court"], {
+        "action": "decide", "decision": "REFUSED", "decided_on": "2026-06-04", "reason": "债权债务关系不明确"})
+    assert clock(case, "D24").status == ClockStatus.MET
+    assert not case.clocks.filter(rule_code="D25").exists()
+    assert case.confirmation_requests.get().decision == RequestDecision.REFUSED
+    complete_step(case, "follow_up", people["mediator"], {
+        "action": "outcome", "outcome": "refer", "on": "2026-06-04", "referral_kinds": ["ARBITRATION"]})
+    assert open_task(case, "arbitration")
