@@ -19,8 +19,16 @@ Scenarios:
   idle      a second sweep the same day: nothing left to send;
   workers   the all-due case end to end through Celery: the beat task (sweep_clocks) is queued,
             a real `celery worker` plans the ranges and fans them out, and 1, then 2 … worker
-            processes take the range tasks; timed from queuing until the last clock has moved
-            past today (every range committed). Prints the median and the 1 → N scaling.
+            processes take the range tasks; timed from queuing until the last range task has
+            committed (each range task pushes its end time to a Redis list, see
+            sweep_worker_settings: the wait adds no load to the database). Then checks that no
+            clock is left and counts the notifications. Prints the median and the 1 → N scaling.
+
+Besides wall-clock times, which a shared machine makes noisy, it prints the load average at
+the start and end of each run and CPU seconds: of the sweeping process(es) and of the
+PostgreSQL backends serving them (read from /proc, so PostgreSQL must run on this machine;
+each worker task reads its own backend's, see sweep_worker_settings), and the share of the
+cursor UPDATEs that PostgreSQL made HOT updates.
 """
 
 from __future__ import annotations
@@ -43,6 +51,7 @@ os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/concor
 sys.path.insert(0, str(ROOT / "bench"))
 os.environ["DJANGO_SETTINGS_MODULE"] = "sweep_worker_settings"
 os.environ["DEBUG"] = "0"  # no query log kept in memory
+os.environ.setdefault("SECRET_KEY", "bench-clock-sweep-" + uuid.uuid4().hex)  # DEBUG off refuses the dev key
 os.environ.setdefault("CELERY_BROKER_URL", "redis://127.0.0.1:6379/0")
 os.environ.setdefault("BENCH_SWEEP_QUEUE", f"bench-sweep-{uuid.uuid4().hex[:8]}")
 os.environ.setdefault("CONCORD_VAR_DIR", "/tmp/concord-bench-clocks")
@@ -64,6 +73,48 @@ def ensure_database(url: str) -> None:
         admin.execute(f'CREATE DATABASE "{cfg["NAME"]}"')
         print(f"created database {cfg['NAME']}")
     admin.close()
+
+
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time of a process (0 if it is gone)."""
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            fields = f.read().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def backend_pids() -> list[int]:
+    """The PostgreSQL backends connected to the bench database, this process's own included."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pid FROM pg_stat_activity WHERE datname = current_database()")
+        return [row[0] for row in cursor.fetchall()]
+
+
+def cpu_snapshot(pids) -> dict[int, float]:
+    return {pid: cpu_seconds(pid) for pid in pids}
+
+
+def cpu_used(before: dict[int, float], pids) -> float:
+    """CPU seconds used since `before` by `pids` (a process not in `before` counts from its start)."""
+    return sum(max(cpu_seconds(pid) - before.get(pid, 0.0), 0.0) for pid in pids)
+
+
+def hot_counters() -> tuple[int, int]:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_stat_force_next_flush()")
+    with connection.cursor() as cursor:  # a new statement: the counters flushed at the end of the last
+        cursor.execute("SELECT n_tup_upd, n_tup_hot_upd FROM pg_stat_user_tables WHERE relname = 'clocks_clock'")
+        return cursor.fetchone()
+
+
+def load() -> str:
+    return f"{os.getloadavg()[0]:.1f}"
 
 
 def rss_kb() -> int:
@@ -170,28 +221,41 @@ def sweep_once(batch_size: int) -> dict:
         return execute(sql, params, many, context)
 
     rss_before = rss_kb()
+    pids = backend_pids()
+    pg_before, hot_before, load_before = cpu_snapshot(pids), hot_counters(), load()
+    cpu0 = time.process_time()
     t0 = time.perf_counter()
     with connection.execute_wrapper(count):
         stats = clocks_sweep(batch_size=batch_size)
     elapsed = time.perf_counter() - t0
+    cpu = time.process_time() - cpu0
+    hot_after = hot_counters()
+    updated = hot_after[0] - hot_before[0]
     return {"seconds": elapsed, "stats": stats, "queries": counter["queries"],
-            "rss_growth_kb": max(counter["rss_max"], rss_kb()) - rss_before}
+            "rss_growth_kb": max(counter["rss_max"], rss_kb()) - rss_before,
+            "cpu": cpu, "pg_cpu": cpu_used(pg_before, pids), "load": f"{load_before}→{load()}",
+            "hot": (hot_after[1] - hot_before[1]) / updated if updated else None}
 
 
 def scenario(name: str, fraction: float, runs: int, batch_size: int, *, then_idle: bool = False) -> None:
-    times, idle_times, result = [], [], None
+    times, idle_times, results = [], [], []
     for _ in range(runs):
         due = reset(fraction)
-        result = sweep_once(batch_size)
-        times.append(result["seconds"])
+        results.append(sweep_once(batch_size))
+        times.append(results[-1]["seconds"])
         if then_idle:
             idle_times.append(sweep_once(batch_size)["seconds"])
+    result = results[-1]
     s = result["stats"]
     real_batches = max(s.batches, 1)
+    hot = f"{result['hot']:.0%}" if result["hot"] is not None else "-"
     print(f"{name:<9} clocks due {due:>7,}  median {statistics.median(times):6.2f} s  "
           f"(runs: {', '.join(f'{t:.2f}' for t in times)})  batches {s.batches}  "
           f"notifications {s.notifications:,}  SQL statements/batch {result['queries'] / real_batches:.1f}  "
           f"RSS growth {result['rss_growth_kb'] / 1024:.1f} MiB")
+    print(f"{'':<9} CPU median: sweep {statistics.median(r['cpu'] for r in results):.2f} s, PostgreSQL backend "
+          f"{statistics.median(r['pg_cpu'] for r in results):.2f} s; HOT updates {hot}; load average "
+          f"(1 min) {', '.join(r['load'] for r in results)}")
     if then_idle:
         print(f"{'idle':<9} second sweep the same day: median {statistics.median(idle_times) * 1000:.0f} ms")
 
@@ -202,6 +266,13 @@ def purge_delivery_queue() -> None:
 
     with app.connection_for_write() as conn:
         conn.default_channel.queue_purge(os.environ["BENCH_SWEEP_QUEUE"] + "-delivery")
+
+
+def redis_client():
+    import redis
+    from django.conf import settings
+
+    return redis.Redis.from_url(settings.CELERY_BROKER_URL)
 
 
 def start_workers(n: int, log_dir: Path) -> list[subprocess.Popen]:
@@ -215,7 +286,7 @@ def start_workers(n: int, log_dir: Path) -> list[subprocess.Popen]:
         workers.append(subprocess.Popen(
             [str(celery), "-A", "mediation", "worker", "-P", "solo", "-n", f"bench{i + 1}@%h",
              "-Q", os.environ["BENCH_SWEEP_QUEUE"], "-l", "info", "--without-mingle", "--without-gossip",
-             "--without-heartbeat"],
+             "--without-heartbeat", "--prefetch-multiplier", "1"],
             cwd=ROOT, env=env, stdout=log.open("wb"), stderr=subprocess.STDOUT, start_new_session=True))
     deadline = time.monotonic() + 120
     while not all(log.exists() and " ready." in log.read_text(errors="replace") for log in logs):
@@ -243,49 +314,77 @@ def workers_scenario(counts: list[int], runs: int, batch_size: int) -> None:
     from django.utils import timezone
 
     from mediation.clocks.models import Clock
+    from mediation.clocks.reminders import clocks_sweep_plan
     from mediation.clocks.tasks import sweep_clocks
+
+    try:
+        from mediation.clocks.reminders import due_filter
+    except ImportError:  # a checkout from before the HOT sweep (to compare with it on the same machine)
+        from django.db.models import Q
+
+        def due_filter(today):
+            return Q(status="running", next_reminder_on__lte=today)
     from mediation.notifications.models import Notification
 
     log_dir = Path(os.environ["CONCORD_VAR_DIR"]) / "bench-workers"
     log_dir.mkdir(parents=True, exist_ok=True)
-    medians: dict[int, float] = {}
+    done_key = os.environ["BENCH_SWEEP_QUEUE"] + ":done"
+    r = redis_client()
+    summary: dict[int, dict[str, float]] = {}
     for n in counts:
         workers = start_workers(n, log_dir)
-        times, sent = [], 0
+        times, worker_cpu, pg_cpu, loads, sent = [], [], [], [], 0
         try:
             for _ in range(runs):
                 due = reset(1.0)
                 purge_delivery_queue()
                 today = timezone.localdate()
-                pending = Clock.objects.filter(status="running", next_reminder_on__lte=today)
-                connection.close()  # the poll below opens a fresh connection, after VACUUM
-                t0 = time.perf_counter()
+                expected = len(clocks_sweep_plan(today=today, batch_size=batch_size))
+                r.delete(done_key)
+                w_before, load_before = cpu_snapshot(w.pid for w in workers), load()
+                connection.close()  # nothing of ours open during the run
+                t0 = time.time()
                 sweep_clocks.apply_async(kwargs={"batch_size": batch_size})
-                deadline = t0 + 600
-                while pending.exists():
-                    if time.perf_counter() > deadline or any(w.poll() is not None for w in workers):
+                while r.llen(done_key) < expected + 1:  # the plan, then each range
+                    if time.time() > t0 + 600 or any(w.poll() is not None for w in workers):
                         sys.exit(f"the sweep did not finish; see {log_dir}")
-                    time.sleep(0.02)
-                times.append(time.perf_counter() - t0)
+                    time.sleep(0.01)
+                ends = [line.decode().split() for line in r.lrange(done_key, 0, -1)]
+                times.append(max(float(end) for _kind, end, *_ in ends) - t0)
+                if any(state != "SUCCESS" for _kind, _end, state, *_ in ends):
+                    sys.exit(f"a task of the sweep failed; see {log_dir}")
+                worker_cpu.append(cpu_used(w_before, [w.pid for w in workers]))
+                pg_cpu.append(sum(float(cpu) for *_, cpu in ends))
+                loads.append(f"{load_before}→{load()}")
+                left = Clock.objects.filter(due_filter(today)).count()
+                if left:
+                    sys.exit(f"{left} clocks still need their reminder after the sweep")
                 sent = Notification.objects.count()
+                per_worker = sorted(sum(1 for kind, _e, _s, pid, _c in ends if kind == "range" and pid == str(w.pid))
+                                    for w in workers)
         finally:
             stop_workers(workers)
         purge_delivery_queue()
-        medians[n] = statistics.median(times)
-        print(f"workers {n}  clocks due {due:>7,}  median {medians[n]:6.2f} s  "
+        summary[n] = {"time": statistics.median(times), "worker_cpu": statistics.median(worker_cpu),
+                      "pg_cpu": statistics.median(pg_cpu)}
+        print(f"workers {n}  clocks due {due:>7,}  median {summary[n]['time']:6.2f} s  "
               f"(runs: {', '.join(f'{t:.2f}' for t in times)})  notifications {sent:,}  "
-              f"{due / medians[n]:,.0f} clocks/s")
+              f"{due / summary[n]['time']:,.0f} clocks/s  ranges {expected} (per worker {per_worker})")
+        print(f"{'':<9} CPU median: workers {summary[n]['worker_cpu']:.2f} s, PostgreSQL backends "
+              f"{summary[n]['pg_cpu']:.2f} s; load average (1 min) {', '.join(loads)}")
     first = counts[0]
     for n in counts[1:]:
-        print(f"scaling {first} → {n} workers: {medians[first] / medians[n]:.2f}× faster "
-              f"(ideal {n / first:.0f}×; this machine has {os.cpu_count()} cores shared with PostgreSQL)")
+        print(f"scaling {first} → {n} workers: {summary[first]['time'] / summary[n]['time']:.2f}× faster "
+              f"(ideal {n / first:.0f}×; this machine has {os.cpu_count()} cores shared with PostgreSQL); "
+              f"CPU {summary[n]['worker_cpu'] + summary[n]['pg_cpu']:.2f} s against "
+              f"{summary[first]['worker_cpu'] + summary[first]['pg_cpu']:.2f} s")
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--clocks", type=int, default=100_000)
     parser.add_argument("--runs", type=int, default=3)
-    parser.add_argument("--batch-size", type=int, default=1000)
+    parser.add_argument("--batch-size", type=int, default=2500, help="clocks per batch and per range task")
     parser.add_argument("--regenerate", action="store_true")
     parser.add_argument("--scenarios", default="all-due,scaling,steady,workers",
                         help="comma-separated: all-due, scaling, steady, workers")
@@ -305,7 +404,8 @@ def main() -> None:
     if args.regenerate or Clock.objects.filter(status="running").count() != args.clocks:
         generate(args.clocks)
     print(f"PostgreSQL, {args.clocks:,} running clocks, batch size {args.batch_size}, {args.runs} runs each; "
-          f"today {datetime.date.today()}")
+          f"today {datetime.date.today()}; {os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f} "
+          f"{os.getloadavg()[1]:.1f} {os.getloadavg()[2]:.1f}")
     reset(0.001)
     sweep_once(args.batch_size)  # warm-up: URL resolver, translation catalogues, first imports
     peak_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024

@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from django.db import connection, transaction
 from django.utils import timezone
@@ -23,6 +24,17 @@ from .outbox import outbox_enqueue
 @dataclass(frozen=True)
 class Message:
     recipient_id: int
+    verb: str
+    text: str
+    url: str = ""
+    dedupe_key: str | None = None
+
+
+class Broadcast(NamedTuple):  # a tuple: the sweep makes one per clock
+    """One notification to several recipients: a row each, with the same text, link and key
+    (the reminder sweep sends one per clock and stage)."""
+
+    recipient_ids: tuple[int, ...]
     verb: str
     text: str
     url: str = ""
@@ -58,6 +70,32 @@ def notify_many(*, messages: Sequence[Message], email: bool = True, sms: bool = 
         return []
     with transaction.atomic():
         ids = _insert_or_skip(messages)
+        if ids and (email or sms):
+            outbox_enqueue(notification_ids=ids, email=email, sms=sms)
+    return ids
+
+
+def notify_broadcasts(*, broadcasts: Sequence[Broadcast], email: bool = True, sms: bool = False) -> list[int]:
+    """`notify_many` for messages sent to several recipients each, in the same fixed number of
+    queries; the rows, the skipping of repeated keys and the outbox are the same. The text,
+    link and key of a broadcast travel once, not once per recipient (the reminder sweep)."""
+    if not any(b.recipient_ids for b in broadcasts):
+        return []
+    if connection.vendor != "postgresql":
+        return notify_many(messages=[Message(uid, b.verb, b.text, b.url, b.dedupe_key)
+                                     for b in broadcasts for uid in b.recipient_ids], email=email, sms=sms)
+    meta = Notification._meta
+    columns = ", ".join(meta.get_field(f).column for f in _COLUMNS)
+    doc = json.dumps([{"r": b.recipient_ids, "v": b.verb, "t": b.text[:500], "u": b.url, "k": b.dedupe_key or ""}
+                      for b in broadcasts if b.recipient_ids], ensure_ascii=False)
+    with transaction.atomic(savepoint=False), connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {meta.db_table} ({columns}) SELECT r.id, m.v, m.t, m.u, m.k, %s::timestamptz "
+            "FROM json_to_recordset(%s::json) AS m(r integer[], v varchar, t varchar, u varchar, k varchar) "
+            f"CROSS JOIN LATERAL unnest(m.r) AS r(id) ON CONFLICT DO NOTHING RETURNING {meta.pk.column}",
+            [timezone.now(), doc],
+        )
+        ids = [row[0] for row in cursor.fetchall()]
         if ids and (email or sms):
             outbox_enqueue(notification_ids=ids, email=email, sms=sms)
     return ids
