@@ -18,6 +18,7 @@ class WorkflowsConfig(AppConfig):
         case_hooks.case_extend.register(services.case_extend)
         case_hooks.case_clocks_pause.register(services.case_clocks_pause)
         case_hooks.case_clocks_resume.register(services.case_clocks_resume)
+        case_hooks.case_withdraw.register(services.case_withdraw)
         case_hooks.user_may_act.register(engine.user_may_act)
         supervision_hooks.matter_open.register(supervision_flow.matter_open)
         supervision_hooks.referral_open.register(supervision_flow.referral_open)

@@ -18,11 +18,13 @@ from viewflow import this
 from viewflow.workflow import flow, lock
 
 from mediation.cases.audit import record_event
-from mediation.cases.models import CaseStatus, ReferralKind, RequestKind
+from mediation.cases.models import CaseStatus, ReferralKind, RequestDecision, RequestKind
 from mediation.cases.outcomes import (
     ConfirmationOutcome,
+    DebtorOutcome,
     FilingOutcome,
     MediationOutcome,
+    PaymentOrderOutcome,
     PerformanceOutcome,
     ReviewOutcome,
 )
@@ -63,6 +65,19 @@ def delegating_court(process):
     return process.case.source_agency
 
 
+def _issued_payment_order(process):
+    return (process.case.confirmation_requests
+            .filter(kind=RequestKind.PAYMENT_ORDER, decision=RequestDecision.CONFIRMED).order_by("-id").first())
+
+
+def issuing_court(process):
+    return _issued_payment_order(process).target_agency
+
+
+def enforcing_court(process):
+    return process.case.enforcement_applications.latest("id").court
+
+
 def referral_agency(kind):
     def agency_of(process):
         return process.case.referrals.filter(kind=kind).latest("id").target_agency
@@ -85,6 +100,11 @@ def request_clock(kind, event):
         return request, event
 
     return clock
+
+
+def issued_payment_order_clock(process):
+    """The debtor's 15 days (D26), which start when the order is served and end with its answer."""
+    return _issued_payment_order(process), Event.PAYMENT_ORDER_OBJECTED
 
 
 def referral_clock(kind):
@@ -219,6 +239,8 @@ class CaseFlow(flow.Flow):
         .Case(this.arbitral_review, outcome_is(FilingOutcome.ARBITRAL))
         .Default(this.follow_up)
     )
+    # D22 then D22a: the liaison records the court's acceptance (which starts the decision period) and
+    # any extension the court president approves, then the decision.
     judicial_confirmation = (
         flow.View(views.confirmation)
         .Annotation(title=_("司法确认审查"))
@@ -249,15 +271,47 @@ class CaseFlow(flow.Flow):
         flow.Switch()
         .Case(this.close, outcome_is(PerformanceOutcome.PERFORMED))
         .Case(this.payment_order, outcome_is(PerformanceOutcome.PAYMENT_ORDER))
+        .Case(this.enforcement, outcome_is(PerformanceOutcome.ENFORCEMENT))
         .Default(this.referrals)
     )
-    # T15 — payment order (调解仲裁法 Art. 16), decided by the court.
+    # T15 — payment order (调解仲裁法 Art. 16): the court accepts (D24), then issues or refuses (D25).
     payment_order = (
-        flow.View(views.confirmation)
+        flow.View(views.payment_order)
         .Annotation(title=_("支付令审查"))
         .onCreate(route_to(Role.LIAISON, payment_order_court,
                            clock=request_clock(RequestKind.PAYMENT_ORDER, Event.PAYMENT_ORDER_DECIDED)))
-        .Next(this.follow_up)
+        .Next(this.payment_order_outcome)
+    )
+    payment_order_outcome = (
+        flow.If(outcome_is(PaymentOrderOutcome.ISSUED)).Then(this.payment_order_response).Else(this.follow_up)
+    )
+    # D26 — served on the debtor, who has 15 days from service to pay or object in writing; an
+    # objection ends the payment-order procedure and the matter goes to litigation (民事诉讼法 Art. 228).
+    payment_order_response = (
+        flow.View(views.payment_order_response)
+        .Annotation(title=_("支付令送达与异议"))
+        .onCreate(route_to(Role.LIAISON, issuing_court, clock=issued_payment_order_clock))
+        .Next(this.debtor_outcome)
+    )
+    debtor_outcome = (
+        flow.Switch()
+        .Case(this.close, outcome_is(DebtorOutcome.PAID))
+        .Case(this.litigation, outcome_is(DebtorOutcome.OBJECTED))
+        .Default(this.follow_up)
+    )
+    litigation = (
+        flow.View(views.referral)
+        .Annotation(title=_("诉讼（支付令异议）"))
+        .onCreate(route_to(Role.LIAISON, referral_agency(ReferralKind.LITIGATION),
+                           clock=referral_clock(ReferralKind.LITIGATION)))
+        .Next(this.close)
+    )
+    # T16 — a confirmed agreement, or a payment order the debtor let stand, enforced by the court.
+    enforcement = (
+        flow.View(views.enforcement)
+        .Annotation(title=_("强制执行"))
+        .onCreate(route_to(Role.LIAISON, enforcing_court))
+        .Next(this.close)
     )
 
     # T19–T20 — one or more referrals at once, each in the receiving agency's queue.
@@ -297,6 +351,10 @@ class CaseFlow(flow.Flow):
         .Next(this.referrals_done)
     )
     referrals_done = flow.Join().Next(this.close)
+
+    # T21 — withdrawal from any open state (workflows.services.case_withdraw): the open steps are
+    # cancelled and this node leads to closing.
+    withdrawn = flow.Handle().Annotation(title=_("撤回")).Next(this.close)
 
     # T22–T23 — closing code, then the file is archived and frozen.
     close = (

@@ -14,27 +14,39 @@ from django.utils.translation import gettext as _
 from mediation.cases import services, steps
 from mediation.cases.document_selectors import documents_panel
 from mediation.cases.forms import (
+    AcceptanceForm,
     AssignForm,
     CloseForm,
     ConfirmationDecisionForm,
     ConfirmationFilingForm,
     CourtAcknowledgementForm,
+    CourtExtensionForm,
     CourtReportForm,
+    DebtorResponseForm,
+    EnforcementAcceptForm,
+    EnforcementResultForm,
     ExtensionForm,
     FollowUpForm,
     MediationOutcomeForm,
     PaymentForm,
     ReferralUpdateForm,
     ReviewForm,
+    ServiceForm,
     SessionRecordForm,
     VisitForm,
 )
-from mediation.cases.models import ConfirmationPath, CourtResult, Instalment, RequestKind
+from mediation.cases.models import (
+    ConfirmationPath,
+    CourtResult,
+    Instalment,
+    RequestDecision,
+    RequestKind,
+)
 from mediation.cases.permissions import may_assign_mediator
 from mediation.clocks.services import clocks_follow_task
 from parties.models import Role
 
-from .engine import TaskConflict
+from .engine import TaskConflict, task_clocks_attach
 from .task_pages import complete_step
 
 
@@ -207,27 +219,131 @@ def file_confirmation(request, task):
     return _page(request, task, "file_confirmation.html", form=form, kind_label=RequestKind(kind).label)
 
 
+def _court_side_action(request, task, form, call, done):
+    """A court step's side action (acceptance, extension, service): written, then the clocks it
+    started are hung on the task, and the page is shown again."""
+    if _side_action(request, form, call):
+        task_clocks_attach(task)
+        messages.success(request, done)
+        return redirect(reverse("task_detail", args=[task.pk]))
+    return None
+
+
 def confirmation(request, task):
-    """Court or arbitration liaison: judicial confirmation, arbitral review or payment order."""
+    """Court or arbitration liaison: the acceptance (D22 met, the decision period D22a starts), an
+    extension approved by the court president (judicial confirmation), then the decision (T12/T13)."""
     case = case_of(task)
-    kind = {
-        "judicial_confirmation": RequestKind.JUDICIAL_CONFIRMATION,
-        "arbitral_review": RequestKind.ARBITRAL_REVIEW,
-        "payment_order": RequestKind.PAYMENT_ORDER,
-    }[task.flow_task.name]
+    kind = {"judicial_confirmation": RequestKind.JUDICIAL_CONFIRMATION,
+            "arbitral_review": RequestKind.ARBITRAL_REVIEW}[task.flow_task.name]
     request_obj = case.confirmation_requests.filter(kind=kind, decision="").latest("id")
-    form = ConfirmationDecisionForm(request.POST or None, initial={
-        "accepted_on": request_obj.filed_on, "decided_on": timezone.localdate()})
-    if request.method == "POST" and form.is_valid():
+    action = request.POST.get("action", "decide") if request.method == "POST" else None
+    accept_form = AcceptanceForm(request.POST if action == "accept" else None,
+                                 initial={"accepted_on": timezone.localdate()})
+    extension_form = CourtExtensionForm(request.POST if action == "extend" else None)
+    form = ConfirmationDecisionForm(request.POST if action == "decide" else None, initial={
+        "accepted_on": request_obj.accepted_on or request_obj.filed_on, "decided_on": timezone.localdate()})
+    if action == "accept" and accept_form.is_valid():
+        response = _court_side_action(request, task, accept_form, lambda: services.confirmation_request_accept(
+            request=request_obj, actor=request.user, accepted_on=accept_form.cleaned_data["accepted_on"]),
+            _("已登记受理。"))
+        if response:
+            return response
+    if action == "extend" and extension_form.is_valid():
+        d = extension_form.cleaned_data
+        response = _court_side_action(request, task, extension_form, lambda: services.confirmation_request_extend(
+            request=request_obj, actor=request.user, days=d["days"], approval=d["approval"],
+            on=timezone.localdate()), _("已延长审查期限。"))
+        if response:
+            return response
+    if action == "decide" and form.is_valid():
         d = form.cleaned_data
         response = _complete(
             request, task, form, steps.confirmation_rule, _("审查结果已反馈调解组织。"), request=request_obj,
             decision=d["decision"], decided_on=d["decided_on"], ruling_no=d["ruling_no"], reason=d["reason"],
-            accepted_on=d["accepted_on"],
+            accepted_on=None if request_obj.accepted_on else d["accepted_on"],
         )
         if response:
             return response
-    return _page(request, task, "confirmation.html", form=form, request_obj=request_obj,
+    return _page(request, task, "confirmation.html", form=form, request_obj=request_obj, accept_form=accept_form,
+                 extension_form=extension_form if kind == RequestKind.JUDICIAL_CONFIRMATION else None,
+                 **_parties_context(request.user, case))
+
+
+def payment_order(request, task):
+    """Court liaison: the payment-order application accepted (D24), then issued or refused (D25)."""
+    case = case_of(task)
+    request_obj = case.confirmation_requests.filter(kind=RequestKind.PAYMENT_ORDER, decision="").latest("id")
+    action = request.POST.get("action", "decide") if request.method == "POST" else None
+    accept_form = AcceptanceForm(request.POST if action == "accept" else None,
+                                 initial={"accepted_on": timezone.localdate()})
+    form = ConfirmationDecisionForm(request.POST if action == "decide" else None, initial={
+        "accepted_on": request_obj.accepted_on or request_obj.filed_on, "decided_on": timezone.localdate()})
+    if action == "accept" and accept_form.is_valid():
+        response = _court_side_action(request, task, accept_form, lambda: services.confirmation_request_accept(
+            request=request_obj, actor=request.user, accepted_on=accept_form.cleaned_data["accepted_on"]),
+            _("已登记受理。"))
+        if response:
+            return response
+    if action == "decide" and form.is_valid():
+        d = form.cleaned_data
+        response = _complete(
+            request, task, form, steps.payment_order_decide, _("支付令审查结果已反馈调解组织。"), request=request_obj,
+            decision=d["decision"], decided_on=d["decided_on"], ruling_no=d["ruling_no"], reason=d["reason"],
+            accepted_on=None if request_obj.accepted_on else d["accepted_on"],
+        )
+        if response:
+            return response
+    return _page(request, task, "confirmation.html", form=form, request_obj=request_obj, accept_form=accept_form,
+                 extension_form=None, **_parties_context(request.user, case))
+
+
+def payment_order_response(request, task):
+    """Court liaison: the order served on the debtor (D26 starts), then the debtor's answer."""
+    case = case_of(task)
+    request_obj = (case.confirmation_requests.filter(kind=RequestKind.PAYMENT_ORDER, decision=RequestDecision.CONFIRMED)
+                   .latest("id"))
+    action = request.POST.get("action") if request.method == "POST" else None
+    service_form = ServiceForm(request.POST if action == "serve" else None,
+                               initial={"served_on": timezone.localdate()})
+    form = DebtorResponseForm(request.POST if action == "respond" else None, initial={"on": timezone.localdate()})
+    if action == "serve" and service_form.is_valid():
+        response = _court_side_action(request, task, service_form, lambda: services.payment_order_serve(
+            request=request_obj, actor=request.user, served_on=service_form.cleaned_data["served_on"]),
+            _("已登记送达。"))
+        if response:
+            return response
+    if action == "respond" and form.is_valid():
+        d = form.cleaned_data
+        response = _complete(request, task, form, steps.payment_order_respond, _("债务人答复已登记。"),
+                             request=request_obj, response=d["response"], on=d["on"], note=d["note"])
+        if response:
+            return response
+    return _page(request, task, "payment_order_response.html", form=form, service_form=service_form,
+                 request_obj=request_obj, **_parties_context(request.user, case))
+
+
+def enforcement(request, task):
+    """Court liaison: the enforcement application filed (立案, case number), then its result (T16)."""
+    case = case_of(task)
+    application = case.enforcement_applications.select_related("title", "court").latest("id")
+    action = request.POST.get("action") if request.method == "POST" else None
+    accept_form = EnforcementAcceptForm(request.POST if action == "accept" else None,
+                                        initial={"accepted_on": timezone.localdate(), "case_no": application.case_no})
+    form = EnforcementResultForm(request.POST if action == "result" else None,
+                                 initial={"result_on": timezone.localdate()})
+    if action == "accept" and accept_form.is_valid():
+        d = accept_form.cleaned_data
+        if _side_action(request, accept_form, lambda: services.enforcement_accept(
+                application=application, actor=request.user, accepted_on=d["accepted_on"], case_no=d["case_no"])):
+            messages.success(request, _("已登记立案执行。"))
+            return redirect(reverse("task_detail", args=[task.pk]))
+    if action == "result" and form.is_valid():
+        d = form.cleaned_data
+        response = _complete(request, task, form, steps.enforcement_conclude, _("执行结果已反馈调解组织。"),
+                             application=application, result=d["result"], on=d["result_on"], note=d["note"])
+        if response:
+            return response
+    return _page(request, task, "enforcement.html", form=form, accept_form=accept_form, application=application,
                  **_parties_context(request.user, case))
 
 
@@ -240,7 +356,10 @@ def follow_up(request, task):
     outcome_initial = {"on": timezone.localdate()}
     if request.GET.get("refer") == "INSPECTION":
         outcome_initial.update(outcome="refer", referral_kinds=["INSPECTION"])
-    outcome_form = FollowUpForm(request.POST if action == "outcome" else None, initial=outcome_initial)
+    # Which ways out this agreement has: enforcement once confirmed, never arbitration then (§3.4).
+    outcome_form = FollowUpForm(request.POST if action == "outcome" else None, initial=outcome_initial,
+                                paths=services.performance_paths(case),
+                                referral_kinds=services.referral_kinds_allowed(case))
     if action == "payment" and payment_form.is_valid():
         d = payment_form.cleaned_data
         instalment = Instalment.objects.filter(agreement__case=case, pk=d["instalment"]).first()
@@ -275,7 +394,8 @@ def referral(request, task):
     """The receiving agency records receipt, decision and result of a referral (T20)."""
     case = case_of(task)
     kind = {"arbitration": "ARBITRATION", "legal_aid": "LEGAL_AID",
-            "supporting_prosecution": "SUPPORT_PROSECUTION", "labor_inspection": "INSPECTION"}[task.flow_task.name]
+            "supporting_prosecution": "SUPPORT_PROSECUTION", "labor_inspection": "INSPECTION",
+            "litigation": "LITIGATION"}[task.flow_task.name]
     referral_obj = case.referrals.filter(kind=kind).latest("id")
     initial = {"received_on": referral_obj.received_on or timezone.localdate(),
                "decided_on": referral_obj.decided_on, "decision_note": referral_obj.decision_note,

@@ -59,7 +59,23 @@ def route_to(role: str, agency_of: Callable[[Any], Any], clock: Callable[[Any], 
                                       owner=activation.task.owner, agency=agency)
 
     on_create.__name__ = f"route_to_{role.lower()}"
+    on_create.clock = clock
     return on_create
+
+
+def task_clocks_attach(task: Task) -> None:
+    """Hang on `task` the clocks a side action of its step has just started (the court's decision
+    period after its acceptance, the debtor's period after service): the same clocks route_to
+    hangs on the task when it is created."""
+    from mediation.clocks.services import clocks_assign_to_task
+
+    clock = getattr(task.flow_task._on_create, "clock", None)
+    if clock is None:
+        return
+    subject, event = clock(task.process.coerced)
+    if subject is not None:
+        clocks_assign_to_task(subject=subject, event=event, task=task, owner=task.owner,
+                              agency=getattr(getattr(task, "address", None), "agency", None))
 
 
 def user_may_act(user, task: Task) -> bool:

@@ -12,13 +12,16 @@ from viewflow.workflow.status import STATUS
 from mediation.cases import protective_services, steps
 from mediation.cases import services as case_services
 from mediation.cases.models import Case, Extension
-from mediation.cases.outcomes import ReviewOutcome
+from mediation.cases.outcomes import ReviewOutcome, WithdrawalOutcome
 from mediation.cases.services import case_register
 from mediation.clocks.events import Event
 from mediation.clocks.models import ClockStatus
 from mediation.clocks.selectors import case_clocks_by_event
 
 from .case_flow import CaseFlow, mediation_due_at
+from .models import CaseProcess
+
+FINISHED = [STATUS.DONE, STATUS.CANCELED, STATUS.REVIVED, STATUS.ERROR]
 
 
 def case_open(*, actor, agency, **kwargs) -> Case:
@@ -84,3 +87,29 @@ def case_accept_and_assign(*, review_task: Task, actor, accepted_on, respondent_
                       assistants=assistants)
     case.refresh_from_db()
     return case
+
+
+def case_withdraw(*, case: Case, actor, reason: str, on) -> WithdrawalOutcome:
+    """T21 from any open state, with the flow in step: the entry point records the withdrawal and what
+    it means (mediation.cases.steps.case_withdraw_decide); the open steps of the flow — the task being
+    worked on, its escalation timer, the arbitration-window timer — are cancelled, and the flow's
+    `withdrawn` node leads to closing."""
+    process = CaseProcess.objects.filter(case=case).first()
+    if process is None:  # a case without a flow (never the case for cases registered through case_open)
+        return steps.case_withdraw_decide(case=case, actor=actor, reason=reason, on=on)
+    with CaseFlow.lock(process.pk), transaction.atomic():
+        outcome = steps.case_withdraw_decide(case=case, actor=actor, reason=reason, on=on)
+        process.refresh_from_db()
+        process.outcome = outcome.value
+        process.save(update_fields=["outcome"])
+        open_tasks = list(process.task_set.exclude(status__in=FINISHED).order_by("created", "pk"))
+        human = [t for t in open_tasks if t.flow_task_type == "HUMAN"] or open_tasks
+        activations = [t.flow_task.activation_class(t) for t in open_tasks]
+        for activation in activations:
+            activation.cancel()
+        lead = next(a for a in activations if a.task.pk == human[-1].pk)
+        handle = CaseFlow.withdrawn.activation_class.create(CaseFlow.withdrawn, lead, lead.task.token)
+        handle.run(None)
+        handle.execute()
+    case.refresh_from_db()
+    return outcome

@@ -91,7 +91,8 @@ def case_detail(request, case_id):
         "respondents": [{"name": str(r), "role": r.role,
                          "credit_code": r.employer.credit_code if r.employer else None}
                         for r in case.respondents.all()],
-        "claims": [{"dispute_type": c.dispute_type, "subtype": c.subtype, "amount_claimed": str(c.amount_claimed),
+        "claims": [{"dispute_type": c.dispute_type, "subtype": c.subtype, "item": c.item,
+                    "payment_order_eligible": c.payment_order_eligible, "amount_claimed": str(c.amount_claimed),
                     "amount_agreed": str(c.amount_agreed) if c.amount_agreed is not None else None}
                    for c in case.claims.all()],
         "open_tasks": [_task(t) for t in hooks.open_tasks_for_case(case)],

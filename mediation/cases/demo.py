@@ -62,7 +62,7 @@ from parties.models import (
 from parties.services import COUNTY_SHORT, agencies_ensure_ankang, staff_create
 from parties.validators import CREDIT_CODE_ALPHABET, credit_code_check_char, resident_id_check_char
 from workflows.engine import OPEN_TASK_STATUSES, step_complete
-from workflows.services import case_open
+from workflows.services import case_open, case_withdraw
 
 # The one password of every demo login. Demonstrations only: never on a real deployment.
 DEMO_PASSWORD = "Ankang-demo-2026"
@@ -638,6 +638,7 @@ PLANS: tuple[Plan, ...] = (
     P(HB, WEB, "livestream", "defaulted", 38),
     P(HB, WALK, "road_project", "enforcement", 45),
     P(HB, LINE, "decoration_wages", "payment_order_issued", 49),
+    P(HB, WALK, "courier_wages", "enforcement_confirmed", 52),
     P(HB, WALK, "courier_overtime", "paid_on_spot", 6),
     P(HB, COURT, "hotel_dismissal", "performed", 33),
     # 调解不成 → 转出
@@ -648,6 +649,7 @@ PLANS: tuple[Plan, ...] = (
     # 撤回 / 不予受理 / 转办
     P(HB, WALK, "supermarket_leave", "withdrawn", 8),
     P(HB, LINE, "gas_station", "withdrawn", 15),
+    P(HB, WALK, "restaurant_probation", "withdrawn_after_agreement", 16),
     P(HB, WALK, "award_exists", "not_accepted", 6),
     P(HB, WEB, "dental_clinic", "not_accepted", 11),
     P(HB, LINE, "social_insurance_only", "redirected", 4),
@@ -1118,10 +1120,13 @@ class _Driver:
             series = "民督" if kind == RequestKind.PAYMENT_ORDER else "民特"
             ruling = f"（{year}）{court}{series}{self.run.number(series + county)}号"
         decided = self.day
-        self.do(step, liaison, steps.confirmation_rule, request=request,
+        # The court accepts first (D22 / D24 met), then decides within its period (D22a / D25).
+        services.confirmation_request_accept(request=request, actor=liaison,
+                                             accepted_on=min(request.filed_on + datetime.timedelta(days=1), decided))
+        entry = steps.payment_order_decide if kind == RequestKind.PAYMENT_ORDER else steps.confirmation_rule
+        self.do(step, liaison, entry, request=request,
                 decision=RequestDecision.CONFIRMED if confirm else RequestDecision.REFUSED,
-                decided_on=decided, ruling_no=ruling if confirm else "", reason=reason,
-                accepted_on=min(request.filed_on + datetime.timedelta(days=1), decided))
+                decided_on=decided, ruling_no=ruling if confirm else "", reason=reason)
 
     def step_confirm(self) -> None:
         if self.case.agreement.confirmation_path == ConfirmationPath.JUDICIAL:
@@ -1173,6 +1178,34 @@ class _Driver:
         if ReferralKind.INSPECTION not in kinds:
             return {}
         return {"violation_on": self.case.received_on - datetime.timedelta(days=30)}
+
+    def step_debtor_pays(self) -> None:
+        """D26: the order is served on the debtor, who pays within the 15 days from service."""
+        request = self.case.confirmation_requests.filter(kind=RequestKind.PAYMENT_ORDER,
+                                                         decision=RequestDecision.CONFIRMED).latest("id")
+        liaison = self.run.liaison(request.target_agency)
+        served = self.advance(2 + self.rng.randrange(3))
+        services.payment_order_serve(request=request, actor=liaison, served_on=served)
+        self.do("payment_order_response", liaison, steps.payment_order_respond, request=request, response="PAID",
+                on=self.advance(4 + self.rng.randrange(6)), note="债务人收到支付令后清偿全部欠款。")
+        self.case.refresh_from_db()
+
+    def step_enforce(self) -> None:
+        """T16: a confirmed agreement not performed goes to the court for enforcement, which files it."""
+        on = self.advance(3)
+        self.do("follow_up", self.mediator, steps.performance_conclude, case=self.case, outcome="enforcement",
+                on=on, note="经司法确认的调解协议逾期未履行，申请人申请强制执行。")
+        application = self.case.enforcement_applications.latest("id")
+        court = application.court
+        services.enforcement_accept(application=application, actor=self.run.liaison(court),
+                                    accepted_on=self.advance(2 + self.rng.randrange(3)),
+                                    case_no=f"（{self.day.year}）陕{court.county[2:]}执{self.run.number('执' + court.county)}号")
+        self.case.refresh_from_db()
+
+    def step_withdraw_from_case_page(self, reason: str) -> None:
+        """T21 after the agreement: recorded on the case page; the flow's open step is cancelled."""
+        case_withdraw(case=self.case, actor=self.mediator, reason=reason, on=self.advance(2))
+        self.case.refresh_from_db()
 
     def step_refer_after_default(self, kinds: list[str]) -> None:
         on = self.advance(3)
@@ -1288,6 +1321,17 @@ class _Driver:
         self.path_defaulted()
         self.step_payment_order()
 
+    def path_enforcement_confirmed(self):
+        self._judicial(schedule="overdue")
+        self.step_confirm()
+        self.step_default()
+        self.step_enforce()
+
+    def path_withdrawn_after_agreement(self):
+        self.step_mediate(sessions=1)
+        self.step_agree(schedule="three")
+        self.step_withdraw_from_case_page("双方自行协商一致，被申请人已另行支付；申请人书面撤回，不再需要调解组织跟踪履行。")
+
     def path_payment_order_issued(self):
         self.path_enforcement()
         self._decide("payment_order", RequestKind.PAYMENT_ORDER, confirm=True)
@@ -1351,7 +1395,8 @@ class _Driver:
 
     def path_closed_payment_order(self):
         self.path_payment_order_issued()
-        self.step_complete_performance()
+        self.step_debtor_pays()
+        self.visit()
         self.step_close()
 
     def path_closed_arbitration(self):
@@ -1414,6 +1459,7 @@ EXPECTED_STATE = {
     "confirmed": CaseStatus.CONFIRMED, "confirmation_refused": CaseStatus.CONFIRMATION_REFUSED,
     "performing": CaseStatus.PERFORMING, "defaulted": CaseStatus.DEFAULTED, "enforcement": CaseStatus.ENFORCEMENT,
     "payment_order_issued": CaseStatus.ENFORCEMENT, "paid_on_spot": CaseStatus.PERFORMED,
+    "enforcement_confirmed": CaseStatus.ENFORCEMENT, "withdrawn_after_agreement": CaseStatus.WITHDRAWN,
     "performed": CaseStatus.PERFORMED, "referred_out": CaseStatus.REFERRED_OUT,
     "referred_partly": CaseStatus.REFERRED_OUT, "referred_prosecution": CaseStatus.REFERRED_OUT,
     "referred_after_default": CaseStatus.REFERRED_OUT, "withdrawn": CaseStatus.WITHDRAWN,

@@ -20,6 +20,8 @@ STEP_KINDS = {
     "judicial_confirmation": [K.AGREEMENT, K.CONFIRMATION_APPLICATION],
     "arbitral_review": [K.AGREEMENT],
     "payment_order": [K.AGREEMENT],
+    "payment_order_response": [K.AGREEMENT],
+    "enforcement": [K.AGREEMENT],
     "follow_up": [K.AGREEMENT],
     "arbitration": [K.TERMINATION_NOTICE],
     "report_to_court": [K.AGREEMENT, K.TERMINATION_NOTICE],

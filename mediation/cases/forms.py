@@ -26,6 +26,7 @@ from .models import (
     AgentKind,
     AwardKind,
     Channel,
+    ClaimItem,
     ClosingCode,
     ConfirmationPath,
     CourtFollowUp,
@@ -144,6 +145,9 @@ class RegistrationForm(forms.Form):
     other_role = forms.ChoiceField(label=_("其他责任主体角色"), choices=RespondentRole.choices, required=False)
     claim_type = forms.ChoiceField(label=_("争议类型"), choices=DisputeType.choices)
     claim_subtype = forms.CharField(label=_("具体诉求"), max_length=40)
+    claim_item = forms.ChoiceField(
+        label=_("请求项目"), choices=[("", _("按具体诉求自动判断"))] + ClaimItem.choices, required=False,
+        help_text=_("决定能否申请支付令：劳动报酬（含加班费）、工伤医疗费、经济补偿、赔偿金可以（调解仲裁法第十六条）。"))
     claim_basis = forms.CharField(label=_("诉求依据"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
     claim_knew_on = forms.DateField(
         label=_("知道或者应当知道权利被侵害之日"), widget=DATE_INPUT, required=False,
@@ -155,6 +159,8 @@ class RegistrationForm(forms.Form):
     extra_claim_type = forms.ChoiceField(label=_("另一项争议类型（可选）"), choices=[("", "—")] + DisputeType.choices,
                                          required=False)
     extra_claim_subtype = forms.CharField(label=_("另一项具体诉求"), max_length=40, required=False)
+    extra_claim_item = forms.ChoiceField(label=_("另一项请求项目"), choices=[("", _("按具体诉求自动判断"))] + ClaimItem.choices,
+                                         required=False)
     extra_claim_amount = money_field(_("另一项请求金额（元）"), required=False)
     extra_claim_knew_on = forms.DateField(label=_("另一项：知道或者应当知道权利被侵害之日"), widget=DATE_INPUT,
                                           required=False)
@@ -238,10 +244,12 @@ class RegistrationForm(forms.Form):
             })
         total = sum((w["amount_claimed"] for w in workers), Decimal("0"))
         claims = [{"dispute_type": d["claim_type"], "subtype": d["claim_subtype"], "amount_claimed": total,
-                   "basis": d.get("claim_basis", ""), **self._claim_dates("claim_")}]
+                   "basis": d.get("claim_basis", ""), "item": d.get("claim_item") or "",
+                   **self._claim_dates("claim_")}]
         if d.get("extra_claim_type"):
             claims.append({"dispute_type": d["extra_claim_type"], "subtype": d["extra_claim_subtype"],
-                           "amount_claimed": d.get("extra_claim_amount") or 0, **self._claim_dates("extra_claim_")})
+                           "amount_claimed": d.get("extra_claim_amount") or 0, "item": d.get("extra_claim_item") or "",
+                           **self._claim_dates("extra_claim_")})
         return dict(
             channel=d["channel"], title=d["title"], facts=d["facts"], county=d["county"], town=d.get("town", ""),
             received_on=d["received_on"], industry=d["industry"], employment_form=d["employment_form"],
@@ -358,9 +366,10 @@ class MediationOutcomeForm(forms.Form):
 
 
 class ConfirmationDecisionForm(forms.Form):
-    decision = forms.ChoiceField(label=_("审查结果"), choices=[c for c in RequestDecision.choices if c[0]],
-                                 widget=forms.RadioSelect)
-    accepted_on = forms.DateField(label=_("受理日期"), widget=DATE_INPUT)
+    decision = forms.ChoiceField(label=_("审查结果"), widget=forms.RadioSelect,
+                                 choices=[(RequestDecision.CONFIRMED, _("确认/发出")),
+                                          (RequestDecision.REFUSED, _("驳回/不予受理"))])
+    accepted_on = forms.DateField(label=_("受理日期（尚未登记受理时填写）"), widget=DATE_INPUT, required=False)
     decided_on = forms.DateField(label=_("决定日期"), widget=DATE_INPUT)
     ruling_no = forms.CharField(label=_("裁定书/调解书/支付令文号"), max_length=80, required=False)
     reason = forms.CharField(label=_("驳回理由"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
@@ -368,7 +377,7 @@ class ConfirmationDecisionForm(forms.Form):
 
 class FollowUpForm(forms.Form):
     OUTCOMES = [("performed", _("已全部履行")), ("payment_order", _("逾期未履行：申请支付令")),
-                ("refer", _("逾期未履行：转仲裁等"))]
+                ("enforcement", _("逾期未履行：申请强制执行")), ("refer", _("逾期未履行：转仲裁等"))]
     outcome = forms.ChoiceField(label=_("履行情况"), choices=OUTCOMES, widget=forms.RadioSelect)
     on = forms.DateField(label=_("日期"), widget=DATE_INPUT)
     note = forms.CharField(label=_("说明"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
@@ -376,6 +385,59 @@ class FollowUpForm(forms.Form):
                                                widget=forms.CheckboxSelectMultiple)
     violation_on = MediationOutcomeForm.base_fields["violation_on"]
     lookback_acknowledged = MediationOutcomeForm.base_fields["lookback_acknowledged"]
+
+    def __init__(self, *args, paths=None, referral_kinds=None, **kwargs):
+        """`paths` / `referral_kinds`: what this case's follow-up offers (services.performance_paths)."""
+        super().__init__(*args, **kwargs)
+        outcomes = list(self.OUTCOMES)
+        if referral_kinds is not None:
+            self.fields["referral_kinds"].choices = [c for c in ReferralKind.choices if c[0] in referral_kinds]
+            if ReferralKind.ARBITRATION not in referral_kinds:
+                outcomes = [(v, _("转出（法律援助、劳动保障监察等）") if v == "refer" else label) for v, label in outcomes]
+        if paths is not None:
+            outcomes = [c for c in outcomes if c[0] in paths]
+        self.fields["outcome"].choices = outcomes
+
+
+class AcceptanceForm(forms.Form):
+    accepted_on = forms.DateField(label=_("受理日期"), widget=DATE_INPUT)
+
+
+class CourtExtensionForm(forms.Form):
+    days = forms.IntegerField(label=_("延长天数"), min_value=1)
+    approval = forms.CharField(label=_("批准情况（批准人、日期、文号）"), max_length=200,
+                               error_messages={"required": _("延长审查期限须经院长批准：请填写批准情况。")})
+
+
+class ServiceForm(forms.Form):
+    served_on = forms.DateField(label=_("支付令送达债务人的日期"), widget=DATE_INPUT)
+
+
+class DebtorResponseForm(forms.Form):
+    response = forms.ChoiceField(label=_("债务人答复"), widget=forms.RadioSelect, choices=[
+        ("PAID", _("债务人已清偿")), ("OBJECTED", _("债务人提出书面异议（转入诉讼）")),
+        ("LAPSED", _("十五日期满，既未清偿也未提出异议"))])
+    on = forms.DateField(label=_("日期"), widget=DATE_INPUT)
+    note = forms.CharField(label=_("情况说明（异议的，写明异议内容）"), required=False,
+                           widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class EnforcementAcceptForm(forms.Form):
+    accepted_on = forms.DateField(label=_("立案日期"), widget=DATE_INPUT)
+    case_no = forms.CharField(label=_("执行案号"), max_length=80)
+
+
+class EnforcementResultForm(forms.Form):
+    result = forms.ChoiceField(label=_("执行结果"), widget=forms.RadioSelect, choices=[
+        ("ENFORCED", _("执行完毕")), ("TERMINATED", _("终结执行/终结本次执行"))])
+    result_on = forms.DateField(label=_("结果日期"), widget=DATE_INPUT)
+    note = forms.CharField(label=_("执行情况"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class WithdrawForm(forms.Form):
+    reason = forms.CharField(label=_("撤回说明（申请人撤回申请书或自行和解的情况）"),
+                             widget=forms.Textarea(attrs={"rows": 2}))
+    on = forms.DateField(label=_("撤回日期"), widget=DATE_INPUT)
 
 
 class PaymentForm(forms.Form):

@@ -18,3 +18,5 @@ user_may_act = Hook("cases.user_may_act", "workflows")
 # D34 pauses with the flow's escalation timer moved along
 case_clocks_pause = Hook("cases.case_clocks_pause", "workflows")
 case_clocks_resume = Hook("cases.case_clocks_resume", "workflows")
+# case_withdraw(*, case, actor, reason, on) -> WithdrawalOutcome: T21 with the flow's open steps cancelled
+case_withdraw = Hook("cases.case_withdraw", "workflows")

@@ -110,8 +110,62 @@ CLAIM_SUBTYPES = {
     DisputeType.CONTRACT: ["未签书面合同二倍工资", "违法解除/恢复劳动关系", "试用期违法", "扣押证件", "劳务派遣退回", "确认劳动关系", "竞业限制", "年休假"],
 }
 
-# 调解仲裁法 Art. 16: a payment order may be sought for these agreements.
-PAYMENT_ORDER_TYPES = {DisputeType.WAGES, DisputeType.SEVERANCE, DisputeType.WORK_INJURY}
+
+class ClaimItem(models.TextChoices):
+    """What a claim asks for, item by item (DOMAIN §3.4): payment-order eligibility follows the item
+    (调解仲裁法 Art. 16), not the dispute type. Which items are eligible is configuration
+    (settings.PAYMENT_ORDER_ITEMS)."""
+
+    WAGES = "WAGES", _("劳动报酬（工资）")
+    OVERTIME = "OVERTIME", _("加班费")
+    INJURY_MEDICAL = "INJURY_MEDICAL", _("工伤医疗费")
+    DISABILITY_LUMP_SUM = "DISABILITY_LUMP_SUM", _("一次性伤残补助金")
+    SUSPENSION_WAGES = "SUSPENSION_WAGES", _("停工留薪期工资")
+    DEATH_BENEFITS = "DEATH_BENEFITS", _("工亡待遇")
+    INJURY_OTHER = "INJURY_OTHER", _("其他工伤待遇")
+    SEVERANCE = "SEVERANCE", _("经济补偿")
+    DAMAGES = "DAMAGES", _("赔偿金")
+    DOUBLE_WAGES = "DOUBLE_WAGES", _("未签劳动合同二倍工资")
+    SOCIAL_INSURANCE = "SOCIAL_INSURANCE", _("社会保险")
+    OTHER = "OTHER", _("其他")
+
+
+# 调解仲裁法 Art. 16 (拖欠劳动报酬、工伤医疗费、经济补偿或者赔偿金), DOMAIN §3.4: 劳动报酬 includes wages and
+# overtime pay; of the work-injury items only 工伤医疗费. The union may configure otherwise
+# (settings.PAYMENT_ORDER_ITEMS).
+PAYMENT_ORDER_ITEMS_DEFAULT = (ClaimItem.WAGES, ClaimItem.OVERTIME, ClaimItem.INJURY_MEDICAL,
+                               ClaimItem.SEVERANCE, ClaimItem.DAMAGES)
+
+# The item of each sub-type offered at intake; an unknown sub-type takes its type's default.
+CLAIM_ITEM_BY_SUBTYPE = {
+    "拖欠工资": ClaimItem.WAGES, "克扣工资": ClaimItem.WAGES, "计件/派费拖欠": ClaimItem.WAGES,
+    "低于最低工资": ClaimItem.WAGES, "农民工工资": ClaimItem.WAGES, "劳务报酬": ClaimItem.OTHER,
+    "解除/终止经济补偿": ClaimItem.SEVERANCE, "关停搬迁集体解除": ClaimItem.SEVERANCE,
+    "违法解除赔偿金": ClaimItem.DAMAGES,
+    "工伤医疗费": ClaimItem.INJURY_MEDICAL, "停工留薪期工资": ClaimItem.SUSPENSION_WAGES,
+    "一次性伤残补助金": ClaimItem.DISABILITY_LUMP_SUM, "工亡待遇": ClaimItem.DEATH_BENEFITS,
+    "职业病待遇": ClaimItem.INJURY_OTHER, "未参保单位赔付": ClaimItem.INJURY_OTHER,
+    "未缴致待遇损失赔偿": ClaimItem.DAMAGES,
+    "未签书面合同二倍工资": ClaimItem.DOUBLE_WAGES,
+}
+CLAIM_ITEM_BY_TYPE = {
+    DisputeType.WAGES: ClaimItem.WAGES, DisputeType.OVERTIME: ClaimItem.OVERTIME,
+    DisputeType.SEVERANCE: ClaimItem.SEVERANCE, DisputeType.WORK_INJURY: ClaimItem.INJURY_OTHER,
+    DisputeType.SOCIAL_INSURANCE: ClaimItem.SOCIAL_INSURANCE, DisputeType.CONTRACT: ClaimItem.OTHER,
+}
+
+
+def claim_item_for(dispute_type: str, subtype: str) -> str:
+    """The claim item a sub-type typed at intake (or imported) stands for: an offered sub-type of its
+    dispute type gives its item, anything else the dispute type's default."""
+    subtype = (subtype or "").strip()
+    offered = {str(t): subtypes for t, subtypes in CLAIM_SUBTYPES.items()}.get(str(dispute_type), ())
+    item = CLAIM_ITEM_BY_SUBTYPE.get(subtype) if subtype in offered else None
+    return str(item or {str(t): i for t, i in CLAIM_ITEM_BY_TYPE.items()}.get(str(dispute_type), ClaimItem.OTHER))
+
+
+def payment_order_items() -> frozenset[str]:
+    return frozenset(str(i) for i in getattr(settings, "PAYMENT_ORDER_ITEMS", PAYMENT_ORDER_ITEMS_DEFAULT))
 
 # 劳动报酬 (wages and overtime pay, DOMAIN §3.4): in arrears during the employment, the one-year
 # limitation does not run until the employment ends (调解仲裁法 Art. 27 para 4).
@@ -187,6 +241,7 @@ class Case(models.Model):
     decision_reason = models.TextField(_("不予受理/转办理由"), blank=True)
     redirected_to = models.CharField(_("转办去向"), max_length=120, blank=True)
     failure_reason = models.TextField(_("调解终止理由"), blank=True)
+    withdrawal_effect = models.TextField(_("撤回的后果"), blank=True)
     closing_code = models.CharField(_("结案方式"), max_length=40, choices=ClosingCode.choices, blank=True)
     closing_note = models.TextField(_("结案说明"), blank=True)
     follow_up_done = models.BooleanField(_("已回访"), default=False)
@@ -389,6 +444,8 @@ class Claim(models.Model):
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="claims")
     dispute_type = models.CharField(_("争议类型"), max_length=20, choices=DisputeType.choices)
     subtype = models.CharField(_("具体诉求"), max_length=40)
+    item = models.CharField(_("请求项目"), max_length=30, choices=ClaimItem.choices, default=ClaimItem.OTHER,
+                            help_text=_("决定能否申请支付令（调解仲裁法第十六条）"))
     case_worker = models.ForeignKey(
         CaseWorker, null=True, blank=True, on_delete=models.CASCADE, related_name="claims",
         help_text=_("为空表示全体申请人"),
@@ -417,7 +474,7 @@ class Claim(models.Model):
 
     @property
     def payment_order_eligible(self) -> bool:
-        return self.dispute_type in PAYMENT_ORDER_TYPES
+        return self.item in payment_order_items()
 
     @property
     def is_labor_remuneration(self) -> bool:
@@ -553,6 +610,16 @@ class RequestDecision(models.TextChoices):
     PENDING = "", _("待审查")
     CONFIRMED = "CONFIRMED", _("确认/发出")
     REFUSED = "REFUSED", _("驳回/不予受理")
+    WITHDRAWN = "WITHDRAWN", _("申请人撤回")
+
+
+class DebtorResponse(models.TextChoices):
+    """What the debtor did within 15 days of service of the payment order (D26)."""
+
+    NONE = "", _("尚未答复")
+    PAID = "PAID", _("债务人已清偿")
+    OBJECTED = "OBJECTED", _("债务人提出书面异议")
+    LAPSED = "LAPSED", _("期满既未清偿也未异议")
 
 
 class ConfirmationRequest(models.Model):
@@ -565,6 +632,14 @@ class ConfirmationRequest(models.Model):
     decided_on = models.DateField(_("决定日期"), null=True, blank=True)
     ruling_no = models.CharField(_("裁定书/调解书文号"), max_length=80, blank=True)
     reason = models.TextField(_("理由"), blank=True)
+    # Judicial confirmation: the decision period may be extended with the court president's approval.
+    extension_days = models.PositiveSmallIntegerField(_("延长审查天数"), default=0)
+    extension_approval = models.CharField(_("延长批准情况"), max_length=200, blank=True)
+    # Payment order: service on the debtor starts its 15 days (D26); what the debtor did.
+    served_on = models.DateField(_("支付令送达日期"), null=True, blank=True)
+    debtor_response = models.CharField(_("债务人答复"), max_length=20, choices=DebtorResponse.choices, blank=True)
+    debtor_response_on = models.DateField(_("答复日期"), null=True, blank=True)
+    debtor_response_note = models.TextField(_("答复情况"), blank=True)
 
     class Meta:
         verbose_name = _("确认/支付令申请")
@@ -575,6 +650,42 @@ class ConfirmationRequest(models.Model):
         return f"{self.get_kind_display()} {self.filed_on}"
 
 
+class EnforcementStatus(models.TextChoices):
+    FILED = "FILED", _("已申请")
+    ACCEPTED = "ACCEPTED", _("已立案执行")
+    ENFORCED = "ENFORCED", _("执行完毕")
+    TERMINATED = "TERMINATED", _("终结执行/终结本次执行")
+    WITHDRAWN = "WITHDRAWN", _("申请人撤回")
+
+
+ENFORCEMENT_OPEN = (EnforcementStatus.FILED, EnforcementStatus.ACCEPTED)
+
+
+class EnforcementApplication(models.Model):
+    """T16: an application to the court to enforce a confirmed agreement (确认裁定, 仲裁调解书) or a payment
+    order the debtor neither paid nor objected to — tracked until the court's result."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="enforcement_applications")
+    title = models.ForeignKey(ConfirmationRequest, verbose_name=_("执行依据"), on_delete=models.PROTECT,
+                              related_name="enforcement_applications")
+    court = models.ForeignKey(Agency, verbose_name=_("执行法院"), on_delete=models.PROTECT, related_name="+")
+    filed_on = models.DateField(_("申请日期"))
+    status = models.CharField(_("状态"), max_length=20, choices=EnforcementStatus.choices,
+                              default=EnforcementStatus.FILED)
+    accepted_on = models.DateField(_("立案日期"), null=True, blank=True)
+    case_no = models.CharField(_("执行案号"), max_length=80, blank=True)
+    result_on = models.DateField(_("结果日期"), null=True, blank=True)
+    result_note = models.TextField(_("执行结果"), blank=True)
+
+    class Meta:
+        verbose_name = _("强制执行申请")
+        verbose_name_plural = _("强制执行申请")
+        ordering = ["filed_on", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.case_id} {self.filed_on} {self.get_status_display()}"
+
+
 class ReferralKind(models.TextChoices):
     """T19 destinations, each handled by a unit of a partner agency."""
 
@@ -582,6 +693,7 @@ class ReferralKind(models.TextChoices):
     LEGAL_AID = "LEGAL_AID", _("法律援助")
     SUPPORT_PROSECUTION = "SUPPORT_PROSECUTION", _("检察院支持起诉")
     INSPECTION = "INSPECTION", _("劳动保障监察")
+    LITIGATION = "LITIGATION", _("诉讼（支付令异议后）")
 
 
 class AwardKind(models.TextChoices):

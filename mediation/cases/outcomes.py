@@ -43,7 +43,36 @@ class ConfirmationOutcome(models.TextChoices):
 class PerformanceOutcome(models.TextChoices):
     PERFORMED = "performed", _("履行完毕")
     PAYMENT_ORDER = "payment_order", _("申请支付令")
+    ENFORCEMENT = "enforcement", _("申请强制执行")
     REFERRED = "refer", _("转出")
+
+
+class PaymentOrderOutcome(models.TextChoices):
+    """T15 / D24–D25: the court issues the payment order or refuses the application."""
+
+    ISSUED = "po_issued", _("发出支付令")
+    REFUSED = "po_refused", _("驳回支付令申请")
+
+
+class DebtorOutcome(models.TextChoices):
+    """D26: within 15 days of service the debtor pays or objects in writing; or the period runs out."""
+
+    PAID = "debtor_paid", _("债务人清偿")
+    OBJECTED = "debtor_objected", _("债务人提出书面异议，转入诉讼")
+    LAPSED = "debtor_lapsed", _("期满未异议也未清偿，可申请强制执行")
+
+
+class EnforcementOutcome(models.TextChoices):
+    """T16: the court's enforcement ends."""
+
+    ENFORCED = "enforced", _("执行完毕")
+    TERMINATED = "enforcement_terminated", _("终结执行/终结本次执行")
+
+
+class WithdrawalOutcome(models.TextChoices):
+    """T21: the applicant withdraws or the parties settle on their own, from any open state."""
+
+    WITHDRAWN = "case_withdrawn", _("撤回")
 
 
 class ReferralOutcome(models.TextChoices):

@@ -11,6 +11,8 @@
 | work on a case (files, agents,         | intake officers, mediators and committee heads of the handling     |
 | corrections, paperwork)                | union; never once the case is archived                             |
 | approve an extension, close a case     | the committee head (调解委员会主任)                                 |
+| record a withdrawal (T21)              | intake officers, mediators and committee heads of the handling     |
+|                                        | union, in an open state up to enforcement                          |
 | accept and assign in one step          | the committee head of the handling union                           |
 | be assigned as lead mediator           | mediators and committee heads of the handling union                |
 | be assigned as assistant               | any staff of the handling union                                    |
@@ -178,6 +180,21 @@ def may_extend(user, case: Case) -> bool:
         and staff.agency_id == case.agency_id
         and case.status in EXTENDABLE_STATUSES
     )
+
+
+# T21: the states a withdrawal may be recorded from (mediation.cases.services.TRANSITIONS["withdraw"]).
+WITHDRAWABLE_STATUSES = (
+    CaseStatus.RECEIVED, CaseStatus.ACCEPTED, CaseStatus.IN_MEDIATION, CaseStatus.EXTENDED,
+    CaseStatus.AGREEMENT_EFFECTIVE, CaseStatus.CONFIRMATION_PENDING, CaseStatus.CONFIRMED,
+    CaseStatus.CONFIRMATION_REFUSED, CaseStatus.PERFORMING, CaseStatus.DEFAULTED, CaseStatus.ENFORCEMENT,
+)
+
+
+def may_withdraw(user, case: Case) -> bool:
+    """The withdrawal form on the case page (T21): a handler of the handling union, while the case is
+    open up to enforcement."""
+    return (may_see_internal_records(user) and may_work_on(user, case)
+            and case.status in WITHDRAWABLE_STATUSES)
 
 
 def may_assign_mediator(user, case: Case) -> bool:

@@ -20,17 +20,19 @@ from django.utils.translation import gettext_lazy
 
 from mediation.clocks import services as clocks
 from mediation.clocks.events import Event, referral_event
+from mediation.clocks.selectors import case_clocks_by_event
 from mediation.lib.numbering import next_number
 from mediation.lib.uploads import discard_on_rollback, inspect_upload
-from parties.models import WORKER_FLAGS, Agency, AgencyKind, AgencyUnit, Employer, Worker
+from mediation.notifications.services import notify
+from parties.models import WORKER_FLAGS, Agency, AgencyKind, AgencyUnit, Employer, Role, Worker
 from parties.validators import normalize_code, normalize_phone, validate_mobile
 
 from . import permissions
 from .audit import diff, record_event, snapshot
 from .models import (
     COURT_CHANNELS,
+    ENFORCEMENT_OPEN,
     MAX_AMOUNT,
-    PAYMENT_ORDER_TYPES,
     Agreement,
     Attachment,
     Case,
@@ -48,7 +50,10 @@ from .models import (
     CourtProcedure,
     CourtReport,
     CourtResult,
+    DebtorResponse,
     DocumentKind,
+    EnforcementApplication,
+    EnforcementStatus,
     Extension,
     FollowUpVisit,
     Instalment,
@@ -58,6 +63,7 @@ from .models import (
     ReferralStatus,
     RequestDecision,
     RequestKind,
+    claim_item_for,
 )
 from .protective_steps import arbitration_record, cn_date, inspection_lookback_check
 
@@ -83,11 +89,16 @@ TRANSITIONS: dict[str, tuple[set[str], str | None]] = {
     "record_payment": ({S.AGREEMENT_EFFECTIVE, S.CONFIRMED, S.PERFORMING, S.DEFAULTED, S.ENFORCEMENT}, None),
     "default": ({S.PERFORMING, S.AGREEMENT_EFFECTIVE, S.CONFIRMED}, S.DEFAULTED),
     "payment_order": ({S.DEFAULTED}, S.ENFORCEMENT),
+    # T16: a confirmed agreement, or a payment order the debtor let stand, is enforced by the court.
+    "enforce": ({S.DEFAULTED, S.ENFORCEMENT}, S.ENFORCEMENT),
     "performed": ({S.AGREEMENT_EFFECTIVE, S.CONFIRMED, S.PERFORMING, S.DEFAULTED, S.ENFORCEMENT}, S.PERFORMED),
     "fail": ({S.ACCEPTED, S.IN_MEDIATION, S.EXTENDED, S.CONFIRMATION_REFUSED}, S.MEDIATION_FAILED),
-    "refer": ({S.MEDIATION_FAILED, S.DEFAULTED}, S.REFERRED_OUT),
-    "withdraw": ({S.RECEIVED, S.ACCEPTED, S.IN_MEDIATION, S.EXTENDED, S.CONFIRMATION_REFUSED}, S.WITHDRAWN),
-    "close": ({S.PERFORMED, S.REFERRED_OUT, S.NOT_ACCEPTED, S.REDIRECTED, S.WITHDRAWN}, S.CLOSED),
+    # T17/T19, and a payment order the debtor objects to goes to litigation.
+    "refer": ({S.MEDIATION_FAILED, S.DEFAULTED, S.ENFORCEMENT}, S.REFERRED_OUT),
+    # T21: from every open state up to enforcement (a referred-out case is in the receiving agency's hands).
+    "withdraw": (set(permissions.WITHDRAWABLE_STATUSES), S.WITHDRAWN),
+    # T22; an enforcement the court ended without full performance is closed from ENFORCEMENT.
+    "close": ({S.PERFORMED, S.REFERRED_OUT, S.NOT_ACCEPTED, S.REDIRECTED, S.WITHDRAWN, S.ENFORCEMENT}, S.CLOSED),
     "archive": ({S.CLOSED}, S.ARCHIVED),
 }
 
@@ -96,7 +107,7 @@ ACTION_LABELS = {
     "assign": gettext_lazy("指派调解员"), "session": gettext_lazy("记录调解"), "extend": gettext_lazy("延期调解"), "agree": gettext_lazy("签订调解协议"),
     "request_confirmation": gettext_lazy("申请确认"), "confirm": gettext_lazy("确认调解协议"), "refuse_confirmation": gettext_lazy("驳回确认申请"),
     "start_performance": gettext_lazy("进入履行"), "record_payment": gettext_lazy("记录履行"), "default": gettext_lazy("登记逾期未履行"),
-    "payment_order": gettext_lazy("申请支付令"), "performed": gettext_lazy("确认履行完毕"), "fail": gettext_lazy("终止调解"), "refer": gettext_lazy("转出移送"),
+    "payment_order": gettext_lazy("申请支付令"), "enforce": gettext_lazy("申请强制执行"), "performed": gettext_lazy("确认履行完毕"), "fail": gettext_lazy("终止调解"), "refer": gettext_lazy("转出移送"),
     "withdraw": gettext_lazy("撤回"), "close": gettext_lazy("结案"), "archive": gettext_lazy("归档"),
 }
 
@@ -106,7 +117,11 @@ CLOSING_CODES_BY_STATE = {
                   ClosingCode.SUCCESS_JUDICIAL_CONFIRMED, ClosingCode.SUCCESS_ARB_REVIEWED,
                   ClosingCode.SUCCESS_PAYMENT_ORDER, ClosingCode.SUPERVISION_RECTIFIED},
     S.REFERRED_OUT: {ClosingCode.FAILED_TO_ARBITRATION, ClosingCode.FAILED_TO_LITIGATION_LEGAL_AID,
-                     ClosingCode.FAILED_TO_LITIGATION_PROCURATORATE, ClosingCode.REFERRED_INSPECTION},
+                     ClosingCode.FAILED_TO_LITIGATION_PROCURATORATE, ClosingCode.REFERRED_INSPECTION,
+                     # the debtor objected to the payment order: the matter went on to litigation
+                     ClosingCode.SUCCESS_PAYMENT_ORDER},
+    S.ENFORCEMENT: {ClosingCode.SUCCESS_JUDICIAL_CONFIRMED, ClosingCode.SUCCESS_ARB_REVIEWED,
+                    ClosingCode.SUCCESS_PAYMENT_ORDER},
     S.NOT_ACCEPTED: {ClosingCode.NOT_ACCEPTED},
     S.REDIRECTED: {ClosingCode.REDIRECTED},
     S.WITHDRAWN: {ClosingCode.WITHDRAWN},
@@ -118,6 +133,7 @@ REFERRAL_TARGETS = {
     ReferralKind.INSPECTION: (AgencyKind.HRSS, AgencyUnit.INSPECTION),
     ReferralKind.LEGAL_AID: (AgencyKind.JUSTICE, AgencyUnit.LEGAL_AID),
     ReferralKind.SUPPORT_PROSECUTION: (AgencyKind.PROCURATORATE, AgencyUnit.MAIN),
+    ReferralKind.LITIGATION: (AgencyKind.COURT, AgencyUnit.MAIN),
 }
 
 
@@ -297,6 +313,8 @@ def case_register(
         idx = data.get("worker_index")
         claim = Claim(
             case=case, dispute_type=data.get("dispute_type", ""), subtype=(data.get("subtype") or "").strip(),
+            # The item decides payment-order eligibility (Art. 16); typed at intake or read from the sub-type.
+            item=data.get("item") or claim_item_for(data.get("dispute_type", ""), data.get("subtype") or ""),
             case_worker=case_workers[idx] if idx is not None else None,
             period_from=data.get("period_from"), period_to=data.get("period_to"),
             amount_claimed=_amount(data.get("amount_claimed") or 0, _("第%(n)d项请求金额") % {"n": i}),
@@ -661,6 +679,78 @@ def agreement_sign(*, case: Case, actor, terms: str, amount_total, signed_on: da
     return agreement
 
 
+def _confirmed_requests(case: Case) -> list[ConfirmationRequest]:
+    return [r for r in case.confirmation_requests.all()
+            if r.kind != RequestKind.PAYMENT_ORDER and r.decision == RequestDecision.CONFIRMED]
+
+
+def enforceable_title(case: Case) -> ConfirmationRequest | None:
+    """What the court can enforce (T16): a confirmation ruling or arbitration mediation statement, or a
+    payment order the debtor neither paid nor objected to within its period (D26). None otherwise."""
+    confirmed = _confirmed_requests(case)
+    if confirmed:
+        return confirmed[-1]
+    lapsed = [r for r in case.confirmation_requests.all()
+              if r.kind == RequestKind.PAYMENT_ORDER and r.debtor_response == DebtorResponse.LAPSED]
+    return lapsed[-1] if lapsed else None
+
+
+def performance_paths(case: Case) -> set[str]:
+    """The ways out of the follow-up (§2.4, T15–T17, DOMAIN §3.4), values of outcomes.PerformanceOutcome:
+    performed; enforcement with an enforceable title (T16); otherwise a payment order when the
+    agreement covers an eligible item (Art. 16) and referral (arbitration, Art. 15 — never for a
+    confirmed agreement, whose way is enforcement)."""
+    paths = {"performed", "refer"}
+    if enforceable_title(case) is not None:
+        paths.add("enforcement")
+    elif not _confirmed_requests(case) and any(c.payment_order_eligible for c in case.claims.all()):
+        paths.add("payment_order")
+    return paths
+
+
+def referral_kinds_allowed(case: Case) -> list[str]:
+    """A confirmed agreement (or a payment order the debtor let stand) is enforced, not taken to
+    arbitration (DOMAIN §3.4); litigation after a payment-order objection is routed by the court's
+    step, not chosen here."""
+    kinds = [k for k in ReferralKind.values if k != ReferralKind.LITIGATION]
+    if enforceable_title(case) is not None:
+        kinds.remove(ReferralKind.ARBITRATION)
+    return kinds
+
+
+def _window_check(case: Case, *, filed_event: str, kind_label: str, filed_on: datetime.date) -> None:
+    """D20 / D21: an application after its window is refused, citing the rule's legal basis."""
+    windows = case_clocks_by_event(case, started_by=Event.AGREEMENT_EFFECTIVE, stopped_by=filed_event, active=False)
+    if not windows:
+        return
+    window = max(windows, key=lambda c: (c.started_on, c.pk))
+    if filed_on > window.due_on:
+        raise ValidationError(
+            _("申请%(kind)s的期限已过。%(basis)s本案调解协议于%(effective)s生效，申请期限已于%(due)s届满，"
+              "不能再申请%(kind)s。双方可以不申请确认、直接进入履行；逾期不履行的，可以依法申请支付令"
+              "（符合条件时）或者申请劳动仲裁。")
+            % {"kind": kind_label, "basis": window.rule.legal_basis, "effective": f"{window.started_on:%Y-%m-%d}",
+               "due": f"{window.due_on:%Y-%m-%d}"},
+            code="window_closed",
+        )
+
+
+def _payment_order_check(case: Case) -> None:
+    """调解仲裁法 Art. 16 by claim item (DOMAIN §3.4), not by dispute type."""
+    claims = list(case.claims.all())
+    if not any(c.payment_order_eligible for c in claims):
+        items = "、".join(dict.fromkeys(str(c.get_item_display()) for c in claims))
+        raise ValidationError(
+            _("支付令仅适用于因拖欠劳动报酬（含加班费）、工伤医疗费、经济补偿或者赔偿金达成的调解协议（《劳动争议"
+              "调解仲裁法》第十六条）。本案调解协议的请求项目“%(items)s”不在此列，不能申请支付令；"
+              "逾期不履行的，可以申请劳动仲裁（第十五条）。") % {"items": items},
+            code="payment_order_ineligible",
+        )
+    if _confirmed_requests(case):
+        raise ValidationError(_("调解协议已经确认，可以直接向人民法院申请强制执行，无需申请支付令。"),
+                              code="payment_order_confirmed")
+
+
 @transaction.atomic
 def confirmation_request_file(*, case: Case, actor, kind: str, filed_on: datetime.date,
                               target_agency: Agency | None = None) -> ConfirmationRequest:
@@ -668,12 +758,7 @@ def confirmation_request_file(*, case: Case, actor, kind: str, filed_on: datetim
     case = _lock(case)
     if kind == RequestKind.PAYMENT_ORDER:
         _check(case, "payment_order")
-        eligible = {c.dispute_type for c in case.claims.all()} & PAYMENT_ORDER_TYPES
-        if not eligible:
-            raise ValidationError(
-                _("支付令仅适用于拖欠劳动报酬、工伤医疗费、经济补偿或者赔偿金的调解协议（调解仲裁法第十六条）。"),
-                code="payment_order_ineligible",
-            )
+        _payment_order_check(case)
         step, event = "payment_order", Event.PAYMENT_ORDER_FILED
         target_agency = target_agency or agency_for(case, AgencyKind.COURT)
     else:
@@ -691,6 +776,7 @@ def confirmation_request_file(*, case: Case, actor, kind: str, filed_on: datetim
         else:
             event = Event.ARBITRAL_REVIEW_FILED
             target_agency = target_agency or agency_for(case, AgencyKind.HRSS, AgencyUnit.ARBITRATION)
+        _window_check(case, filed_event=event, kind_label=RequestKind(kind).label, filed_on=filed_on)
     _not_future(filed_on, _("申请日期"))
     request = ConfirmationRequest.objects.create(case=case, kind=kind, target_agency=target_agency, filed_on=filed_on)
     _move(case, step, actor=actor,
@@ -700,19 +786,98 @@ def confirmation_request_file(*, case: Case, actor, kind: str, filed_on: datetim
     return request
 
 
+ACCEPTED_EVENTS = {RequestKind.JUDICIAL_CONFIRMATION: Event.JUDICIAL_CONFIRMATION_ACCEPTED,
+                   RequestKind.PAYMENT_ORDER: Event.PAYMENT_ORDER_ACCEPTED}
+
+
+def _lock_request(request: ConfirmationRequest) -> tuple[Case, ConfirmationRequest]:
+    case = _lock(request.case)
+    request = ConfirmationRequest.objects.select_for_update().get(pk=request.pk)
+    if case.status == S.ARCHIVED:
+        raise ValidationError(_("案件已归档，只能查阅，不能再修改。"), code="archived")
+    return case, request
+
+
+def _accept(case: Case, request: ConfirmationRequest, *, actor, accepted_on: datetime.date) -> None:
+    if request.accepted_on:
+        raise ValidationError(_("该申请已于%(d)s受理。") % {"d": f"{request.accepted_on:%Y-%m-%d}"}, code="accepted")
+    _not_future(accepted_on, _("受理日期"))
+    if accepted_on < request.filed_on:
+        raise ValidationError(_("受理日期不能早于申请日期。"), code="date_order")
+    request.accepted_on = accepted_on
+    request.save(update_fields=["accepted_on"])
+    record_event(case, actor=actor, action="case.request_accepted",
+                 summary=_("%(a)s受理%(k)s申请") % {"a": request.target_agency.name, "k": request.get_kind_display()},
+                 changes={"accepted_on": [None, accepted_on]}, visible_to_partners=True)
+    if request.kind in ACCEPTED_EVENTS:
+        # Judicial confirmation: D22 met, the decision period D22a starts; payment order: D24 met, D25 starts.
+        _emit(ACCEPTED_EVENTS[request.kind], case=case, subject=request, on=accepted_on, actor=actor,
+              agency=request.target_agency)
+
+
+@transaction.atomic
+def confirmation_request_accept(*, request: ConfirmationRequest, actor, accepted_on: datetime.date) -> ConfirmationRequest:
+    """The court (or the arbitration commission) accepts the application: the acceptance stage ends and
+    the decision period runs from here (法释〔2011〕5号 Arts. 4–5; 民事诉讼法 督促程序)."""
+    case, request = _lock_request(request)
+    if request.decision:
+        raise ValidationError(_("该申请已有处理结果。"), code="decided")
+    _accept(case, request, actor=actor, accepted_on=accepted_on)
+    return request
+
+
+@transaction.atomic
+def confirmation_request_extend(*, request: ConfirmationRequest, actor, days: int, approval: str,
+                                on: datetime.date) -> ConfirmationRequest:
+    """The court extends its decision period on a judicial confirmation (法释〔2011〕5号 Art. 5): the court
+    president's approval is recorded; the parties' consent is not needed. The rule caps the extension."""
+    case, request = _lock_request(request)
+    if request.kind != RequestKind.JUDICIAL_CONFIRMATION:
+        raise ValidationError(_("只有司法确认的审查期限可以经院长批准延长。"), code="kind")
+    if request.decision:
+        raise ValidationError(_("该申请已有处理结果。"), code="decided")
+    if not request.accepted_on:
+        raise ValidationError(_("请先记录受理日期，再延长审查期限。"), code="not_accepted")
+    approval = _require_text(approval, _("院长批准情况（延长审查期限须经院长批准）"))
+    _not_future(on, _("批准日期"))
+    if not isinstance(days, int) or days <= 0:
+        raise ValidationError(_("延长天数必须为正数。"), code="days")
+    _emit(Event.JUDICIAL_CONFIRMATION_EXTENDED, case=case, subject=request, on=on, actor=actor,
+          extension={"days": days, "applicant_consent": "", "respondent_consent": ""})
+    before = request.extension_days
+    request.extension_days += days
+    request.extension_approval = approval[:200]
+    request.save(update_fields=["extension_days", "extension_approval"])
+    record_event(case, actor=actor, action="case.request_extended",
+                 summary=_("司法确认审查期限延长%(d)d日（%(a)s）") % {"d": days, "a": request.extension_approval},
+                 changes={"extension_days": [before, request.extension_days]}, visible_to_partners=True)
+    return request
+
+
 @transaction.atomic
 def confirmation_decide(*, request: ConfirmationRequest, actor, decision: str, decided_on: datetime.date,
                         ruling_no: str = "", reason: str = "",
                         accepted_on: datetime.date | None = None) -> ConfirmationRequest:
-    """T12/T13: the court or arbitration liaison records the ruling."""
-    case = _lock(request.case)
-    request = ConfirmationRequest.objects.select_for_update().get(pk=request.pk)
+    """T12/T13 and the payment order (T15): the court or arbitration liaison records the decision. A
+    confirmation or an issued payment order follows the acceptance (given here or recorded before);
+    a refusal may come without one (不予受理)."""
+    case, request = _lock_request(request)
+    if decision not in (RequestDecision.CONFIRMED, RequestDecision.REFUSED):
+        raise ValidationError(_("请选择处理结果。"), code="decision")
+    if request.kind != RequestKind.PAYMENT_ORDER:
+        _check(case, "confirm" if decision == RequestDecision.CONFIRMED else "refuse_confirmation")
     if request.decision:
         raise ValidationError(_("该申请已有处理结果。"), code="decided")
     _not_future(decided_on, _("决定日期"))
     if decided_on < request.filed_on:
         raise ValidationError(_("决定日期不能早于申请日期。"), code="date_order")
-    request.accepted_on = accepted_on or request.filed_on
+    if accepted_on and not request.accepted_on:
+        _accept(case, request, actor=actor, accepted_on=accepted_on)
+    if decision == RequestDecision.CONFIRMED and not request.accepted_on:
+        raise ValidationError(_("请先记录受理日期：%(k)s申请须先受理，再作出决定。") % {"k": request.get_kind_display()},
+                              code="not_accepted")
+    if request.accepted_on and decided_on < request.accepted_on:
+        raise ValidationError(_("决定日期不能早于受理日期。"), code="date_order")
     request.decided_on = decided_on
     if decision == RequestDecision.CONFIRMED:
         request.ruling_no = _require_text(ruling_no, _("裁定书/调解书/支付令文号"))
@@ -726,7 +891,7 @@ def confirmation_decide(*, request: ConfirmationRequest, actor, decision: str, d
             _move(case, "confirm", actor=actor,
                   summary=_("%(k)s：已确认，文号 %(no)s") % {"k": request.get_kind_display(), "no": request.ruling_no},
                   changes={"ruling_no": ["", request.ruling_no]}, visible_to_partners=True)
-    elif decision == RequestDecision.REFUSED:
+    else:
         request.reason = _require_text(reason, _("驳回理由"))
         request.decision = RequestDecision.REFUSED
         request.save()
@@ -737,8 +902,6 @@ def confirmation_decide(*, request: ConfirmationRequest, actor, decision: str, d
             _move(case, "refuse_confirmation", actor=actor,
                   summary=_("%(k)s被驳回：%(r)s") % {"k": request.get_kind_display(), "r": request.reason},
                   visible_to_partners=True)
-    else:
-        raise ValidationError(_("请选择处理结果。"), code="decision")
     decided = {RequestKind.PAYMENT_ORDER: Event.PAYMENT_ORDER_DECIDED,
                RequestKind.JUDICIAL_CONFIRMATION: Event.JUDICIAL_CONFIRMATION_DECIDED,
                RequestKind.ARBITRAL_REVIEW: Event.ARBITRAL_REVIEW_DECIDED}[request.kind]
@@ -747,6 +910,175 @@ def confirmation_decide(*, request: ConfirmationRequest, actor, decision: str, d
         _emit(Event.PAYMENT_ORDER_ISSUED, case=case, subject=request, on=decided_on, actor=actor,
               agency=case.agency)
     return request
+
+
+def _issued_payment_order(request: ConfirmationRequest) -> None:
+    if request.kind != RequestKind.PAYMENT_ORDER or request.decision != RequestDecision.CONFIRMED:
+        raise ValidationError(_("只有已发出的支付令才能登记送达和债务人答复。"), code="not_issued")
+
+
+@transaction.atomic
+def payment_order_serve(*, request: ConfirmationRequest, actor, served_on: datetime.date) -> ConfirmationRequest:
+    """The order is served on the debtor: its 15 days (D26) run from service, not from issue."""
+    case, request = _lock_request(request)
+    _issued_payment_order(request)
+    if request.served_on:
+        raise ValidationError(_("支付令已于%(d)s送达。") % {"d": f"{request.served_on:%Y-%m-%d}"}, code="served")
+    _not_future(served_on, _("送达日期"))
+    if served_on < request.decided_on:
+        raise ValidationError(_("送达日期不能早于支付令发出日期。"), code="date_order")
+    request.served_on = served_on
+    request.save(update_fields=["served_on"])
+    record_event(case, actor=actor, action="case.payment_order_served",
+                 summary=_("支付令 %(no)s 已送达债务人") % {"no": request.ruling_no},
+                 changes={"served_on": [None, served_on]}, visible_to_partners=True)
+    _emit(Event.PAYMENT_ORDER_SERVED, case=case, subject=request, on=served_on, actor=actor,
+          agency=request.target_agency)
+    return request
+
+
+def _settle_instalments(case: Case, *, on: datetime.date, proof: str) -> None:
+    agreement = getattr(case, "agreement", None)
+    if agreement is not None:
+        agreement.instalments.filter(paid_on__isnull=True).update(paid_on=on, proof=proof[:200])
+
+
+@transaction.atomic
+def payment_order_respond(*, request: ConfirmationRequest, actor, response: str, on: datetime.date,
+                          note: str = "") -> ConfirmationRequest:
+    """D26: the debtor pays, or objects in writing — the payment-order procedure ends and the matter
+    goes to litigation (民事诉讼法 Art. 228) — or lets the 15 days from service pass, after which the
+    worker may apply for enforcement."""
+    case, request = _lock_request(request)
+    _issued_payment_order(request)
+    if not request.served_on:
+        raise ValidationError(_("请先登记支付令送达债务人的日期。"), code="not_served")
+    if request.debtor_response:
+        raise ValidationError(_("已登记债务人答复：%(r)s。") % {"r": request.get_debtor_response_display()},
+                              code="answered")
+    if response not in (DebtorResponse.PAID, DebtorResponse.OBJECTED, DebtorResponse.LAPSED):
+        raise ValidationError(_("请选择债务人的答复。"), code="response")
+    _not_future(on, _("日期"))
+    if on < request.served_on:
+        raise ValidationError(_("日期不能早于送达日期。"), code="date_order")
+    if response == DebtorResponse.LAPSED:
+        periods = case_clocks_by_event(case, started_by=Event.PAYMENT_ORDER_SERVED, active=False)
+        due = max((c.due_on for c in periods), default=None)
+        if due is not None and on <= due:
+            raise ValidationError(
+                _("债务人自收到支付令之日起十五日内可以清偿或者提出书面异议，本案期限至%(due)s届满；"
+                  "届满后方可登记“期满未异议也未清偿”。") % {"due": f"{due:%Y-%m-%d}"}, code="period_running")
+    if response == DebtorResponse.OBJECTED:
+        note = _require_text(note, _("异议情况"))
+    request.debtor_response, request.debtor_response_on, request.debtor_response_note = response, on, note.strip()
+    request.save(update_fields=["debtor_response", "debtor_response_on", "debtor_response_note"])
+    label = request.get_debtor_response_display()
+    record_event(case, actor=actor, action="case.payment_order_answered",
+                 summary=_("支付令 %(no)s：%(r)s") % {"no": request.ruling_no, "r": label} + (f"（{note}）" if note else ""),
+                 changes={"debtor_response": ["", response]}, visible_to_partners=True)
+    if response == DebtorResponse.PAID:
+        _settle_instalments(case, on=on, proof=_("支付令%(no)s：债务人清偿") % {"no": request.ruling_no})
+        _move(case, "performed", actor=actor, summary=_("债务人按支付令清偿，协议履行完毕"), visible_to_partners=True)
+        _emit(Event.AGREEMENT_PERFORMED, case=case, on=on, actor=actor)
+    elif response == DebtorResponse.OBJECTED:
+        _emit(Event.PAYMENT_ORDER_OBJECTED, case=case, subject=request, on=on, actor=actor)
+        referral = Referral.objects.create(
+            case=case, kind=ReferralKind.LITIGATION, target_agency=request.target_agency, sent_on=on,
+            note=_("债务人对支付令 %(no)s 提出书面异议，督促程序终结，转入诉讼程序。") % {"no": request.ruling_no})
+        _move(case, "refer", actor=actor, summary=_("支付令异议：转入诉讼（%(a)s）") % {"a": request.target_agency.name},
+              visible_to_partners=True)
+        _emit(referral_event(referral.kind, "sent"), case=case, subject=referral, on=on, actor=actor,
+              agency=referral.target_agency)
+    else:
+        _emit(Event.PAYMENT_ORDER_LAPSED, case=case, subject=request, on=on, actor=actor)
+    return request
+
+
+# ---------------------------------------------------------------- T16: enforcement
+
+def enforcement_title_required(case: Case) -> ConfirmationRequest:
+    title = enforceable_title(case)
+    if title is None:
+        raise ValidationError(
+            _("只有经司法确认或仲裁审查确认的调解协议、或者债务人期满既未异议也未清偿的支付令，才能申请强制执行。"
+              "未经确认的调解协议逾期不履行的，可以申请支付令（符合条件时）或者申请劳动仲裁。"),
+            code="no_title",
+        )
+    return title
+
+
+@transaction.atomic
+def enforcement_file(*, case: Case, actor, filed_on: datetime.date, note: str = "") -> EnforcementApplication:
+    """T16: the worker applies to the court to enforce a confirmed agreement or a payment order the
+    debtor let stand — never arbitration for a confirmed agreement (DOMAIN §3.4)."""
+    case = _lock(case)
+    _check(case, "enforce")
+    title = enforcement_title_required(case)
+    if case.enforcement_applications.filter(status__in=ENFORCEMENT_OPEN).exists():
+        raise ValidationError(_("已有正在办理的强制执行申请。"), code="duplicate")
+    _not_future(filed_on, _("申请日期"))
+    court = title.target_agency if title.target_agency.kind == AgencyKind.COURT else agency_for(case, AgencyKind.COURT)
+    application = EnforcementApplication.objects.create(case=case, title=title, court=court, filed_on=filed_on)
+    _move(case, "enforce", actor=actor,
+          summary=_("向%(c)s申请强制执行（执行依据：%(k)s %(no)s）") % {
+              "c": court.name, "k": title.get_kind_display(), "no": title.ruling_no} + (f"（{note}）" if note else ""),
+          visible_to_partners=True)
+    _emit(Event.ENFORCEMENT_FILED, case=case, subject=application, on=filed_on, actor=actor, agency=court)
+    return application
+
+
+def _lock_application(application: EnforcementApplication) -> tuple[Case, EnforcementApplication]:
+    case = _lock(application.case)
+    application = EnforcementApplication.objects.select_for_update().get(pk=application.pk)
+    if case.status == S.ARCHIVED:
+        raise ValidationError(_("案件已归档，只能查阅，不能再修改。"), code="archived")
+    if application.status not in ENFORCEMENT_OPEN:
+        raise ValidationError(_("该强制执行申请已办结。"), code="done")
+    return case, application
+
+
+@transaction.atomic
+def enforcement_accept(*, application: EnforcementApplication, actor, accepted_on: datetime.date,
+                       case_no: str) -> EnforcementApplication:
+    """The court files the enforcement case (立案执行) under its case number."""
+    case, application = _lock_application(application)
+    if application.accepted_on:
+        raise ValidationError(_("该强制执行申请已立案。"), code="accepted")
+    _not_future(accepted_on, _("立案日期"))
+    if accepted_on < application.filed_on:
+        raise ValidationError(_("立案日期不能早于申请日期。"), code="date_order")
+    application.case_no = _require_text(case_no, _("执行案号"))[:80]
+    application.accepted_on, application.status = accepted_on, EnforcementStatus.ACCEPTED
+    application.save(update_fields=["case_no", "accepted_on", "status"])
+    record_event(case, actor=actor, action="case.enforcement_accepted",
+                 summary=_("%(c)s立案执行，案号 %(no)s") % {"c": application.court.name, "no": application.case_no},
+                 changes={"case_no": ["", application.case_no]}, visible_to_partners=True)
+    return application
+
+
+@transaction.atomic
+def enforcement_conclude(*, application: EnforcementApplication, actor, result: str, on: datetime.date,
+                         note: str = "") -> EnforcementApplication:
+    """The court's enforcement ends: performed in full, or terminated (终结执行 / 终结本次执行)."""
+    case, application = _lock_application(application)
+    if result not in (EnforcementStatus.ENFORCED, EnforcementStatus.TERMINATED):
+        raise ValidationError(_("请选择执行结果。"), code="result")
+    _not_future(on, _("结果日期"))
+    if on < application.filed_on:
+        raise ValidationError(_("结果日期不能早于申请日期。"), code="date_order")
+    if result == EnforcementStatus.TERMINATED:
+        note = _require_text(note, _("终结执行的情况"))
+    application.status, application.result_on, application.result_note = result, on, note.strip()
+    application.save(update_fields=["status", "result_on", "result_note"])
+    record_event(case, actor=actor, action="case.enforcement_concluded",
+                 summary=_("强制执行：%(r)s") % {"r": application.get_status_display()} + (f"（{note}）" if note else ""),
+                 changes={"status": [EnforcementStatus.ACCEPTED, result]}, visible_to_partners=True)
+    _emit(Event.ENFORCEMENT_CONCLUDED, case=case, subject=application, on=on, actor=actor)
+    if result == EnforcementStatus.ENFORCED:
+        _settle_instalments(case, on=on, proof=_("强制执行 %(no)s") % {"no": application.case_no or application.court.name})
+        _move(case, "performed", actor=actor, summary=_("经强制执行，协议履行完毕"), visible_to_partners=True)
+        _emit(Event.AGREEMENT_PERFORMED, case=case, on=on, actor=actor)
+    return application
 
 
 @transaction.atomic
@@ -940,16 +1272,66 @@ def referral_update(*, referral: Referral, actor, received_on: datetime.date | N
     return referral
 
 
+BEFORE_AGREEMENT = {S.RECEIVED, S.ACCEPTED, S.IN_MEDIATION, S.EXTENDED}
+
+
+def _withdrawal_effects(case: Case, on: datetime.date) -> list[str]:
+    """What a withdrawal means in the state the case is in (T21), as told to the parties and partners."""
+    effects = []
+    agreement = getattr(case, "agreement", None)
+    if case.status in BEFORE_AGREEMENT or agreement is None:
+        effects.append(_("调解程序终结；申请人仍可依法申请劳动仲裁，仲裁时效依《劳动争议调解仲裁法》第二十七条计算。"))
+    else:
+        effects.append(_("%(d)s生效的调解协议仍然有效，对双方当事人具有约束力（《劳动争议调解仲裁法》第十四条），"
+                         "撤回的是本组织的后续跟踪。") % {"d": f"{agreement.signed_on:%Y-%m-%d}"})
+    for request in case.confirmation_requests.all():
+        if request.decision == RequestDecision.CONFIRMED and request.kind != RequestKind.PAYMENT_ORDER:
+            effects.append(_("%(k)s文书（%(no)s）仍然有效，不履行的，仍可依法申请强制执行。")
+                           % {"k": request.get_kind_display(), "no": request.ruling_no})
+        elif request.decision == RequestDecision.PENDING:
+            effects.append(_("%(k)s申请一并撤回，已告知%(a)s。")
+                           % {"k": request.get_kind_display(), "a": request.target_agency.name})
+        elif request.kind == RequestKind.PAYMENT_ORDER and request.decision == RequestDecision.CONFIRMED \
+                and not request.debtor_response:
+            effects.append(_("支付令（%(no)s）的督促程序由申请人向%(a)s撤回，已告知该院。")
+                           % {"no": request.ruling_no, "a": request.target_agency.name})
+    for application in case.enforcement_applications.filter(status__in=ENFORCEMENT_OPEN):
+        effects.append(_("强制执行申请一并撤回，已告知%(c)s。") % {"c": application.court.name})
+    return effects
+
+
 @transaction.atomic
 def case_withdraw(*, case: Case, actor, reason: str, on: datetime.date) -> Case:
-    """T21: the applicant withdraws or the parties settle on their own."""
+    """T21: the applicant withdraws or the parties settle on their own, from any open state up to
+    enforcement. Pending applications to the court or the commission are withdrawn with it and their
+    agency is told; what the withdrawal means is recorded; CASE_WITHDRAWN waives the running clocks."""
     case = _lock(case)
     _check(case, "withdraw")
-    case.decision_reason = _require_text(reason, _("撤回说明"))
+    reason = _require_text(reason, _("撤回说明"))
     _not_future(on, _("撤回日期"))
-    _move(case, "withdraw", actor=actor, summary=_("申请人撤回：%(r)s") % {"r": case.decision_reason},
-          visible_to_partners=True)
+    effects = _withdrawal_effects(case, on)
+    told = set()
+    for request in case.confirmation_requests.select_for_update().filter(decision=RequestDecision.PENDING):
+        request.decision, request.decided_on, request.reason = RequestDecision.WITHDRAWN, on, reason
+        request.save(update_fields=["decision", "decided_on", "reason"])
+        told.add(request.target_agency)
+    for application in case.enforcement_applications.select_for_update().filter(status__in=ENFORCEMENT_OPEN):
+        application.status, application.result_on, application.result_note = EnforcementStatus.WITHDRAWN, on, reason
+        application.save(update_fields=["status", "result_on", "result_note"])
+        told.add(application.court)
+    before = case.withdrawal_effect
+    case.decision_reason = reason
+    case.withdrawal_effect = "\n".join(effects)
+    _move(case, "withdraw", actor=actor,
+          summary=_("申请人撤回：%(r)s。%(e)s") % {"r": reason, "e": "".join(effects)},
+          changes={"withdrawal_effect": [before, case.withdrawal_effect]}, visible_to_partners=True)
     _emit(Event.CASE_WITHDRAWN, case=case, on=on, actor=actor)
+    for agency in told:
+        liaisons = [s.user for s in agency.staff.filter(role_rows__role=Role.LIAISON).select_related("user")]
+        if liaisons:
+            notify(recipients=liaisons, verb="case_withdrawn",
+                   text=_("%(no)s：申请人已撤回，相关申请一并撤回。") % {"no": case.case_no},
+                   url=f"/cases/{case.pk}/", dedupe_key=f"case:{case.pk}:withdrawn:{agency.pk}")
     return case
 
 
@@ -1151,8 +1533,15 @@ def suggested_closing_code(case: Case) -> str:
         if RequestKind.ARBITRAL_REVIEW in confirmed:
             return ClosingCode.SUCCESS_ARB_REVIEWED
         return ClosingCode.SUCCESS_INSTALMENTS_DONE
+    if case.status == S.ENFORCEMENT:
+        title = enforceable_title(case)
+        return {RequestKind.JUDICIAL_CONFIRMATION: ClosingCode.SUCCESS_JUDICIAL_CONFIRMED,
+                RequestKind.ARBITRAL_REVIEW: ClosingCode.SUCCESS_ARB_REVIEWED}.get(
+            title.kind if title else "", ClosingCode.SUCCESS_PAYMENT_ORDER)
     if case.status == S.REFERRED_OUT:
         kinds = [r.kind for r in case.referrals.all()]
+        if kinds == [ReferralKind.LITIGATION]:
+            return ClosingCode.SUCCESS_PAYMENT_ORDER
         for kind, code in ((ReferralKind.SUPPORT_PROSECUTION, ClosingCode.FAILED_TO_LITIGATION_PROCURATORATE),
                            (ReferralKind.LEGAL_AID, ClosingCode.FAILED_TO_LITIGATION_LEGAL_AID),
                            (ReferralKind.ARBITRATION, ClosingCode.FAILED_TO_ARBITRATION),

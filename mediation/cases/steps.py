@@ -25,7 +25,10 @@ from .models import (
     ConfirmationRequest,
     CourtReport,
     CourtResult,
+    DebtorResponse,
     DocumentKind,
+    EnforcementApplication,
+    EnforcementStatus,
     Referral,
     ReferralStatus,
     RequestKind,
@@ -37,11 +40,15 @@ from .outcomes import (
     ConfirmationOutcome,
     CourtAcknowledgementOutcome,
     CourtReportOutcome,
+    DebtorOutcome,
+    EnforcementOutcome,
     FilingOutcome,
     MediationOutcome,
+    PaymentOrderOutcome,
     PerformanceOutcome,
     ReferralOutcome,
     ReviewOutcome,
+    WithdrawalOutcome,
 )
 
 
@@ -126,29 +133,76 @@ def confirmation_filing_decide(*, case: Case, actor, apply: bool, filed_on: date
 def confirmation_rule(*, request: ConfirmationRequest, actor, decision: str, decided_on: datetime.date,
                       ruling_no: str = "", reason: str = "",
                       accepted_on: datetime.date | None = None) -> ConfirmationOutcome:
-    """T12/T13 and the payment order (T15): the court or arbitration liaison decides."""
+    """T12/T13: the court or arbitration liaison decides, after the acceptance (recorded on the task
+    page before, or given here)."""
+    if request.kind == RequestKind.PAYMENT_ORDER:
+        raise ValidationError(_("支付令申请请在支付令审查任务中处理。"), code="kind")
     request = services.confirmation_decide(request=request, actor=actor, decision=decision, decided_on=decided_on,
                                            ruling_no=ruling_no, reason=reason, accepted_on=accepted_on)
     return ConfirmationOutcome.CONFIRMED if request.decision == "CONFIRMED" else ConfirmationOutcome.REFUSED
 
 
 @transaction.atomic
+def payment_order_decide(*, request: ConfirmationRequest, actor, decision: str, decided_on: datetime.date,
+                         ruling_no: str = "", reason: str = "",
+                         accepted_on: datetime.date | None = None) -> PaymentOrderOutcome:
+    """T15 / D25: the court issues the payment order within 15 days of acceptance, or refuses."""
+    if request.kind != RequestKind.PAYMENT_ORDER:
+        raise ValidationError(_("这不是支付令申请。"), code="kind")
+    request = services.confirmation_decide(request=request, actor=actor, decision=decision, decided_on=decided_on,
+                                           ruling_no=ruling_no, reason=reason, accepted_on=accepted_on)
+    return PaymentOrderOutcome.ISSUED if request.decision == "CONFIRMED" else PaymentOrderOutcome.REFUSED
+
+
+@transaction.atomic
+def payment_order_respond(*, request: ConfirmationRequest, actor, response: str, on: datetime.date,
+                          note: str = "") -> DebtorOutcome:
+    """D26: the debtor pays, objects (→ litigation), or lets its 15 days from service pass."""
+    services.payment_order_respond(request=request, actor=actor, response=response, on=on, note=note)
+    return {DebtorResponse.PAID: DebtorOutcome.PAID, DebtorResponse.OBJECTED: DebtorOutcome.OBJECTED,
+            DebtorResponse.LAPSED: DebtorOutcome.LAPSED}[DebtorResponse(response)]
+
+
+@transaction.atomic
+def enforcement_conclude(*, application: EnforcementApplication, actor, result: str, on: datetime.date,
+                         note: str = "") -> EnforcementOutcome:
+    """T16: the court's enforcement is complete or terminated."""
+    application = services.enforcement_conclude(application=application, actor=actor, result=result, on=on,
+                                                note=note)
+    return (EnforcementOutcome.ENFORCED if application.status == EnforcementStatus.ENFORCED
+            else EnforcementOutcome.TERMINATED)
+
+
+@transaction.atomic
 def performance_conclude(*, case: Case, actor, outcome: str, on: datetime.date, note: str = "",
                          referral_kinds: Iterable[str] = (), violation_on: datetime.date | None = None,
                          lookback_acknowledged: bool = False) -> PerformanceOutcome:
-    """§2.4 / T14–T17: performance is complete, or after a default the worker seeks a payment
-    order or the case is referred out."""
+    """§2.4 / T14–T17: performance is complete, or after a default the worker seeks a payment order
+    (unconfirmed agreement, eligible item), enforcement (confirmed agreement or a payment order the
+    debtor let stand), or the case is referred out (never to arbitration for a confirmed agreement)."""
     outcome = _choice(PerformanceOutcome, outcome, _("请选择履行情况。"))
     if outcome == PerformanceOutcome.PERFORMED:
         services.performance_complete(case=case, actor=actor, on=on)
         return outcome
+    kinds = list(referral_kinds)
+    if outcome == PerformanceOutcome.ENFORCEMENT:
+        services.enforcement_title_required(case)
+    if outcome == PerformanceOutcome.REFERRED:
+        refused = [k for k in kinds if k not in services.referral_kinds_allowed(case)]
+        if refused:
+            raise ValidationError(
+                _("本案已有可以申请强制执行的法律文书（确认裁定、仲裁调解书或者已生效的支付令）：对方不履行的，"
+                  "应向人民法院申请强制执行，不再申请劳动仲裁。"),
+                code="confirmed_agreement")
     case.refresh_from_db(fields=["status"])
     if case.status not in (CaseStatus.DEFAULTED, CaseStatus.ENFORCEMENT):
         services.case_record_default(case=case, actor=actor, on=on, note=note)
     if outcome == PerformanceOutcome.PAYMENT_ORDER:
         services.confirmation_request_file(case=case, actor=actor, kind=RequestKind.PAYMENT_ORDER, filed_on=on)
         return outcome
-    kinds = list(referral_kinds)
+    if outcome == PerformanceOutcome.ENFORCEMENT:
+        services.enforcement_file(case=case, actor=actor, filed_on=on, note=note)
+        return outcome
     if not kinds:
         raise ValidationError(_("请至少选择一个转出去向。"), code="kinds")
     services.referrals_create(case=case, actor=actor, kinds=kinds, on=on, violation_on=violation_on,
@@ -177,6 +231,14 @@ def case_close_decide(*, case: Case, actor, closing_code: str, on: datetime.date
 def case_file_archive(*, case: Case, actor) -> ArchiveOutcome:
     services.case_archive(case=case, actor=actor)
     return ArchiveOutcome.ARCHIVED
+
+
+@transaction.atomic
+def case_withdraw_decide(*, case: Case, actor, reason: str, on: datetime.date) -> WithdrawalOutcome:
+    """T21 from any open state: the withdrawal statement is recorded with what it means; the flow
+    (workflows.services.case_withdraw) cancels the open steps and goes to closing."""
+    services.case_withdraw(case=case, actor=actor, reason=reason, on=on)
+    return WithdrawalOutcome.WITHDRAWN
 
 
 def court_report_document(case: Case):

@@ -18,6 +18,7 @@ urlpatterns = [
     path("cases/<int:case_id>/extend/", views.case_extend, name="case_extend"),
     path("cases/<int:case_id>/clocks/pause/", views.case_clocks_pause, name="case_clocks_pause"),
     path("cases/<int:case_id>/clocks/resume/", views.case_clocks_resume, name="case_clocks_resume"),
+    path("cases/<int:case_id>/withdraw/", views.case_withdraw, name="case_withdraw"),
     path("cases/<int:case_id>/agents/", views.agent_add, name="case_agent_add"),
     path("cases/<int:case_id>/documents/", document_views.document_make, name="case_document_make"),
     path("cases/<int:case_id>/documents/<int:document_id>.<str:fmt>", document_views.document_download,

@@ -33,6 +33,7 @@ from .forms import (
     ClockResumeForm,
     ExtensionForm,
     PartyCorrectionForm,
+    WithdrawForm,
 )
 from .models import CaseStatus, Channel
 
@@ -158,6 +159,9 @@ def case_detail(request, case_id):
         "may_edit": permissions.may_edit(request.user, case),
         "may_extend": permissions.may_extend(request.user, case),
         "extension_form": ExtensionForm(initial={"consented_on": timezone.localdate()}),
+        # T21: withdrawal from any open state, by the union staff who work the case.
+        "may_withdraw": permissions.may_withdraw(request.user, case),
+        "withdraw_form": WithdrawForm(initial={"on": timezone.localdate()}),
         "attachment_form": AttachmentForm(), "agent_form": AgentForm(),
         "arbitration_window_open": any(e.action == "case.arbitration_window_open" for e in case.events.all())
         and case.is_open and not hasattr(case, "agreement"),
@@ -250,6 +254,26 @@ def case_extend(request, case_id):
             messages.error(request, "；".join(exc.messages))
         else:
             messages.success(request, _("已延期调解%(d)d日。") % {"d": d["days"]})
+    else:
+        messages.error(request, "；".join(str(e) for errs in form.errors.values() for e in errs))
+    return redirect("case_detail", case.pk)
+
+
+@login_required
+@require_POST
+@idempotent_post
+def case_withdraw(request, case_id):
+    """T21: the applicant withdraws or the parties settle; the flow's open steps are cancelled."""
+    case = _case_for_work(request, case_id)
+    form = WithdrawForm(request.POST)
+    if form.is_valid():
+        d = form.cleaned_data
+        try:
+            hooks.case_withdraw(case=case, actor=request.user, reason=d["reason"], on=d["on"])
+        except ValidationError as exc:
+            messages.error(request, "；".join(exc.messages))
+        else:
+            messages.success(request, _("已登记撤回，请结案。"))
     else:
         messages.error(request, "；".join(str(e) for errs in form.errors.values() for e in errs))
     return redirect("case_detail", case.pk)

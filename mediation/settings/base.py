@@ -185,6 +185,11 @@ CONCORD_PDF_FONT = os.environ.get("CONCORD_PDF_FONT", "/usr/share/fonts/truetype
 # The locality this deployment serves: names that appear in documents.
 CONCORD_CITY = os.environ.get("CONCORD_CITY", "安康市")
 CONCORD_CITY_DIVISION_CODE = os.environ.get("CONCORD_CITY_DIVISION_CODE", "610900")
+# 调解仲裁法 Art. 16 (DOMAIN §3.4): the claim items (mediation.cases.models.ClaimItem) for which a payment
+# order may be sought — 劳动报酬 incl. overtime, 工伤医疗费, 经济补偿, 赔偿金 — unless the union configures
+# otherwise (a comma-separated list, e.g. adding DISABILITY_LUMP_SUM).
+PAYMENT_ORDER_ITEMS = [i.strip() for i in os.environ.get(
+    "CONCORD_PAYMENT_ORDER_ITEMS", "WAGES,OVERTIME,INJURY_MEDICAL,SEVERANCE,DAMAGES").split(",") if i.strip()]
 
 LOGGING = {
     "version": 1,

@@ -19,8 +19,8 @@ D = datetime.date
 
 SEEDED = {
     "D1", "D2", "D3", "D3a", "D5", "D10", "D11", "D11s", "D12", "D13", "D14", "D15", "D16", "D17", "D18", "D20",
-    "D21", "D22", "D23", "D24", "D25", "D26", "D27", "D28", "D29", "D30", "D31", "D32", "D33", "D34", "D40", "D41",
-    "D42", "D50", "D51",
+    "D21", "D22", "D22a", "D23", "D24", "D25", "D26", "D27", "D28", "D29", "D30", "D31", "D32", "D33", "D34", "D40",
+    "D41", "D42", "D50", "D51",
     "D52",
 }
 
@@ -51,6 +51,8 @@ EXAMPLES = {
     "D21": (D(2026, 9, 16), D(2026, 10, 8), 15, "calendar", "agreement effective 9-16; 15 days → 10-1 (off) → 10-8"),
     "D22": (D(2026, 4, 2), D(2026, 4, 7), 3, "calendar",
             "法释〔2011〕5号 Art. 4: received Thu 4-2; 3 days → Sun 4-5 (Qingming) → Tue 4-7"),
+    "D22a": (D(2026, 3, 4), D(2026, 3, 19), 15, "calendar",
+             "法释〔2011〕5号 Art. 5: accepted Wed 3-4; 15 days → Thu 3-19"),
     "D23": (D(2026, 3, 2), D(2026, 3, 9), 5, "calendar", "accepted Mon 3-2; 5 days → Sat 3-7 → Mon 3-9"),
     "D24": (D(2026, 4, 28), D(2026, 5, 6), 5, "calendar", "applied Tue 4-28; 5 days → Sun 5-3 (Labour Day) → Wed 5-6"),
     "D25": (D(2026, 5, 8), D(2026, 5, 25), 15, "calendar", "CPL Art. 227: accepted Fri 5-8; 15 days → Sat 5-23 → Mon 5-25"),

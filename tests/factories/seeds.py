@@ -12,6 +12,7 @@ SEED_MIGRATIONS = (
     "mediation.supervision.migrations.0004_letters_citations_and_wording",
     "mediation.clocks.migrations.0002_seed_rules",
     "mediation.clocks.migrations.0003_rule_events",
+    "mediation.clocks.migrations.0006_court_stages",
     "mediation.clocks.migrations.0008_entrusted_summary_rule",
     "mediation.clocks.migrations.0005_protective_rules",
     "mediation.clocks.migrations.0011_letter_reply_from_issue:forwards",

@@ -69,6 +69,7 @@ CALLS = {
     "default": lambda c, p, a: services.case_record_default(case=c, actor=p["mediator"], on=TODAY),
     "payment_order": lambda c, p, a: services.confirmation_request_file(
         case=c, actor=p["mediator"], kind=RequestKind.PAYMENT_ORDER, filed_on=TODAY),
+    "enforce": lambda c, p, a: services.enforcement_file(case=c, actor=p["mediator"], filed_on=TODAY),
     "performed": lambda c, p, a: services.performance_complete(case=c, actor=p["mediator"], on=TODAY),
     "fail": lambda c, p, a: services.mediation_fail(case=c, actor=p["mediator"], reason="差距过大", on=TODAY),
     "refer": lambda c, p, a: services.referrals_create(case=c, actor=p["mediator"], kinds=["ARBITRATION"], on=TODAY),

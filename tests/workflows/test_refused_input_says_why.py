@@ -16,7 +16,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def follow_up(people, court_case):  # noqa: F811
     request = court_case.confirmation_requests.get()
-    do(court_case, "judicial_confirmation", people["court"], steps.confirmation_rule, request=request, decision=RequestDecision.CONFIRMED, decided_on=datetime.date.today(), ruling_no="(2026)陕0902民特12号")
+    do(court_case, "judicial_confirmation", people["court"], steps.confirmation_rule, request=request, decision=RequestDecision.CONFIRMED, accepted_on=datetime.date.today(), decided_on=datetime.date.today(), ruling_no="(2026)陕0902民特12号")
     client = Client()
     client.force_login(people["mediator"])
     return court_case, open_task(court_case, "follow_up"), client
