@@ -27,6 +27,7 @@ from mediation.cases.outcomes import (
     PaymentOrderOutcome,
     PerformanceOutcome,
     ReviewOutcome,
+    WithdrawalOutcome,
 )
 from mediation.clocks.events import Event, referral_event
 from mediation.clocks.selectors import case_clocks_by_event
@@ -354,7 +355,13 @@ class CaseFlow(flow.Flow):
 
     # T21 — withdrawal from any open state (workflows.services.case_withdraw): the open steps are
     # cancelled and this node leads to closing.
-    withdrawn = flow.Handle().Annotation(title=_("撤回")).Next(this.close)
+    withdrawn = flow.Handle().Annotation(title=_("撤回")).Next(this.after_withdrawal)
+    # A court's case withdrawn in mediation is reported back to the court, beside the closing.
+    after_withdrawal = (
+        flow.Split()
+        .Next(this.report_to_court, case=outcome_is(WithdrawalOutcome.WITHDRAWN_TELL_COURT))
+        .Next(this.close)
+    )
 
     # T22–T23 — closing code, then the file is archived and frozen.
     close = (

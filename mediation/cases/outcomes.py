@@ -73,6 +73,7 @@ class WithdrawalOutcome(models.TextChoices):
     """T21: the applicant withdraws or the parties settle on their own, from any open state."""
 
     WITHDRAWN = "case_withdrawn", _("撤回")
+    WITHDRAWN_TELL_COURT = "case_withdrawn_court", _("撤回，向委派（委托）法院反馈")
 
 
 class ReferralOutcome(models.TextChoices):

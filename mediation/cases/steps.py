@@ -238,6 +238,10 @@ def case_withdraw_decide(*, case: Case, actor, reason: str, on: datetime.date) -
     """T21 from any open state: the withdrawal statement is recorded with what it means; the flow
     (workflows.services.case_withdraw) cancels the open steps and goes to closing."""
     services.case_withdraw(case=case, actor=actor, reason=reason, on=on)
+    # A delegated / entrusted case withdrawn in mediation: the court still hears how it ended (DOMAIN §2.3).
+    case.refresh_from_db()
+    if services.court_report_due(case):
+        return WithdrawalOutcome.WITHDRAWN_TELL_COURT
     return WithdrawalOutcome.WITHDRAWN
 
 

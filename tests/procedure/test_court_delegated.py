@@ -375,3 +375,41 @@ def test_judicial_confirmation_goes_back_to_the_delegating_court(people, ankang)
             "ruling_no": "（2026）陕0902民特30号"})
     case.refresh_from_db()
     assert case.status == "CONFIRMED"
+
+
+def test_a_court_case_withdrawn_in_mediation_is_reported_back_to_the_court(people, ankang):
+    """T21 on a delegated case: the plaintiff settles during the union's mediation. The union still
+    reports to the court how its delegation ended (撤回), and the court acknowledges; the case closes."""
+    with at(D(2026, 3, 2)):
+        case = delegate(people, ankang, on=D(2026, 3, 2))
+    with at(D(2026, 3, 3)):
+        accept_and_assign(case, people, D(2026, 3, 3))
+        hold_session(case, people, D(2026, 3, 3))
+    with at(D(2026, 3, 9)):
+        client = Client()
+        client.force_login(people["mediator"])
+        response = client.post(f"/cases/{case.pk}/withdraw/", {"reason": "双方已自行和解，申请人撤回", "on": "2026-03-09"})
+        assert response.status_code == 302
+        open_steps = sorted(t.flow_task.name for t in case.process.task_set.filter(
+            status__in=["NEW", "ASSIGNED", "STARTED"], flow_task_type="HUMAN"))
+        assert open_steps == ["close", "report_to_court"]
+        complete_step(case, "report_to_court", people["mediator"], {"sent_on": "2026-03-09",
+                                                                   "note": "双方已自行和解，申请人撤回调解申请。"})
+        report = CourtReport.objects.get(case=case)
+        assert report.result == CourtResult.WITHDRAWN and report.court == ankang[f"court:{HB}"]
+        complete_step(case, "court_acknowledge", people["court"], {"acknowledged_on": "2026-03-09"})
+        complete_step(case, "close", people["head"], {"closed_on": "2026-03-09", "closing_code": "WITHDRAWN"})
+    report.refresh_from_db()
+    case.refresh_from_db()
+    assert report.acknowledged_on == D(2026, 3, 9) and case.status == "CLOSED"
+
+
+def test_a_court_case_withdrawn_before_acceptance_has_nothing_to_report(people, ankang):
+    with at(D(2026, 3, 2)):
+        case = delegate(people, ankang, on=D(2026, 3, 2))
+        client = Client()
+        client.force_login(people["intake"])
+        assert client.post(f"/cases/{case.pk}/withdraw/", {"reason": "原告撤诉", "on": "2026-03-02"}).status_code == 302
+    open_steps = [t.flow_task.name for t in case.process.task_set.filter(
+        status__in=["NEW", "ASSIGNED", "STARTED"], flow_task_type="HUMAN")]
+    assert open_steps == ["close"]
