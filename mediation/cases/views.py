@@ -219,23 +219,31 @@ def _case_for_work(request, case_id):
     return case
 
 
+def _case_action(request, case, form, call, done):
+    """A case-page form that writes and comes back to the case: `call(cleaned_data)` runs the service;
+    a refusal or a bad field is said in a message, and nothing is saved. `done` is the success message
+    (or a function of the cleaned data that makes it)."""
+    if form.is_valid():
+        try:
+            call(form.cleaned_data)
+        except ValidationError as exc:
+            messages.error(request, "；".join(exc.messages))
+        else:
+            messages.success(request, done(form.cleaned_data) if callable(done) else done)
+    else:
+        messages.error(request, "；".join(str(e) for errs in form.errors.values() for e in errs))
+    return redirect("case_detail", case.pk)
+
+
 @login_required
 @require_POST
 @idempotent_post
 def attachment_upload(request, case_id):
     case = _case_for_work(request, case_id)
-    form = AttachmentForm(request.POST, request.FILES)
-    if form.is_valid():
-        try:
-            services.attachment_add(case=case, actor=request.user, upload=form.cleaned_data["file"],
-                                    title=form.cleaned_data["title"])
-        except ValidationError as exc:
-            messages.error(request, "；".join(exc.messages))
-        else:
-            messages.success(request, _("材料已上传。"))
-    else:
-        messages.error(request, "；".join(str(e) for errs in form.errors.values() for e in errs))
-    return redirect("case_detail", case.pk)
+    return _case_action(
+        request, case, AttachmentForm(request.POST, request.FILES),
+        lambda d: services.attachment_add(case=case, actor=request.user, upload=d["file"], title=d["title"]),
+        _("材料已上传。"))
 
 
 @login_required
@@ -243,40 +251,24 @@ def attachment_upload(request, case_id):
 @idempotent_post
 def case_extend(request, case_id):
     case = _case_for_work(request, case_id)
-    form = ExtensionForm(request.POST)
-    if form.is_valid():
-        d = form.cleaned_data
-        try:
-            hooks.case_extend(case=case, actor=request.user, days=d["days"],
-                                 applicant_consent=d["applicant_consent"], respondent_consent=d["respondent_consent"],
-                                 consented_on=d["consented_on"])
-        except ValidationError as exc:
-            messages.error(request, "；".join(exc.messages))
-        else:
-            messages.success(request, _("已延期调解%(d)d日。") % {"d": d["days"]})
-    else:
-        messages.error(request, "；".join(str(e) for errs in form.errors.values() for e in errs))
-    return redirect("case_detail", case.pk)
+    return _case_action(
+        request, case, ExtensionForm(request.POST),
+        lambda d: hooks.case_extend(case=case, actor=request.user, days=d["days"],
+                                    applicant_consent=d["applicant_consent"],
+                                    respondent_consent=d["respondent_consent"], consented_on=d["consented_on"]),
+        lambda d: _("已延期调解%(d)d日。") % {"d": d["days"]})
 
 
 @login_required
 @require_POST
 @idempotent_post
 def case_withdraw(request, case_id):
-    """T21: the applicant withdraws or the parties settle; the flow's open steps are cancelled."""
+    """T21 from any open state: the flow's open steps are cancelled and the case goes to closing."""
     case = _case_for_work(request, case_id)
-    form = WithdrawForm(request.POST)
-    if form.is_valid():
-        d = form.cleaned_data
-        try:
-            hooks.case_withdraw(case=case, actor=request.user, reason=d["reason"], on=d["on"])
-        except ValidationError as exc:
-            messages.error(request, "；".join(exc.messages))
-        else:
-            messages.success(request, _("已登记撤回，请结案。"))
-    else:
-        messages.error(request, "；".join(str(e) for errs in form.errors.values() for e in errs))
-    return redirect("case_detail", case.pk)
+    return _case_action(
+        request, case, WithdrawForm(request.POST),
+        lambda d: hooks.case_withdraw(case=case, actor=request.user, reason=d["reason"], on=d["on"]),
+        _("已登记撤回，请结案。"))
 
 
 @login_required
@@ -284,17 +276,8 @@ def case_withdraw(request, case_id):
 @idempotent_post
 def agent_add(request, case_id):
     case = _case_for_work(request, case_id)
-    form = AgentForm(request.POST)
-    if form.is_valid():
-        try:
-            services.agent_record(case=case, actor=request.user, **form.cleaned_data)
-        except ValidationError as exc:
-            messages.error(request, "；".join(exc.messages))
-        else:
-            messages.success(request, _("已登记代理人。"))
-    else:
-        messages.error(request, "；".join(str(e) for errs in form.errors.values() for e in errs))
-    return redirect("case_detail", case.pk)
+    return _case_action(request, case, AgentForm(request.POST),
+                        lambda d: services.agent_record(case=case, actor=request.user, **d), _("已登记代理人。"))
 
 
 @login_required
@@ -306,17 +289,10 @@ def case_worker_correct(request, case_id, case_worker_id):
     case_worker = case.case_workers.filter(pk=case_worker_id).first()
     if case_worker is None:
         raise Http404
-    form = PartyCorrectionForm(request.POST)
-    if form.is_valid():
-        try:
-            services.case_worker_correct(case_worker=case_worker, actor=request.user, **form.cleaned_data)
-        except ValidationError as exc:
-            messages.error(request, "；".join(exc.messages))
-        else:
-            messages.success(request, _("当事人信息已更正，变更已记入案件日志。"))
-    else:
-        messages.error(request, "；".join(str(e) for errs in form.errors.values() for e in errs))
-    return redirect("case_detail", case.pk)
+    return _case_action(
+        request, case, PartyCorrectionForm(request.POST),
+        lambda d: services.case_worker_correct(case_worker=case_worker, actor=request.user, **d),
+        _("当事人信息已更正，变更已记入案件日志。"))
 
 
 @login_required
@@ -325,18 +301,11 @@ def case_worker_correct(request, case_id, case_worker_id):
 def case_clocks_pause(request, case_id):
     """暂停计时 (D34): the clocks whose rules pause on it stand still, with the reason."""
     case = _case_for_work(request, case_id)
-    form = ClockPauseForm(request.POST)
-    if form.is_valid():
-        d = form.cleaned_data
-        try:
-            hooks.case_clocks_pause(case=case, actor=request.user, reason=d["reason"], note=d["note"], on=d["on"])
-        except ValidationError as exc:
-            messages.error(request, "；".join(exc.messages))
-        else:
-            messages.success(request, _("已暂停计时。"))
-    else:
-        messages.error(request, "；".join(str(e) for errs in form.errors.values() for e in errs))
-    return redirect("case_detail", case.pk)
+    return _case_action(
+        request, case, ClockPauseForm(request.POST),
+        lambda d: hooks.case_clocks_pause(case=case, actor=request.user, reason=d["reason"], note=d["note"],
+                                          on=d["on"]),
+        _("已暂停计时。"))
 
 
 @login_required
@@ -344,14 +313,7 @@ def case_clocks_pause(request, case_id):
 @idempotent_post
 def case_clocks_resume(request, case_id):
     case = _case_for_work(request, case_id)
-    form = ClockResumeForm(request.POST)
-    if form.is_valid():
-        try:
-            hooks.case_clocks_resume(case=case, actor=request.user, on=form.cleaned_data["on"])
-        except ValidationError as exc:
-            messages.error(request, "；".join(exc.messages))
-        else:
-            messages.success(request, _("已恢复计时，届满日已顺延。"))
-    else:
-        messages.error(request, "；".join(str(e) for errs in form.errors.values() for e in errs))
-    return redirect("case_detail", case.pk)
+    return _case_action(
+        request, case, ClockResumeForm(request.POST),
+        lambda d: hooks.case_clocks_resume(case=case, actor=request.user, on=d["on"]),
+        _("已恢复计时，届满日已顺延。"))
