@@ -242,12 +242,8 @@ def confirmation(request, task):
     extension_form = CourtExtensionForm(request.POST if action == "extend" else None)
     form = ConfirmationDecisionForm(request.POST if action == "decide" else None, initial={
         "accepted_on": request_obj.accepted_on or request_obj.filed_on, "decided_on": timezone.localdate()})
-    if action == "accept" and accept_form.is_valid():
-        response = _court_side_action(request, task, accept_form, lambda: services.confirmation_request_accept(
-            request=request_obj, actor=request.user, accepted_on=accept_form.cleaned_data["accepted_on"]),
-            _("已登记受理。"))
-        if response:
-            return response
+    if action == "accept" and (response := _court_accepts(request, task, accept_form, request_obj)):
+        return response
     if action == "extend" and extension_form.is_valid():
         d = extension_form.cleaned_data
         response = _court_side_action(request, task, extension_form, lambda: services.confirmation_request_extend(
@@ -269,6 +265,16 @@ def confirmation(request, task):
                  **_parties_context(request.user, case))
 
 
+def _court_accepts(request, task, accept_form, request_obj):
+    """The court's acceptance of a confirmation or payment-order application (D22 / D24 met; the
+    decision period starts), recorded on the step's page without completing it."""
+    if not accept_form.is_valid():
+        return None
+    return _court_side_action(request, task, accept_form, lambda: services.confirmation_request_accept(
+        request=request_obj, actor=request.user, accepted_on=accept_form.cleaned_data["accepted_on"]),
+        _("已登记受理。"))
+
+
 def payment_order(request, task):
     """Court liaison: the payment-order application accepted (D24), then issued or refused (D25)."""
     case = case_of(task)
@@ -278,12 +284,8 @@ def payment_order(request, task):
                                  initial={"accepted_on": timezone.localdate()})
     form = ConfirmationDecisionForm(request.POST if action == "decide" else None, initial={
         "accepted_on": request_obj.accepted_on or request_obj.filed_on, "decided_on": timezone.localdate()})
-    if action == "accept" and accept_form.is_valid():
-        response = _court_side_action(request, task, accept_form, lambda: services.confirmation_request_accept(
-            request=request_obj, actor=request.user, accepted_on=accept_form.cleaned_data["accepted_on"]),
-            _("已登记受理。"))
-        if response:
-            return response
+    if action == "accept" and (response := _court_accepts(request, task, accept_form, request_obj)):
+        return response
     if action == "decide" and form.is_valid():
         d = form.cleaned_data
         response = _complete(
