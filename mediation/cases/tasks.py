@@ -28,7 +28,10 @@ def mark_defaults() -> int:
         marked += 1
         if case.lead_mediator_id:
             notify(recipients=[case.lead_mediator], verb="case_defaulted",
-                   text=_("%(no)s 有到期款项未支付，已登记为逾期未履行：可申请支付令或转仲裁。") % {"no": case.case_no},
+                   text=(_("%(no)s 有到期款项未支付，已登记为逾期未履行：协议已经确认，可申请人民法院强制执行。")
+                         if services.enforceable_title(case) is not None else
+                         _("%(no)s 有到期款项未支付，已登记为逾期未履行：可申请支付令（符合条件的请求事项）或申请仲裁。"))
+                   % {"no": case.case_no},
                    url=f"/cases/{case.pk}/", dedupe_key=f"case:{case.pk}:defaulted:{today}")
     return marked
 

@@ -158,6 +158,19 @@ def test_a_confirmed_agreement_not_performed_goes_to_enforcement_not_arbitration
     assert open_task(case, "close")
 
 
+def test_the_default_sweep_points_a_confirmed_agreement_to_enforcement(people, ankang, cal):
+    """T14 by the system (mark_defaults) on a confirmed agreement: the mediator is told to apply for
+    enforcement (T16), not for a payment order or arbitration."""
+    from mediation.cases.tasks import mark_defaults
+    from mediation.notifications.models import Notification
+
+    case, _ruling = confirmed_case(people, ankang, cal)
+    cal.to(D(2026, 5, 16))  # the day after the unpaid 05-15 instalment
+    assert mark_defaults() == 1
+    note = Notification.objects.get(recipient=people["mediator"], verb="case_defaulted")
+    assert "强制执行" in note.text and "支付令" not in note.text and "仲裁" not in note.text
+
+
 def test_enforcement_needs_an_enforceable_title(people, ankang, cal):
     """An unconfirmed agreement is not an enforceable title: no enforcement (T16 needs T12 or a payment order)."""
     case = case_with_agreement(people, ankang, cal, on=EFFECTIVE, path="NONE",

@@ -99,3 +99,9 @@ def test_missed_instalment_marks_default(people, ankang):
         assert mark_defaults() == 0
     case.refresh_from_db()
     assert case.status == "DEFAULTED"
+    # An unconfirmed agreement: the mediator is pointed to a payment order or arbitration (Art. 15, 16),
+    # not to enforcement, which needs a confirmed agreement.
+    from mediation.notifications.models import Notification
+
+    note = Notification.objects.get(recipient=people["mediator"], verb="case_defaulted")
+    assert "支付令" in note.text and "仲裁" in note.text and "强制执行" not in note.text
