@@ -221,7 +221,10 @@ def file_confirmation(request, task):
 
 def _court_side_action(request, task, form, call, done):
     """A court step's side action (acceptance, extension, service): written, then the clocks it
-    started are hung on the task, and the page is shown again."""
+    started are hung on the task, and the page is shown again. A task a colleague has taken is theirs."""
+    if task.owner_id and task.owner_id != request.user.pk:
+        form.add_error(None, _("此任务已由%(who)s领取办理。") % {"who": getattr(task.owner, "staff", task.owner)})
+        return None
     if _side_action(request, form, call):
         task_clocks_attach(task)
         messages.success(request, done)
@@ -335,10 +338,11 @@ def enforcement(request, task):
                                  initial={"result_on": timezone.localdate()})
     if action == "accept" and accept_form.is_valid():
         d = accept_form.cleaned_data
-        if _side_action(request, accept_form, lambda: services.enforcement_accept(
-                application=application, actor=request.user, accepted_on=d["accepted_on"], case_no=d["case_no"])):
-            messages.success(request, _("已登记立案执行。"))
-            return redirect(reverse("task_detail", args=[task.pk]))
+        response = _court_side_action(request, task, accept_form, lambda: services.enforcement_accept(
+            application=application, actor=request.user, accepted_on=d["accepted_on"], case_no=d["case_no"]),
+            _("已登记立案执行。"))
+        if response:
+            return response
     if action == "result" and form.is_valid():
         d = form.cleaned_data
         response = _complete(request, task, form, steps.enforcement_conclude, _("执行结果已反馈调解组织。"),

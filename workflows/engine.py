@@ -161,8 +161,8 @@ def step_complete(*, task: Task, user, entry: Callable[..., Any], **kwargs) -> A
         if hasattr(process, "outcome"):
             process.outcome = outcome.value
             fields = ["outcome"]
-            if hasattr(process, "referral_kinds"):
-                process.referral_kinds = list(kwargs.get("referral_kinds") or [])
+            if hasattr(process, "referral_kinds") and "referral_kinds" in kwargs:
+                process.referral_kinds = list(kwargs["referral_kinds"] or [])
                 fields.append("referral_kinds")
             process.save(update_fields=fields)
         return outcome

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import datetime
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from viewflow.workflow.models import Task
 from viewflow.workflow.status import STATUS
 
@@ -102,12 +104,22 @@ def case_withdraw(*, case: Case, actor, reason: str, on) -> WithdrawalOutcome:
         process.refresh_from_db()
         process.outcome = outcome.value
         process.save(update_fields=["outcome"])
-        open_tasks = list(process.task_set.exclude(status__in=FINISHED).order_by("created", "pk"))
-        human = [t for t in open_tasks if t.flow_task_type == "HUMAN"] or open_tasks
+        # The court's report-back branch carries on: the court still hears how its case ended.
+        court_branch = {CaseFlow.report_to_court, CaseFlow.court_acknowledge}
+        open_tasks = [t for t in process.task_set.exclude(status__in=FINISHED).order_by("created", "pk")
+                      if t.flow_task not in court_branch]
+        if any(t.flow_task in court_branch for t in process.task_set.exclude(status__in=FINISHED)) \
+                and outcome == WithdrawalOutcome.WITHDRAWN_TELL_COURT:
+            outcome = WithdrawalOutcome.WITHDRAWN  # already on its way to the court
+            process.outcome = outcome.value
+            process.save(update_fields=["outcome"])
         activations = [t.flow_task.activation_class(t) for t in open_tasks]
+        if not activations or any(not a.cancel.can_proceed() for a in activations):
+            raise ValidationError(_("该案件的流程正在处理中，暂不能登记撤回，请稍后重试。"), code="flow_busy")
         for activation in activations:
             activation.cancel()
-        lead = next(a for a in activations if a.task.pk == human[-1].pk)
+        human = [a for a in activations if a.task.flow_task_type == "HUMAN"] or activations
+        lead = human[-1]
         handle = CaseFlow.withdrawn.activation_class.create(CaseFlow.withdrawn, lead, lead.task.token)
         handle.run(None)
         handle.execute()

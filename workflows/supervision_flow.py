@@ -62,6 +62,11 @@ def recommendation_clock(process):
     return recommendation_recipient(process), Event.RECOMMENDATION_DECIDED
 
 
+def clue_clock(process):
+    """D28: the procuratorate feeds back within 5 days of closing the clue; the clock hangs on its task."""
+    return process.referral, Event.CLUE_FED_BACK
+
+
 # ------------------------------------------------ gateway conditions
 
 
@@ -210,7 +215,7 @@ class SupervisionFlow(flow.Flow):
     procuratorate_feedback = (
         flow.View(views.procuratorate_feedback)
         .Annotation(title=_("移送线索办理反馈"))
-        .onCreate(route_to(Role.LIAISON, referral_procuratorate))
+        .onCreate(route_to(Role.LIAISON, referral_procuratorate, clock=clue_clock))
         .Next(this.referral_end)
     )
     referral_end = flow.End()

@@ -30,6 +30,7 @@ from mediation.supervision.forms import (
 from mediation.supervision.models import DraftState, LetterKind
 from mediation.supervision.services import inspection_agency_for
 
+from .engine import task_clocks_attach
 from .task_pages import complete_step
 
 
@@ -293,6 +294,7 @@ def procuratorate_feedback(request, task):
             for message in exc.messages:
                 close_form.add_error(None, message)
         else:
+            task_clocks_attach(task)  # D28, started by the closing, runs on this task
             messages.success(request, _("已登记办结，请于办结后5日内反馈办理情况。"))
             return redirect(reverse("task_detail", args=[task.pk]))
     initial = {"action": referral.action, "closed_on": referral.closed_on} if referral.closed_on else None

@@ -44,12 +44,15 @@ def inbox_filters(request) -> dict:
             "clock": clock if clock in CLOCK_STATES else None, "who": who if who in ("mine", "queue") else None}
 
 
-def _flag_limitation_risk(rows: list[dict]) -> None:
-    """D12: mark the rows whose open case has a claim near or past its limitation date (one query a page)."""
+def _flag_limitation_risk(user, rows: list[dict]) -> None:
+    """D12: mark the rows whose open case has a claim near or past its limitation date (one query a page).
+    The union's advice to the worker: shown to union staff, as on the case page."""
     from mediation.cases.models import Case
+    from mediation.cases.permissions import may_see_internal_records
     from mediation.cases.protective_selectors import cases_with_limitation_risk
 
-    cases = [r["subject"] for r in rows if isinstance(r["subject"], Case) and r["subject"].is_open]
+    shown = may_see_internal_records(user)
+    cases = [r["subject"] for r in rows if shown and isinstance(r["subject"], Case) and r["subject"].is_open]
     at_risk = cases_with_limitation_risk(cases)
     for row in rows:
         row["limitation_risk"] = getattr(row["subject"], "pk", None) in at_risk and isinstance(row["subject"], Case)
@@ -74,7 +77,7 @@ def inbox(request):
         subject = getattr(process, "case", None) or getattr(process, "matter", None)
         rows.append({"task": task, "subject": subject, "clocks": clocks.get(task.pk, []),
                      "overdue": task.urgent_due is not None and task.urgent_due < today})
-    _flag_limitation_risk(rows)
+    _flag_limitation_risk(request.user, rows)
     county_labels = {k: str(v) for k, v in County.choices}
     kinds = sorted(((get_task_ref(node), str(node.task_title or node.name), n) for node, n in counts["kinds"]),
                    key=lambda k: k[1])

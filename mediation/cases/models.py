@@ -478,7 +478,7 @@ class Claim(models.Model):
 
     @property
     def is_labor_remuneration(self) -> bool:
-        return self.dispute_type in LABOR_REMUNERATION_TYPES
+        return self.item in (ClaimItem.WAGES, ClaimItem.OVERTIME)
 
     def clean(self) -> None:
         errors = {}

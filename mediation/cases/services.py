@@ -89,6 +89,8 @@ TRANSITIONS: dict[str, tuple[set[str], str | None]] = {
     "record_payment": ({S.AGREEMENT_EFFECTIVE, S.CONFIRMED, S.PERFORMING, S.DEFAULTED, S.ENFORCEMENT}, None),
     "default": ({S.PERFORMING, S.AGREEMENT_EFFECTIVE, S.CONFIRMED}, S.DEFAULTED),
     "payment_order": ({S.DEFAULTED}, S.ENFORCEMENT),
+    # The court refuses the payment order: back in default, where the other ways out are open again.
+    "payment_order_refused": ({S.ENFORCEMENT}, S.DEFAULTED),
     # T16: a confirmed agreement, or a payment order the debtor let stand, is enforced by the court.
     "enforce": ({S.DEFAULTED, S.ENFORCEMENT}, S.ENFORCEMENT),
     "performed": ({S.AGREEMENT_EFFECTIVE, S.CONFIRMED, S.PERFORMING, S.DEFAULTED, S.ENFORCEMENT}, S.PERFORMED),
@@ -107,7 +109,7 @@ ACTION_LABELS = {
     "assign": gettext_lazy("指派调解员"), "session": gettext_lazy("记录调解"), "extend": gettext_lazy("延期调解"), "agree": gettext_lazy("签订调解协议"),
     "request_confirmation": gettext_lazy("申请确认"), "confirm": gettext_lazy("确认调解协议"), "refuse_confirmation": gettext_lazy("驳回确认申请"),
     "start_performance": gettext_lazy("进入履行"), "record_payment": gettext_lazy("记录履行"), "default": gettext_lazy("登记逾期未履行"),
-    "payment_order": gettext_lazy("申请支付令"), "enforce": gettext_lazy("申请强制执行"), "performed": gettext_lazy("确认履行完毕"), "fail": gettext_lazy("终止调解"), "refer": gettext_lazy("转出移送"),
+    "payment_order": gettext_lazy("申请支付令"), "payment_order_refused": gettext_lazy("登记支付令申请被驳回"), "enforce": gettext_lazy("申请强制执行"), "performed": gettext_lazy("确认履行完毕"), "fail": gettext_lazy("终止调解"), "refer": gettext_lazy("转出移送"),
     "withdraw": gettext_lazy("撤回"), "close": gettext_lazy("结案"), "archive": gettext_lazy("归档"),
 }
 
@@ -351,6 +353,10 @@ def _court_terms_check(channel: str, received_on: datetime.date, due: datetime.d
             raise ValidationError(_("只有法院委派或委托的案件可以填写法院确定的调解期限。"), code="court_due_date")
         if received_on and due <= received_on:
             raise ValidationError(_("法院确定的调解期限应晚于委派（委托）日期。"), code="court_due_date")
+    if channel == Channel.COURT_ENTRUSTED and not procedure and due is None:
+        # 15 days under the ordinary procedure, 7 under the summary one (D11/D11s): never guess.
+        raise ValidationError(_("法院立案后委托调解的案件，请选择法院的审理程序（普通程序或简易程序）或填写法院确定的调解期限。"),
+                              code="court_procedure")
     if procedure:
         if procedure not in CourtProcedure.values:
             raise ValidationError(_("法院审理程序无效。"), code="court_procedure")
@@ -491,7 +497,8 @@ def case_accept(*, case: Case, actor, accepted_on: datetime.date, respondent_con
         raise ValidationError(_("受理日期不能早于收件日期。"), code="date_order")
     case.accepted_on = accepted_on
     _move(case, "accept", actor=actor, changes={"accepted_on": [None, accepted_on]}, visible_to_partners=True)
-    _emit(Event.CASE_ACCEPTED, case=case, on=accepted_on, actor=actor)
+    _emit(Event.COURT_CASE_ACCEPTED if case.channel in COURT_CHANNELS else Event.CASE_ACCEPTED,
+          case=case, on=accepted_on, actor=actor)
     if case.joint_peoples_mediation:
         _emit(Event.JOINT_MEDIATION_ACCEPTED, case=case, on=accepted_on, actor=actor)
     return case
@@ -612,6 +619,8 @@ def case_pause(*, case: Case, actor, reason: str, on: datetime.date) -> Case:
                               code="illegal_transition")
     reason = _require_text(reason, _("暂停原因"))
     _not_future(on, _("暂停日期"))
+    if case.accepted_on and on < case.accepted_on:
+        raise ValidationError(_("暂停日期不能早于受理日期。"), code="date_order")
     record_event(case, actor=actor, action="case.paused", summary=_("暂停计时：%(r)s") % {"r": reason},
                  visible_to_partners=True)
     _emit(Event.MEDIATION_PAUSED, case=case, on=on, actor=actor, reason=reason)
@@ -896,8 +905,8 @@ def confirmation_decide(*, request: ConfirmationRequest, actor, decision: str, d
         request.decision = RequestDecision.REFUSED
         request.save()
         if request.kind == RequestKind.PAYMENT_ORDER:
-            record_event(case, actor=actor, action="case.payment_order_refused",
-                         summary=_("支付令申请被驳回：%(r)s") % {"r": request.reason}, visible_to_partners=True)
+            _move(case, "payment_order_refused", actor=actor,
+                  summary=_("支付令申请被驳回：%(r)s") % {"r": request.reason}, visible_to_partners=True)
         else:
             _move(case, "refuse_confirmation", actor=actor,
                   summary=_("%(k)s被驳回：%(r)s") % {"k": request.get_kind_display(), "r": request.reason},
@@ -1063,9 +1072,11 @@ def enforcement_conclude(*, application: EnforcementApplication, actor, result: 
     case, application = _lock_application(application)
     if result not in (EnforcementStatus.ENFORCED, EnforcementStatus.TERMINATED):
         raise ValidationError(_("请选择执行结果。"), code="result")
+    if not application.accepted_on:
+        raise ValidationError(_("请先登记法院立案执行，再登记执行结果。"), code="not_accepted")
     _not_future(on, _("结果日期"))
-    if on < application.filed_on:
-        raise ValidationError(_("结果日期不能早于申请日期。"), code="date_order")
+    if on < application.accepted_on:
+        raise ValidationError(_("结果日期不能早于立案执行日期。"), code="date_order")
     if result == EnforcementStatus.TERMINATED:
         note = _require_text(note, _("终结执行的情况"))
     application.status, application.result_on, application.result_note = result, on, note.strip()
@@ -1319,6 +1330,9 @@ def case_withdraw(*, case: Case, actor, reason: str, on: datetime.date) -> Case:
         application.status, application.result_on, application.result_note = EnforcementStatus.WITHDRAWN, on, reason
         application.save(update_fields=["status", "result_on", "result_note"])
         told.add(application.court)
+    for request in case.confirmation_requests.filter(kind=RequestKind.PAYMENT_ORDER, decision=RequestDecision.CONFIRMED,
+                                                     debtor_response=""):
+        told.add(request.target_agency)  # the issued order's procedure is withdrawn too (see the effects)
     before = case.withdrawal_effect
     case.decision_reason = reason
     case.withdrawal_effect = "\n".join(effects)
@@ -1436,7 +1450,10 @@ def case_close(*, case: Case, actor, closing_code: str, on: datetime.date, note:
     _check(case, "close")
     if not permissions.may_approve(actor):
         raise ValidationError(_("结案须由调解委员会主任决定。"), code="approver")
-    allowed = CLOSING_CODES_BY_STATE.get(case.status, set())
+    allowed = set(CLOSING_CODES_BY_STATE.get(case.status, set()))
+    if case.status == S.REFERRED_OUT and {r.kind for r in case.referrals.all()} != {ReferralKind.LITIGATION}:
+        # 申请支付令 closes a referred case only when the debtor's objection sent it on to litigation.
+        allowed.discard(ClosingCode.SUCCESS_PAYMENT_ORDER)
     if closing_code not in allowed:
         raise ValidationError(
             _("案件状态为“%(s)s”，结案方式应为：%(c)s。")
@@ -1447,6 +1464,12 @@ def case_close(*, case: Case, actor, closing_code: str, on: datetime.date, note:
         raise ValidationError(_("尚有移送事项未反馈结果，不能结案。"), code="referrals_open")
     if court_report_due(case):
         raise ValidationError(_("法院委派（委托）的案件须先向法院反馈调解结果，才能结案。"), code="court_report")
+    if case.status == S.ENFORCEMENT and (
+            case.enforcement_applications.filter(status__in=ENFORCEMENT_OPEN).exists()
+            or case.confirmation_requests.filter(kind=RequestKind.PAYMENT_ORDER, debtor_response="")
+            .exclude(decision__in=[RequestDecision.REFUSED, RequestDecision.WITHDRAWN]).exists()):
+        raise ValidationError(_("强制执行或支付令程序尚未结束（等待法院的执行结果或债务人的答复），不能结案。"),
+                              code="enforcement_open")
     _not_future(on, _("结案日期"))
     if case.status == S.PERFORMED and not follow_up_done:
         raise ValidationError(_("履行完毕的案件结案前须完成回访。"), code="follow_up")

@@ -9,6 +9,18 @@ from . import services
 from .models import Attachment, Case, CaseDocument, CaseStatus
 
 
+def _default_notice(case: Case) -> str:
+    """What the mediator may do now, from the ways out the follow-up offers (services.performance_paths)."""
+    paths = services.performance_paths(case)
+    if "enforcement" in paths:
+        text = _("%(no)s 有到期款项未支付，已登记为逾期未履行：协议已经确认，可申请人民法院强制执行。")
+    elif "payment_order" in paths:
+        text = _("%(no)s 有到期款项未支付，已登记为逾期未履行：可申请支付令（符合条件的请求事项）或申请仲裁。")
+    else:
+        text = _("%(no)s 有到期款项未支付，已登记为逾期未履行：协议所涉事项不能申请支付令，可申请仲裁。")
+    return text % {"no": case.case_no}
+
+
 @shared_task(name="mediation.cases.tasks.mark_defaults")
 def mark_defaults() -> int:
     """T14: the day after an instalment date passes unpaid, the case is in default (DOMAIN §2.4)."""
@@ -28,11 +40,7 @@ def mark_defaults() -> int:
         marked += 1
         if case.lead_mediator_id:
             notify(recipients=[case.lead_mediator], verb="case_defaulted",
-                   text=(_("%(no)s 有到期款项未支付，已登记为逾期未履行：协议已经确认，可申请人民法院强制执行。")
-                         if services.enforceable_title(case) is not None else
-                         _("%(no)s 有到期款项未支付，已登记为逾期未履行：可申请支付令（符合条件的请求事项）或申请仲裁。"))
-                   % {"no": case.case_no},
-                   url=f"/cases/{case.pk}/", dedupe_key=f"case:{case.pk}:defaulted:{today}")
+                   text=_default_notice(case), url=f"/cases/{case.pk}/", dedupe_key=f"case:{case.pk}:defaulted:{today}")
     return marked
 
 

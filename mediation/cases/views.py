@@ -54,7 +54,9 @@ def case_list(request):
     full = permissions.may_see_personal_data_in_lists(request.user)
     # Lists never show a full ID number (the case page does, per role); the phone per role.
     # D12: a page's open cases with a claim whose arbitration limitation is near or passed (one query).
-    at_risk = protective_selectors.cases_with_limitation_risk([c for c in page if c.is_open])
+    # The union's advice to the worker: shown to union staff, as on the case page.
+    at_risk = (protective_selectors.cases_with_limitation_risk([c for c in page if c.is_open])
+               if permissions.may_see_internal_records(request.user) else set())
     rows = [{"case": c, "applicant_id": mask_id_number(c.applicant_id_number), "limitation_risk": c.pk in at_risk,
              "applicant_phone": c.applicant_phone if full else mask_phone(c.applicant_phone),
              "respondent": c.respondent_employer or c.respondent_person or ""} for c in page]

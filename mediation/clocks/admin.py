@@ -48,7 +48,8 @@ class DeadlineRuleForm(forms.ModelForm):
     class Meta:
         model = DeadlineRule
         fields = ("code", "locality", "title", "period", "unit", "start_event", "legal_basis", "status",
-                  *EVENT_FIELDS, "warn_percent", "warn_day", "extension_max_days", "extension_needs_consent",
+                  *EVENT_FIELDS, "lapses_at_due", "warn_percent", "warn_day", "extension_max_days",
+                  "extension_needs_consent",
                   "due_notice", "note")
 
 
@@ -67,7 +68,7 @@ class DeadlineRuleAdmin(admin.ModelAdmin):
     fieldsets = (
         (None, {"fields": ("code", "locality", "title", "period", "unit", "start_event", "legal_basis", "status")}),
         (gettext_lazy("程序事件：什么开始、停止、免除、暂停、恢复这一时限"), {"fields": EVENT_FIELDS}),
-        (gettext_lazy("提醒与延长"), {"fields": ("warn_percent", "warn_day", "extension_max_days",
+        (gettext_lazy("提醒与延长"), {"fields": ("lapses_at_due", "warn_percent", "warn_day", "extension_max_days",
                                                  "extension_needs_consent", "due_notice", "note")}),
         (gettext_lazy("版本"), {"fields": ("version", "created_at", "created_by", "superseded_at")}),
     )

@@ -22,6 +22,8 @@ class Event(models.TextChoices):
     COURT_ENTRUSTED = "court.entrusted", _("法院委托调解")
     COURT_ENTRUSTED_SUMMARY = "court.entrusted_summary", _("法院委托调解（简易程序）")
     CASE_ACCEPTED = "case.accepted", _("受理调解申请")
+    # A court's case accepted by the union: the court's period (D10/D11) governs, not the union's D3.
+    COURT_CASE_ACCEPTED = "court_case.accepted", _("受理法院委派（委托）的调解")
     # A case handled jointly with a people's mediation committee (DOMAIN §3.2 D5): emitted with
     # CASE_ACCEPTED when the case is marked so.
     JOINT_MEDIATION_ACCEPTED = "peoples_mediation.accepted", _("与人民调解委员会联合受理调解申请")

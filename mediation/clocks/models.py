@@ -178,6 +178,10 @@ class DeadlineRule(models.Model):
         help_text=_("0：不可延长；留空：可协议延长，不设上限"),
     )
     extension_needs_consent = models.BooleanField(_("延长须双方当事人同意"), default=False)
+    # A party's window (D1, D16–D18, D20, D21): when it runs out nobody is late — it just closes.
+    lapses_at_due = models.BooleanField(
+        _("当事人权利期间"), default=False,
+        help_text=_("届满即告结束（记为“期间届满”），不发送逾期提醒，例如申请司法确认、起诉的期间"))
     due_notice = models.TextField(_("届满提示"), blank=True, help_text=_("期限届满时在案件页显示的提示"))
     note = models.TextField(_("说明"), blank=True)
     created_at = models.DateTimeField(_("生效时间"), auto_now_add=True)
@@ -248,6 +252,7 @@ class ClockStatus(models.TextChoices):
     MET = "met", _("按期完成")
     MISSED = "missed", _("逾期完成")
     WAIVED = "waived", _("免除")
+    LAPSED = "lapsed", _("期间届满")
 
 
 ACTIVE_STATUSES = (ClockStatus.RUNNING, ClockStatus.PAUSED)

@@ -253,9 +253,18 @@ def _save_cursor(rows: list, stages: list[int]) -> None:
         )
 
 
+def clocks_lapse(*, today: datetime.date) -> int:
+    """Close the running clocks of parties' windows (DeadlineRule.lapses_at_due) whose due day is past:
+    status 期间届满 on the due day, no reminder. One UPDATE; returns how many."""
+    return Clock.objects.filter(status=ClockStatus.RUNNING, due_on__lt=today, rule__lapses_at_due=True).update(
+        status=ClockStatus.LAPSED, stopped_on=F("due_on"), next_reminder_on=None)
+
+
 def clocks_sweep_plan(*, today: datetime.date, batch_size: int = BATCH_SIZE) -> list[tuple[int, int | None]]:
     """The id ranges [lo, hi] of the running clocks needing a reminder `today`, about `batch_size`
-    each, in one query. The last range is open (hi None): clocks started since are in it too."""
+    each, in one query. The last range is open (hi None): clocks started since are in it too.
+    Parties' windows whose last day has passed are closed first (clocks_lapse): they are nobody's delay."""
+    clocks_lapse(today=today)
     ids = list(Clock.objects.filter(due_filter(today)).order_by("id").values_list("id", flat=True))
     starts = ids[::batch_size]
     return [(lo, starts[i + 1] - 1 if i + 1 < len(starts) else None) for i, lo in enumerate(starts)]

@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -438,14 +439,24 @@ def _rules_for_event(event: str, county: str) -> list[DeadlineRule]:
     return [r for r in by_code.values() if any(event in names for names in r.events().values())]
 
 
-def _active_in_case(subject, case, rule_code: str) -> list[Clock]:
-    """The rule's active clock on the subject; failing that, every active one in the case
-    (an event on a confirmation request stops the case's D20; one on the case stops a request's D26)."""
-    clock = _active(subject, rule_code)
-    if clock is not None or case is None:
-        return [clock] if clock is not None else []
-    return list(Clock.objects.select_for_update(of=("self",))
-                .filter(case=case, rule_code=rule_code, status__in=ACTIVE_STATUSES).select_related("rule", "case"))
+def _active_for_event(subject, case) -> list[Clock]:
+    """The active clocks an event on `subject` may move, in one query: for each rule code, the
+    subject's own clock; failing that, those in the case that hang on another kind of object (an event
+    on a confirmation request stops the case's D20; one on the case stops a request's D26) — never a
+    sibling of the subject (another referral, another request)."""
+    ct = ContentType.objects.get_for_model(subject)
+    mine = Q(content_type=ct, object_id=subject.pk)
+    clocks = list(Clock.objects.select_for_update(of=("self",))
+                  .filter(mine | Q(case=case) if case is not None else mine, status__in=ACTIVE_STATUSES)
+                  .select_related("rule", "case").order_by("id"))
+    by_code: dict[str, list[Clock]] = {}
+    for clock in clocks:
+        by_code.setdefault(clock.rule_code, []).append(clock)
+    chosen = []
+    for group in by_code.values():
+        own = [c for c in group if c.content_type_id == ct.pk and c.object_id == subject.pk]
+        chosen += own or [c for c in group if c.content_type_id != ct.pk]
+    return chosen
 
 
 @transaction.atomic
@@ -476,24 +487,22 @@ def event_emit(
     case = _case_of(subject, case)
     if county is None:
         county = case.county if case is not None else (agency.county if agency is not None else "")
-    rules = _rules_for_event(event, county)
-    for rule in rules:
+    # A running clock ends, pauses or moves by the rule version it started with.
+    for clock in _active_for_event(subject, case):
+        rule = clock.rule
         if event in rule.stops_on or event in rule.waived_on:
-            status = ClockStatus.MET if event in rule.stops_on else ClockStatus.WAIVED
-            for clock in _active_in_case(subject, case, rule.code):
-                _stop(clock, on=on, status=status, actor=actor)
-        elif event in rule.pauses_on:
-            for clock in _active_in_case(subject, case, rule.code):
-                if clock.status == ClockStatus.RUNNING:
-                    _pause(clock, reason=reason, on=on, actor=actor)
+            _stop(clock, on=on, status=ClockStatus.MET if event in rule.stops_on else ClockStatus.WAIVED, actor=actor)
+        elif event in rule.pauses_on and clock.status == ClockStatus.RUNNING:
+            _pause(clock, reason=reason, on=on, actor=actor)
+        elif event in rule.resumes_on and clock.status == ClockStatus.PAUSED:
+            _resume(clock, on=on, actor=actor)
         elif event in rule.extended_on:
-            for clock in _active_in_case(subject, case, rule.code):
-                # clock_extend enforces the rule's cap and its consent requirement.
-                clock_extend(subject=clock.subject, rule_code=rule.code, actor=actor, **(extension or {}))
-        elif event in rule.resumes_on:
-            for clock in _active_in_case(subject, case, rule.code):
-                if clock.status == ClockStatus.PAUSED:
-                    _resume(clock, on=on, actor=actor)
+            if extension is None:
+                raise ValidationError(_("延长期限须写明延长天数和双方当事人的同意。"))
+            # clock_extend enforces the rule's cap and its consent requirement.
+            clock_extend(subject=clock.subject, rule_code=rule.code, actor=actor, **extension)
+    # New clocks start by the rules in force today (the locality's own version first).
+    rules = _rules_for_event(event, county)
     return [
         clock_start(subject=subject, rule_code=rule.code, started_on=on, case=case, agency=agency,
                     actor=actor, county=county, due_fixed_on=due_on, due_fixed_by=due_set_by)

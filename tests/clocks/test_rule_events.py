@@ -85,7 +85,10 @@ def test_the_admin_shows_what_starts_and_stops_every_rule(admin_client, db):
     assert "双方决定不申请确认（免除）" in d20
     form = admin_client.get(f"/admin/clocks/deadlinerule/{DeadlineRule.objects.current().get(code='D3', locality='').pk}/change/")
     html = form.content.decode()
-    assert 'name="stops_on" value="agreement.effective"' in html and "checked" in html
+    box = re.search(r'<input[^>]*name="stops_on"[^>]*value="agreement.effective"[^>]*>', html).group(0)
+    assert "checked" in box  # D3 is stopped by an effective agreement
+    other = re.search(r'<input[^>]*name="stops_on"[^>]*value="confirmation.skipped"[^>]*>', html).group(0)
+    assert "checked" not in other
 
 
 def test_an_event_moves_the_clocks_its_rules_name(people, ankang):
@@ -111,3 +114,31 @@ def test_an_event_moves_the_clocks_its_rules_name(people, ankang):
     # 30 calendar days from 2026-03-07 (the day of the event does not count): day 30 is 2026-04-06, inside
     # the 清明 holiday (4月4日至6日放假, 国办发明电〔2025〕7号), so the last day moves to Tuesday 2026-04-07.
     assert case.clocks.get(rule_code="D20").due_on == datetime.date(2026, 4, 7)
+
+
+def test_a_running_clock_ends_by_the_rule_version_it_started_with(people, ankang):
+    """Rules are versioned: a clock keeps its version. A new version of D2 that no longer stops on
+    case.accepted does not strand the clock started under the old one."""
+    case = bare_case(ankang["union:610902"], people["intake"])
+    day = datetime.date(2026, 3, 2)
+    services.event_emit(Event.CASE_RECEIVED, subject=case, on=day, actor=None)
+    rule = DeadlineRule.objects.current().get(code="D2", locality="")
+    rule.stops_on = [e for e in rule.stops_on if e != Event.CASE_ACCEPTED]
+    services.rule_save_version(rule=rule)
+
+    services.event_emit(Event.CASE_ACCEPTED, subject=case, on=day, actor=None)
+
+    d2 = case.clocks.get(rule_code="D2")
+    assert (d2.status, d2.rule.version) == ("met", 1)
+
+
+def test_an_event_on_one_referral_leaves_its_siblings_clocks_alone(people, ankang):
+    """A decision on the second arbitration referral does not stop the first one's D13."""
+    from tests.factories.statistics import referral
+
+    case = bare_case(ankang["union:610902"], people["intake"])
+    arb = ankang["arbitration:610902"]
+    first, second = (referral(case, arb, sent_on=datetime.date(2026, 3, 2)) for _ in range(2))
+    services.event_emit(Event.ARBITRATION_RECEIVED, subject=first, on=datetime.date(2026, 3, 2), actor=None)
+    services.event_emit(Event.ARBITRATION_REFERRAL_DECIDED, subject=second, on=datetime.date(2026, 3, 3), actor=None)
+    assert case.clocks.get(rule_code="D13").status == "running"

@@ -130,11 +130,11 @@ def test_sweep_query_count_is_bounded_per_batch(ankang, people, django_assert_ma
             stats = clocks_sweep(batch_size=5)
     assert (stats.clocks, stats.batches, stats.notifications) == (12, 3, 24)
     real = [q["sql"] for q in ctx.captured_queries if not q["sql"].startswith(("SAVEPOINT", "RELEASE"))]
-    # Once: the plan (the ids of the clocks due, cut into ranges of 5), the staff directory and the
-    # calendar (2). Per range: select its clocks, insert-or-skip the notifications (INSERT … RETURNING),
-    # queue their emails in the outbox, update the cursor (4). A range that ends on its last id or
-    # holds fewer than 5 needs no more.
-    assert len(real) == 1 + 1 + 2 + 4 * 3
+    # Once: closing the parties' windows that ran out (one UPDATE), the plan (the ids of the clocks
+    # due, cut into ranges of 5), the staff directory and the calendar (2). Per range: select its
+    # clocks, insert-or-skip the notifications (INSERT … RETURNING), queue their emails in the outbox,
+    # update the cursor (4). A range that ends on its last id or holds fewer than 5 needs no more.
+    assert len(real) == 1 + 1 + 1 + 2 + 4 * 3
 
 
 def test_calendar_missing_is_mentioned_in_the_reminder(case, people):
@@ -220,3 +220,21 @@ def test_the_beat_task_fans_the_sweep_out_in_disjoint_ranges(ankang, people):
     assert Notification.objects.filter(verb="clock.warning").count() == 24  # 12 × (owner + head)
     assert set(Clock.objects.filter(pk__in=ids).values_list("next_reminder_on", flat=True)) == {D(2026, 3, 17)}
     assert Clock.objects.get(pk=early.pk).reminder_stage == ReminderStage.NONE
+
+
+def test_a_partys_window_closes_at_its_due_day_without_an_overdue_alarm(ankang, people):
+    """D20 (30 days to apply for judicial confirmation) is the parties' window, not anybody's task:
+    on the day after its last day it is closed as 期间届满 and no 已逾期 reminder goes out. The
+    union's own D3 stays running and is reminded as overdue."""
+    case = bare_case(ankang["union:610902"], people["intake"])
+    window = start(case, "D20", D(2026, 3, 2), owner=people["mediator"])  # due 2026-04-01
+    own = start(case, "D3", D(2026, 3, 2), owner=people["mediator"])  # due 2026-03-17
+    with at(D(2026, 4, 2)):
+        clocks_sweep()
+    window.refresh_from_db()
+    own.refresh_from_db()
+    assert (window.status, window.stopped_on) == ("lapsed", D(2026, 4, 1))
+    assert own.status == "running"
+    verbs = set(Notification.objects.values_list("verb", flat=True))
+    assert "clock.overdue" in verbs
+    assert not Notification.objects.filter(dedupe_key__startswith=f"clock:{window.pk}:overdue").exists()

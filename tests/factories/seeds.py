@@ -16,6 +16,7 @@ SEED_MIGRATIONS = (
     "mediation.clocks.migrations.0008_entrusted_summary_rule",
     "mediation.clocks.migrations.0005_protective_rules",
     "mediation.clocks.migrations.0011_letter_reply_from_issue:forwards",
+    "mediation.clocks.migrations.0013_rule_windows_and_ends:forwards",
     "search.migrations.0002_seed_synonyms",
     "search.migrations.0004_search12_seed_concepts_topics",
     "search.migrations.0006_search3_concept_precision:forwards",

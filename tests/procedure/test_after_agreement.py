@@ -142,6 +142,10 @@ def test_a_confirmed_agreement_not_performed_goes_to_enforcement_not_arbitration
     assert (application.court, application.filed_on, application.title, application.status) == (
         ankang["court:610902"], D(2026, 5, 18), ruling, EnforcementStatus.FILED)
     assert open_task(case, "enforcement").address.agency == ankang["court:610902"]
+    # Nothing is closed while the court's enforcement is open.
+    with pytest.raises(ValidationError, match="强制执行或支付令程序尚未结束"):
+        services.case_close(case=case, actor=people["head"], closing_code=ClosingCode.SUCCESS_JUDICIAL_CONFIRMED,
+                            on=D(2026, 5, 18))
 
     cal.to(D(2026, 5, 25))
     assert post_side_action(people["court"], case, "enforcement", {
@@ -180,6 +184,19 @@ def test_enforcement_needs_an_enforceable_title(people, ankang, cal):
         do(case, "follow_up", people["mediator"], steps.performance_conclude, case=case, outcome="enforcement",
            on=D(2026, 5, 18))
     assert "强制执行" in " ".join(refused.value.messages)
+
+
+def test_a_case_referred_to_arbitration_is_not_closed_as_a_payment_order_success(people, ankang, cal):
+    """调解成功·申请支付令 closes a referred case only when a payment-order objection sent it to litigation."""
+    case = case_with_agreement(people, ankang, cal, on=EFFECTIVE, path="NONE",
+                               instalments=[(D(2026, 5, 15), "60000")])
+    cal.to(D(2026, 5, 18))
+    do(case, "follow_up", people["mediator"], steps.performance_conclude, case=case, outcome="refer",
+       on=D(2026, 5, 18), referral_kinds=[ReferralKind.ARBITRATION])
+    with pytest.raises(ValidationError) as refused:
+        services.case_close(case=case, actor=people["head"], closing_code=ClosingCode.SUCCESS_PAYMENT_ORDER,
+                            on=D(2026, 5, 18))
+    assert refused.value.code == "closing_code" and "调解不成·转仲裁" in refused.value.messages[0]
 
 
 # ---------------------------------------------------------------- payment order by claim item (Art. 16, §3.4)

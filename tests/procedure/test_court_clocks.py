@@ -208,6 +208,11 @@ def test_a_payment_order_refused_without_acceptance_goes_back_to_the_follow_up(p
     assert clock(case, "D24").status == ClockStatus.MET
     assert not case.clocks.filter(rule_code="D25").exists()
     assert case.confirmation_requests.get().decision == RequestDecision.REFUSED
+    case.refresh_from_db()
+    assert case.status == "DEFAULTED"  # out of 申请支付令 again: every way out of the default is open
+    with pytest.raises(ValidationError, match="不能结案"):
+        services.case_close(case=case, actor=people["head"], closing_code="SUCCESS_PAYMENT_ORDER",
+                            on=D(2026, 6, 4))
     complete_step(case, "follow_up", people["mediator"], {
         "action": "outcome", "outcome": "refer", "on": "2026-06-04", "referral_kinds": ["ARBITRATION"]})
     assert open_task(case, "arbitration")

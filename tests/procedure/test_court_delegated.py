@@ -98,7 +98,7 @@ def test_the_courts_own_due_date_is_the_due_date(people, ankang):
         case = delegate(people, ankang, on=D(2026, 3, 2), court_due_date=D(2026, 4, 20))
         d10 = clock(case, "D10")
         assert (d10.started_on, d10.due_on, d10.due_fixed_on) == (D(2026, 3, 2), D(2026, 4, 20), D(2026, 4, 20))
-        assert "汉滨区人民法院" in d10.due_fixed_by or d10.due_fixed_by
+        assert d10.due_fixed_by == "汉滨区人民法院（2026）陕0902民诉前调120号"
         clocks_recompute()
         assert clock(case, "D10").due_on == D(2026, 4, 20)
 
@@ -131,6 +131,12 @@ def test_entrusted_case_under_summary_procedure_runs_seven_days(people, ankang):
     assert not Clock.objects.filter(case=case, rule_code="D11").exists()
 
 
+def test_an_entrusted_case_needs_the_courts_procedure(people, ankang):
+    """D11 is 15 days or 7: without the court's procedure (or its own date) the period would be a guess."""
+    with at(D(2026, 3, 2)), pytest.raises(ValidationError, match="审理程序"):
+        delegate(people, ankang, on=D(2026, 3, 2), channel="COURT_ENTRUSTED")
+
+
 def test_summary_procedure_only_for_entrusted_cases(people, ankang):
     with at(D(2026, 3, 2)), pytest.raises(ValidationError):
         delegate(people, ankang, on=D(2026, 3, 2), court_procedure="SUMMARY")
@@ -139,17 +145,22 @@ def test_summary_procedure_only_for_entrusted_cases(people, ankang):
 # ------------------------------------------------ D3 does not escalate inside the court's period
 
 def test_d3_does_not_escalate_inside_the_courts_period(people, ankang):
-    # Delegated 2026-03-02 with the court's own date 2026-04-20; accepted 2026-03-03:
-    # D3 = 15 days → 2026-03-18. Inside the court's period nothing escalates; the day after the
-    # court's date (2026-04-21) the committee head is told.
+    # Delegated 2026-03-02 with the court's own date 2026-04-20; accepted 2026-03-03. The union's own
+    # D3 (15 days → 2026-03-18) does not run: the court's period governs. On 2026-03-19 nothing escalates
+    # and no reminder goes out; the day after the court's date (2026-04-21) the committee head is told.
+    from mediation.clocks.reminders import clocks_sweep
+
     with at(D(2026, 3, 2)):
         case = delegate(people, ankang, on=D(2026, 3, 2), court_due_date=D(2026, 4, 20))
     with at(D(2026, 3, 3)):
         accept_and_assign(case, people, D(2026, 3, 3))
-    assert clock(case, "D3").due_on == D(2026, 3, 18)
+    assert not case.clocks.filter(rule_code="D3").exists()
+    assert clock(case, "D2").status == "met"
     with at(D(2026, 3, 19)):
         fire_due_timers()
+        clocks_sweep()
         assert not case.events.filter(action="case.mediation_overdue").exists()
+        assert not Notification.objects.filter(verb__startswith="clock.").exists()
     with at(D(2026, 4, 20), hour=20):
         fire_due_timers()
         assert not case.events.filter(action="case.mediation_overdue").exists()
@@ -413,3 +424,26 @@ def test_a_court_case_withdrawn_before_acceptance_has_nothing_to_report(people, 
     open_steps = [t.flow_task.name for t in case.process.task_set.filter(
         status__in=["NEW", "ASSIGNED", "STARTED"], flow_task_type="HUMAN")]
     assert open_steps == ["close"]
+
+
+def test_a_withdrawal_after_the_report_leaves_the_courts_acknowledgement_open(people, ankang):
+    """The agreement was reported; the parties then settle on their own. The withdrawal cancels the
+    union's open steps, not the court's pending acknowledgement, and sends no second report."""
+    with at(D(2026, 3, 2)):
+        case = delegate(people, ankang, on=D(2026, 3, 2))
+    with at(D(2026, 3, 3)):
+        accept_and_assign(case, people, D(2026, 3, 3))
+        hold_session(case, people, D(2026, 3, 3))
+        complete_step(case, "mediate", people["mediator"], agreement_data(
+            D(2026, 3, 3), terms="被申请人于3月20日前支付工资5000元。", amount="5000",
+            instalments=[(D(2026, 3, 20), "5000")]))
+        complete_step(case, "report_to_court", people["mediator"], {
+            "sent_on": "2026-03-03", "follow_up": CourtFollowUp.MEDIATION_STATEMENT})
+    with at(D(2026, 3, 5)):
+        client = Client()
+        client.force_login(people["mediator"])
+        assert client.post(f"/cases/{case.pk}/withdraw/", {"reason": "双方自行和解", "on": "2026-03-05"}).status_code == 302
+    open_steps = sorted(t.flow_task.name for t in case.process.task_set.filter(
+        status__in=["NEW", "ASSIGNED", "STARTED"], flow_task_type="HUMAN"))
+    assert open_steps == ["close", "court_acknowledge"]
+    assert CourtReport.objects.filter(case=case).count() == 1

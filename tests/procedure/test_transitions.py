@@ -78,8 +78,9 @@ CALLS = {
     "archive": lambda c, p, a: services.case_archive(case=c, actor=p["head"]),
 }
 # Moves made inside another step, never called on their own: start_performance happens with the
-# first payment recorded on an effective or confirmed agreement (record_payment).
-INTERNAL = {"start_performance"}
+# first payment recorded on an effective or confirmed agreement (record_payment); payment_order_refused
+# with the court's refusal of a payment order (confirmation_decide).
+INTERNAL = {"start_performance", "payment_order_refused"}
 
 STEPS = sorted(set(services.TRANSITIONS) - INTERNAL)
 
