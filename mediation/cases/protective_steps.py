@@ -117,6 +117,9 @@ def arbitration_record(referral: Referral, *, tribunal_notified_on=None, award_e
     elif award_kind:
         if award_kind not in AwardKind.values:
             raise ValidationError(_("裁决类型无效。"), code="award_kind")
+        if referral.award_received_on and award_kind != referral.award_kind:
+            # Its windows (D16/D17 or D18) already run from the receipt, by the kind recorded then.
+            raise ValidationError(_("裁决书的送达已记录，不能修改。"), code="award_received")
         referral.award_kind = award_kind
     if award_challenged_on is not None:
         if not referral.award_received_on:

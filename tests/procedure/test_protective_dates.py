@@ -28,6 +28,7 @@ last day is a day off ends on the next working day. The 2026 schedule (国办发
 import datetime
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.test import Client, override_settings
 from django.urls import reverse
 
@@ -310,6 +311,9 @@ def test_arbitration_referral_tracks_acceptance_award_and_the_windows_after_a_fi
     assert clock_of(referral, "D16").agency == case.agency  # the union follows the parties' windows
     assert clock_of(referral, "D17").due_on == D(2026, 6, 1)
     assert not Clock.objects.filter(rule_code="D18").exists()
+    # The kind that set those windows cannot be changed afterwards, even with the receipt field left empty.
+    with pytest.raises(ValidationError, match="裁决书的送达已记录"):
+        services.referral_update(referral=referral, actor=arb, award_kind="NON_FINAL")
     page = login(people["mediator"]).get(f"/cases/{case.pk}/").content.decode()
     for text in ("第四十三条", "第四十七条", "第四十九条", "2026年6月1日", "终局裁决"):
         assert text in page
